@@ -1,0 +1,1 @@
+"""Analytics jobs: sessions, workout metrics, fitness and fatigue, gamification (Polars/DuckDB)."""

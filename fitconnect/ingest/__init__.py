@@ -1,0 +1,1 @@
+"""Ingest workers: MQTT telemetry decoded, validated, batched and written to PostgreSQL."""

@@ -1,0 +1,1 @@
+"""The platform: one subpackage per bounded context, plus ``db`` and ``storage``."""

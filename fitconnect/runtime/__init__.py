@@ -1,0 +1,1 @@
+"""Starting and stopping what ``fitconnect up`` runs: embedded services and the processes."""

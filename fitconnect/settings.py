@@ -1,0 +1,84 @@
+"""Server-side settings: the only module that reads the environment.
+
+One ``Settings`` object per process, built in ``main()`` and passed down. Every variable has
+the prefix ``FITCONNECT_``; nested groups use ``__`` (``FITCONNECT_INGEST__BATCH_MAX_ROWS``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused outside development
+
+Environment = Literal["development", "test", "production"]
+
+
+class DatabaseSettings(BaseModel):
+    """Connection pool sizing; the server itself comes from ``database_url``."""
+
+    pool_min_size: int = Field(default=1, ge=0)
+    pool_max_size: int = Field(default=10, ge=1)
+    connect_timeout_s: float = Field(default=10.0, gt=0)
+
+
+class IngestSettings(BaseModel):
+    """How ingest workers batch, commit and bound their work."""
+
+    batch_max_rows: int = Field(default=20_000, ge=1)
+    batch_max_wait_s: float = Field(default=0.2, gt=0)
+    max_in_flight_messages: int = Field(default=2_000, ge=1)
+    metrics_port: int = Field(default=9101, ge=0, le=65535)
+
+
+class GatewaySettings(BaseModel):
+    """Where the gateway listens and how long its tokens live."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    access_token_ttl_s: int = Field(default=900, ge=30)
+    refresh_token_ttl_s: int = Field(default=30 * 24 * 3600, ge=60)
+
+
+class Settings(BaseSettings):
+    """Everything a FitConnect server process needs to know, from the environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FITCONNECT_",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    environment: Environment = "development"
+    secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL URL; unset starts the embedded PostgreSQL.",
+    )
+    mqtt_url: str | None = Field(
+        default=None,
+        description="mqtt://user:password@host:port; unset starts an embedded broker.",
+    )
+    data_dir: Path = Field(default_factory=lambda: platformdirs.user_data_path("fitconnect"))
+    log_level: str = "INFO"
+    database: DatabaseSettings = DatabaseSettings()
+    ingest: IngestSettings = IngestSettings()
+    gateway: GatewaySettings = GatewaySettings()
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        secret = self.secret_key.get_secret_value()
+        if self.environment != "development" and secret == DEVELOPMENT_SECRET:
+            msg = (
+                f"FITCONNECT_SECRET_KEY is the development default, refused in "
+                f"{self.environment}; set a long random value"
+            )
+            raise ValueError(msg)
+        if self.environment == "production" and len(secret) < 32:
+            msg = "FITCONNECT_SECRET_KEY must be at least 32 characters in production"
+            raise ValueError(msg)
+        return self

@@ -1,0 +1,47 @@
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from fitconnect.settings import DEVELOPMENT_SECRET, Settings
+
+
+def test_reads_prefixed_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FITCONNECT_DATABASE_URL", "postgresql://db.example/fc")
+    monkeypatch.setenv("FITCONNECT_INGEST__BATCH_MAX_ROWS", "123")
+    settings = Settings()
+    assert settings.database_url == "postgresql://db.example/fc"
+    assert settings.ingest.batch_max_rows == 123
+
+
+def test_defaults_use_embedded_services_and_user_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("FITCONNECT_DATABASE_URL", "FITCONNECT_MQTT_URL", "FITCONNECT_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings()
+    assert settings.database_url is None
+    assert settings.mqtt_url is None
+    assert "fitconnect" in settings.data_dir.parts
+    assert settings.data_dir.is_absolute() or settings.data_dir == Path(settings.data_dir)
+
+
+@pytest.mark.parametrize("environment", ["test", "production"])
+def test_refuses_default_secret_outside_development(
+    monkeypatch: pytest.MonkeyPatch, environment: str
+) -> None:
+    monkeypatch.setenv("FITCONNECT_ENVIRONMENT", environment)
+    monkeypatch.delenv("FITCONNECT_SECRET_KEY", raising=False)
+    with pytest.raises(ValidationError, match="development default"):
+        Settings()
+
+
+def test_refuses_short_secret_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FITCONNECT_ENVIRONMENT", "production")
+    monkeypatch.setenv("FITCONNECT_SECRET_KEY", "short")
+    with pytest.raises(ValidationError, match="32 characters"):
+        Settings()
+
+
+def test_accepts_a_real_secret_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FITCONNECT_ENVIRONMENT", "production")
+    monkeypatch.setenv("FITCONNECT_SECRET_KEY", "x" * 40)
+    assert Settings().secret_key.get_secret_value() != DEVELOPMENT_SECRET
