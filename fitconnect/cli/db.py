@@ -17,8 +17,8 @@ app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 @app.command("upgrade")
 def upgrade_command(
     revision: Annotated[
-        str, typer.Argument(help="Target revision (default: the newest).")
-    ] = "head",
+        str, typer.Argument(help="Target revision (default: the newest of every branch).")
+    ] = "heads",
 ) -> None:
     """Apply every migration up to REVISION (idempotent)."""
     settings = load_settings()

@@ -1,8 +1,10 @@
-"""``fitconnect-edge``: the agent beside the athlete's devices."""
+"""``fitconnect-edge``: the agent beside the athlete's devices (composition root of the edge)."""
 
 from __future__ import annotations
 
 import typer
+
+from fitconnect.edge_agent.commands import bench, decode, replay, run, scan, simulate
 
 app = typer.Typer(
     name="fitconnect-edge",
@@ -11,13 +13,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-@app.command("run")
-def run() -> None:
-    """Run the agent for the devices of its configuration."""
-    typer.secho("fitconnect-edge run is not built yet (tracked in issue #3)", err=True, fg="red")
-    raise typer.Exit(2)
+app.command("run")(run.run)
+app.command("scan")(scan.scan)
+app.command("decode")(decode.decode)
+app.command("simulate")(simulate.simulate)
+app.command("replay")(replay.replay)
+app.command("bench")(bench.bench)
 
 
 def main() -> None:

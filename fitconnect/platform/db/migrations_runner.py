@@ -21,16 +21,20 @@ def _config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at ``url`` up to ``revision`` (default: the newest)."""
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Bring the database at ``url`` up to ``revision`` (default: every branch's newest).
+
+    Parts add migrations on their own branches off ``0002`` (telemetry); ``heads`` applies all.
+    """
     command.upgrade(_config(url), revision)
 
 
 def current_revision(url: str) -> str | None:
-    """The revision the database is at, or None before the first migration."""
+    """The revision(s) the database is at, comma-separated; None before the first migration."""
     engine = sqlalchemy.create_engine(sqlalchemy_url(url), poolclass=sqlalchemy.NullPool)
     try:
         with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            heads = MigrationContext.configure(conn).get_current_heads()
+            return ",".join(sorted(heads)) if heads else None
     finally:
         engine.dispose()

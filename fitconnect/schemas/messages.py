@@ -1,0 +1,144 @@
+"""Message structs of the wire contract, version 1 (msgspec).
+
+A telemetry message is one batch from one device: schema version ``v``, the device id, a
+per-device sequence number ``seq`` that only grows (it survives agent restarts), and columnar
+arrays: ``ts_ms`` (epoch milliseconds) and, per metric, one value (or null) per timestamp.
+
+Payloads are MessagePack by default; JSON is accepted. The payload says itself which: a JSON
+message is an object and starts with ``{``; a MessagePack map never does (its first byte is
+0x80-0x8f, 0xde or 0xdf). No MQTT v5 property is required.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal, TypeVar
+
+import msgspec
+
+from fitconnect.schemas.errors import WireError
+
+SCHEMA_VERSION = 1
+SUPPORTED_VERSIONS = frozenset({1})
+
+PayloadFormat = Literal["msgpack", "json"]
+
+
+class Metric(StrEnum):
+    """The sample columns a telemetry batch may carry (spec units in the name)."""
+
+    HEART_RATE_BPM = "heart_rate_bpm"
+    POWER_W = "power_w"
+    CADENCE_RPM = "cadence_rpm"
+    SPEED_KMH = "speed_kmh"
+    DISTANCE_M = "distance_m"
+    STROKE_RATE_SPM = "stroke_rate_spm"
+    ALTITUDE_M = "altitude_m"
+
+
+METRICS: tuple[str, ...] = tuple(m.value for m in Metric)
+
+
+class TelemetryBatch(msgspec.Struct, frozen=True, kw_only=True):
+    """One batch of samples from one device, columnar."""
+
+    v: int = SCHEMA_VERSION
+    device_id: str
+    seq: int
+    ts_ms: list[int]
+    metrics: dict[str, list[float | None]]
+    sent_at_ms: int | None = None
+    corr: str | None = None  # correlation id, follows the batch from edge to database
+
+    def __post_init__(self) -> None:
+        if self.seq < 0:
+            raise WireError("bad_batch", f"seq {self.seq} is negative")
+        n = len(self.ts_ms)
+        if n == 0:
+            raise WireError("bad_batch", "a batch holds at least one sample")
+        for name, column in self.metrics.items():
+            if name not in METRICS:
+                raise WireError("unknown_metric", f"metric {name!r} is not one of {METRICS}")
+            if len(column) != n:
+                raise WireError(
+                    "bad_batch", f"metric {name!r} has {len(column)} values for {n} timestamps"
+                )
+
+
+class DeviceState(StrEnum):
+    ONLINE = "online"
+    OFFLINE = "offline"
+
+
+class DeviceStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """Retained on ``…/status``; the agent's last will publishes ``offline``."""
+
+    v: int = SCHEMA_VERSION
+    device_id: str
+    state: DeviceState
+    ts_ms: int
+
+
+class EventKind(StrEnum):
+    SESSION_START = "session_start"
+    SESSION_STOP = "session_stop"
+    BATTERY = "battery"
+    DEVICE_INFO = "device_info"
+
+
+class DeviceEvent(msgspec.Struct, frozen=True, kw_only=True):
+    """On ``…/events``: a session boundary, a battery level or the device's information."""
+
+    v: int = SCHEMA_VERSION
+    device_id: str
+    kind: EventKind
+    ts_ms: int
+    session_id: str | None = None
+    sport: str | None = None
+    battery_pct: int | None = None
+    info: dict[str, str] | None = None
+
+
+Message = TelemetryBatch | DeviceStatus | DeviceEvent
+M = TypeVar("M", TelemetryBatch, DeviceStatus, DeviceEvent)
+
+_msgpack_encoder = msgspec.msgpack.Encoder()
+_json_encoder = msgspec.json.Encoder()
+_msgpack_decoders: dict[type, msgspec.msgpack.Decoder[Message]] = {}
+_json_decoders: dict[type, msgspec.json.Decoder[Message]] = {}
+
+
+def payload_format(payload: bytes) -> PayloadFormat:
+    """Which encoding a payload uses, from its first byte."""
+    return "json" if payload[:1] == b"{" else "msgpack"
+
+
+def encode(message: Message, fmt: PayloadFormat = "msgpack") -> bytes:
+    """Encode a message (MessagePack unless ``fmt='json'``)."""
+    if fmt == "json":
+        return _json_encoder.encode(message)
+    return _msgpack_encoder.encode(message)
+
+
+def decode(payload: bytes, kind: type[M]) -> M:
+    """Decode a payload of either format into ``kind``; ``WireError`` when it does not fit."""
+    if not payload:
+        raise WireError("empty_payload", "the payload is empty")
+    try:
+        if payload_format(payload) == "json":
+            dec = _json_decoders.get(kind) or _json_decoders.setdefault(
+                kind, msgspec.json.Decoder(kind)
+            )
+        else:
+            dec = _msgpack_decoders.get(kind) or _msgpack_decoders.setdefault(
+                kind, msgspec.msgpack.Decoder(kind)
+            )
+        message = dec.decode(payload)
+    except msgspec.ValidationError as exc:
+        raise WireError("schema_mismatch", str(exc)) from exc
+    except msgspec.DecodeError as exc:
+        raise WireError("undecodable", str(exc)) from exc
+    if message.v not in SUPPORTED_VERSIONS:
+        raise WireError("unsupported_version", f"schema version {message.v} is not supported")
+    assert isinstance(message, kind)  # noqa: S101 - narrowed by the decoder's type
+    return message
