@@ -126,14 +126,15 @@ def decode(payload: bytes, kind: type[M]) -> M:
         raise WireError("empty_payload", "the payload is empty")
     try:
         if payload_format(payload) == "json":
-            dec = _json_decoders.get(kind) or _json_decoders.setdefault(
-                kind, msgspec.json.Decoder(kind)
-            )
+            json_dec = _json_decoders.get(kind)
+            if json_dec is None:
+                json_dec = _json_decoders.setdefault(kind, msgspec.json.Decoder(kind))
+            message = json_dec.decode(payload)
         else:
-            dec = _msgpack_decoders.get(kind) or _msgpack_decoders.setdefault(
-                kind, msgspec.msgpack.Decoder(kind)
-            )
-        message = dec.decode(payload)
+            mp_dec = _msgpack_decoders.get(kind)
+            if mp_dec is None:
+                mp_dec = _msgpack_decoders.setdefault(kind, msgspec.msgpack.Decoder(kind))
+            message = mp_dec.decode(payload)
     except msgspec.ValidationError as exc:
         raise WireError("schema_mismatch", str(exc)) from exc
     except msgspec.DecodeError as exc:

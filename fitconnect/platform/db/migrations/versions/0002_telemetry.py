@@ -88,7 +88,9 @@ def upgrade() -> None:
                     EXECUTE format(
                         'CREATE TABLE IF NOT EXISTS telemetry.%I PARTITION OF telemetry.samples'
                         ' FOR VALUES FROM (%L) TO (%L)',
-                        name, d::timestamptz AT TIME ZONE 'UTC', (d + 1)::timestamptz AT TIME ZONE 'UTC');
+                        name,
+                        d::timestamp AT TIME ZONE 'UTC',
+                        (d + 1)::timestamp AT TIME ZONE 'UTC');
                     created := created + 1;
                 END IF;
             END LOOP;
