@@ -32,7 +32,10 @@ class IngestSettings(BaseModel):
     batch_max_rows: int = Field(default=20_000, ge=1)
     batch_max_wait_s: float = Field(default=0.2, gt=0)
     max_in_flight_messages: int = Field(default=2_000, ge=1)
-    metrics_port: int = Field(default=9101, ge=0, le=65535)
+    metrics_port: int = Field(default=9101, ge=0, le=65535, description="0: no metrics server")
+    share_group: str = Field(default="ingest", pattern=r"^[A-Za-z0-9_-]+$")
+    client_id_prefix: str = "fitconnect-ingest"
+    session_expiry_s: int = Field(default=7 * 24 * 3600, ge=0)
 
 
 class GatewaySettings(BaseModel):

@@ -100,7 +100,7 @@ class DeviceEvent(msgspec.Struct, frozen=True, kw_only=True):
 
 
 Message = TelemetryBatch | DeviceStatus | DeviceEvent
-M = TypeVar("M", TelemetryBatch, DeviceStatus, DeviceEvent)
+M = TypeVar("M", bound=TelemetryBatch | DeviceStatus | DeviceEvent)
 
 _msgpack_encoder = msgspec.msgpack.Encoder()
 _json_encoder = msgspec.json.Encoder()

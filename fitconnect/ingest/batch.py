@@ -1,0 +1,101 @@
+"""Writing one batch of messages: samples, dead letters, device state, in one transaction."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import psycopg
+
+from fitconnect.ingest import dead_letters, device_state
+from fitconnect.ingest.dead_letters import NewDeadLetter
+from fitconnect.ingest.errors import MessageRejectedError
+from fitconnect.ingest.registry import DeviceRegistry
+from fitconnect.ingest.rollup import RollupMaintainer
+from fitconnect.ingest.storage import Row, SampleStore, rows_of, timestamp_of
+from fitconnect.ingest.validation import Parsed, check
+from fitconnect.schemas import DeviceEvent, DeviceStatus, TelemetryBatch
+
+Connection = psycopg.Connection[tuple[object, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A received message: parsed, or already rejected by the wire contract."""
+
+    topic: str
+    payload: bytes
+    parsed: Parsed | MessageRejectedError
+
+
+@dataclass
+class Outcome:
+    """What a written batch did, for metrics and acknowledgements."""
+
+    messages_stored: int = 0
+    messages_duplicate: int = 0
+    samples_new: int = 0
+    samples_duplicate: int = 0
+    dead: list[NewDeadLetter] = field(default_factory=list)
+    newest_sample_ms: list[int] = field(default_factory=list)
+
+
+def write_batch(
+    conn: Connection,
+    pending: list[Pending],
+    *,
+    registry: DeviceRegistry,
+    store: SampleStore,
+    rollup: RollupMaintainer,
+    worker: str,
+    record_dead: bool = True,
+) -> Outcome:
+    """Check every message and write the lot in one transaction; raises on database errors.
+
+    Rejected messages are inserted into the dead-letter table unless ``record_dead`` is false
+    (a replay of a dead letter keeps the original row instead).
+    """
+    outcome = Outcome()
+    rows: list[Row] = []
+    seen: dict[uuid.UUID, tuple[int, int]] = {}
+    statuses: list[tuple[uuid.UUID, DeviceStatus]] = []
+    events: list[tuple[uuid.UUID, DeviceEvent]] = []
+    now_s = time.time()
+    for item in pending:
+        try:
+            if isinstance(item.parsed, MessageRejectedError):
+                raise item.parsed
+            checked = check(item.parsed, registry, now_s)
+        except MessageRejectedError as exc:
+            outcome.dead.append(NewDeadLetter(item.topic, item.payload, exc.reason, exc.detail))
+            continue
+        message, device_id = checked.message, checked.device.id
+        if isinstance(message, TelemetryBatch):
+            rows.extend(rows_of(device_id, message))
+            newest = max(message.ts_ms)
+            outcome.newest_sample_ms.append(newest)
+            prev_seq, prev_ts = seen.get(device_id, (-1, 0))
+            seen[device_id] = (max(prev_seq, message.seq), max(prev_ts, newest))
+            rollup.touch(device_id, timestamp_of(min(message.ts_ms)), timestamp_of(newest))
+        elif isinstance(message, DeviceStatus):
+            statuses.append((device_id, message))
+        else:
+            events.append((device_id, message))
+    with conn.transaction():
+        new = store.write(conn, rows)
+        if record_dead:
+            dead_letters.add(conn, outcome.dead, worker)
+        device_state.record_telemetry(conn, seen)
+        for device_id, status in statuses:
+            device_state.record_status(conn, device_id, status)
+        for device_id, event in events:
+            device_state.record_event(conn, device_id, event)
+    telemetry_messages = len(outcome.newest_sample_ms)
+    outcome.samples_new = new
+    outcome.samples_duplicate = len(rows) - new
+    if new == 0 and rows:
+        outcome.messages_duplicate = telemetry_messages
+    else:
+        outcome.messages_stored = telemetry_messages + len(statuses) + len(events)
+    return outcome

@@ -1,0 +1,69 @@
+"""The composition root of an ingest worker process: settings, metrics, consumer, worker."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+
+from paho.mqtt.enums import MQTTProtocolVersion
+from prometheus_client import CollectorRegistry, start_http_server
+
+from fitconnect.ingest.consumer import BrokerUnavailableError, MqttConsumer
+from fitconnect.ingest.metrics import IngestMetrics
+from fitconnect.ingest.worker import IngestWorker, WorkerConfig
+from fitconnect.settings import IngestSettings
+
+log = logging.getLogger(__name__)
+
+
+def connect_consumer(mqtt_url: str, client_id: str, settings: IngestSettings) -> MqttConsumer:
+    """MQTT v5 with the shared subscription; MQTT 3.1.1 and a plain one if v5 is refused.
+
+    A 3.1.1-only broker (amqtt) answers a v5 CONNECT with a refusal or by closing the socket;
+    either way the second attempt speaks 3.1.1, and its failure is the one reported.
+    """
+
+    def consumer_for(protocol: MQTTProtocolVersion) -> MqttConsumer:
+        return MqttConsumer(
+            mqtt_url,
+            client_id,
+            protocol=protocol,
+            receive_maximum=settings.max_in_flight_messages,
+            share_group=settings.share_group,
+            session_expiry_s=settings.session_expiry_s,
+        )
+
+    consumer = consumer_for(MQTTProtocolVersion.MQTTv5)
+    try:
+        consumer.start()
+    except BrokerUnavailableError as v5_error:
+        log.warning("MQTT v5 failed (%s); trying 3.1.1 on a plain subscription", v5_error)
+        consumer = consumer_for(MQTTProtocolVersion.MQTTv311)
+        consumer.start()
+    return consumer
+
+
+def run_worker(
+    *,
+    database_url: str,
+    mqtt_url: str,
+    settings: IngestSettings,
+    index: int = 0,
+    stop: threading.Event,
+    metrics_registry: CollectorRegistry | None = None,
+) -> None:
+    """Run one worker until ``stop`` is set (signals set it in the CLI)."""
+    name = f"{socket.gethostname()}-{index}"
+    registry = metrics_registry or CollectorRegistry()
+    metrics = IngestMetrics.create(registry)
+    if metrics_registry is None and settings.metrics_port:
+        port = settings.metrics_port + index
+        start_http_server(port, addr="127.0.0.1", registry=registry)
+        log.info("worker %s metrics on http://127.0.0.1:%d/metrics", name, port)
+    consumer = connect_consumer(mqtt_url, f"{settings.client_id_prefix}-{name}", settings)
+    worker = IngestWorker(WorkerConfig(name, database_url, settings), consumer, metrics, stop)
+    try:
+        worker.run()
+    finally:
+        consumer.stop()

@@ -1,0 +1,187 @@
+"""One ingest worker: receive, batch by size and time, write, commit, then acknowledge.
+
+Nothing is acknowledged before it is committed, so a killed worker loses nothing (the broker
+redelivers) and the primary key drops what was committed twice. When the database is down the
+worker keeps its batch, retries with capped exponential backoff, and takes no new messages
+beyond the broker's in-flight window (backpressure); it recovers by itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+
+import psycopg
+
+from fitconnect.ingest.batch import Outcome, Pending, write_batch
+from fitconnect.ingest.consumer import Incoming, MqttConsumer
+from fitconnect.ingest.errors import MessageRejectedError
+from fitconnect.ingest.metrics import IngestMetrics
+from fitconnect.ingest.registry import DeviceRegistry
+from fitconnect.ingest.rollup import RollupMaintainer
+from fitconnect.ingest.storage import SampleStore
+from fitconnect.ingest.validation import parse
+from fitconnect.settings import IngestSettings
+
+log = logging.getLogger(__name__)
+
+ROLLUP_EVERY_S = 5.0
+MAX_BACKOFF_S = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerConfig:
+    name: str
+    database_url: str
+    settings: IngestSettings
+
+
+class IngestWorker:
+    """Runs until ``stop`` is set; then writes and acknowledges what it holds, and returns."""
+
+    def __init__(
+        self,
+        config: WorkerConfig,
+        consumer: MqttConsumer,
+        metrics: IngestMetrics,
+        stop: threading.Event,
+    ) -> None:
+        self._cfg = config
+        self._consumer = consumer
+        self._metrics = metrics
+        self._stop = stop
+        self._store = SampleStore()
+        self._conn: psycopg.Connection[tuple[object, ...]] | None = None
+        self._registry_conn: psycopg.Connection[tuple[object, ...]] | None = None
+        self._rollup: RollupMaintainer | None = None
+        self._registry: DeviceRegistry | None = None
+
+    def run(self) -> None:
+        held: list[tuple[Incoming, Pending]] = []
+        samples = 0
+        window_started = 0.0
+        last_rollup = time.monotonic()
+        cfg = self._cfg.settings
+        while True:
+            timeout = cfg.batch_max_wait_s
+            if held:
+                timeout = max(0.0, window_started + cfg.batch_max_wait_s - time.monotonic())
+            incoming = self._next(timeout)
+            if incoming is not None:
+                if not held:
+                    window_started = time.monotonic()
+                item = _pending(incoming)
+                held.append((incoming, item))
+                samples += item.parsed.samples if not isinstance(item.parsed, Exception) else 0
+                self._metrics.in_flight.labels(self._cfg.name).set(len(held))
+            due = time.monotonic() - window_started >= cfg.batch_max_wait_s
+            if held and (samples >= cfg.batch_max_rows or due or self._stop.is_set()):
+                self._flush(held)
+                held, samples = [], 0
+                self._metrics.in_flight.labels(self._cfg.name).set(0)
+            if time.monotonic() - last_rollup >= ROLLUP_EVERY_S:
+                self._refresh_rollup()
+                last_rollup = time.monotonic()
+            if self._stop.is_set() and not held and self._consumer.inbox.empty():
+                break
+        self._refresh_rollup()
+        self._close()
+
+    def _next(self, timeout: float) -> Incoming | None:
+        try:
+            return (
+                self._consumer.inbox.get(timeout=timeout)
+                if timeout > 0
+                else (self._consumer.inbox.get_nowait())
+            )
+        except queue.Empty:
+            return None
+
+    def _flush(self, held: list[tuple[Incoming, Pending]]) -> None:
+        pending = [item for _, item in held]
+        backoff = 0.2
+        while True:
+            try:
+                began = time.perf_counter()
+                outcome = self._write(pending)
+                self._observe(outcome, len(pending), time.perf_counter() - began)
+                break
+            except psycopg.OperationalError as exc:
+                self._metrics.db_errors.labels(self._cfg.name).inc()
+                log.warning("database unavailable (%s); retrying in %.1f s", exc, backoff)
+                self._close()
+                time.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_S)
+        for incoming, _ in held:
+            self._consumer.ack(incoming.mid, incoming.qos)
+
+    def _write(self, pending: list[Pending]) -> Outcome:
+        conn, registry_conn = self._connections()
+        if self._registry is None:
+            self._registry = DeviceRegistry(registry_conn)
+        assert self._rollup is not None  # noqa: S101 - set by _connections
+        return write_batch(
+            conn,
+            pending,
+            registry=self._registry,
+            store=self._store,
+            rollup=self._rollup,
+            worker=self._cfg.name,
+        )
+
+    def _connections(
+        self,
+    ) -> tuple[psycopg.Connection[tuple[object, ...]], psycopg.Connection[tuple[object, ...]]]:
+        if self._conn is None or self._conn.closed or self._registry_conn is None:
+            url = self._cfg.database_url
+            self._conn = psycopg.connect(url, connect_timeout=5)
+            self._registry_conn = psycopg.connect(url, autocommit=True, connect_timeout=5)
+            self._registry = None
+            if self._rollup is None:
+                self._rollup = RollupMaintainer(enabled=RollupMaintainer.needed(self._conn))
+                self._conn.commit()
+        return self._conn, self._registry_conn
+
+    def _refresh_rollup(self) -> None:
+        if self._conn is None or self._rollup is None:
+            return
+        try:
+            self._rollup.flush(self._conn)
+        except psycopg.OperationalError as exc:
+            log.warning("rollup refresh postponed: %s", exc)
+            self._close()
+
+    def _observe(self, outcome: Outcome, messages: int, elapsed: float) -> None:
+        m, w = self._metrics, self._cfg.name
+        committed_ms = time.time() * 1000
+        m.messages.labels(w, "stored").inc(outcome.messages_stored)
+        m.messages.labels(w, "duplicate").inc(outcome.messages_duplicate)
+        m.messages.labels(w, "dead_letter").inc(len(outcome.dead))
+        m.samples.labels(w, "stored").inc(outcome.samples_new)
+        m.samples.labels(w, "duplicate").inc(outcome.samples_duplicate)
+        m.batch_rows.labels(w).observe(outcome.samples_new + outcome.samples_duplicate)
+        m.commit_seconds.labels(w).observe(elapsed)
+        for newest in outcome.newest_sample_ms:
+            m.lag_seconds.labels(w).observe(max(0.0, (committed_ms - newest) / 1000))
+        for letter in outcome.dead:
+            m.dead_letters.labels(w, letter.reason).inc()
+            log.info("dead letter %s on %s: %s", letter.reason, letter.topic, letter.detail)
+        log.debug("committed %d messages in %.3f s", messages, elapsed)
+
+    def _close(self) -> None:
+        for conn in (self._conn, self._registry_conn):
+            if conn is not None:
+                conn.close()
+        self._conn = self._registry_conn = None
+        self._registry = None
+
+
+def _pending(incoming: Incoming) -> Pending:
+    try:
+        parsed = parse(incoming.topic, incoming.payload)
+    except MessageRejectedError as exc:
+        return Pending(incoming.topic, incoming.payload, exc)
+    return Pending(incoming.topic, incoming.payload, parsed)
