@@ -2,9 +2,44 @@
 
 from __future__ import annotations
 
-from fitconnect.cli.common import not_built_yet
+import json
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fitconnect.cli.common import load_settings
+from fitconnect.ingest.benchmark import IngestBenchConfig, run_ingest_bench
+from fitconnect.platform.db.urls import with_database
+from fitconnect.runtime.services import start_services
 
 
-def bench_ingest() -> None:
+def bench_ingest(
+    devices: Annotated[int, typer.Option(min=1, help="Simulated devices.")] = 1000,
+    seconds: Annotated[float, typer.Option(min=1, help="How long the devices publish.")] = 30,
+    workers: Annotated[int, typer.Option(min=1, help="Ingest worker processes.")] = 1,
+    rate: Annotated[
+        int, typer.Option(min=0, help="Offered samples/s (0: as fast as publishers go).")
+    ] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
     """End-to-end ingest throughput against the raw COPY ceiling of the same database."""
-    raise not_built_yet("the ingest benchmark", 4)
+    settings = load_settings()
+    cfg = IngestBenchConfig(devices=devices, seconds=seconds, workers=workers, rate=rate)
+    say = (lambda _m: None) if as_json else typer.echo
+    with start_services(settings) as services, tempfile.TemporaryDirectory() as tmp:
+        server = with_database(services.database_url, "postgres")
+        result = run_ingest_bench(server, cfg, Path(tmp), say)
+    if as_json:
+        typer.echo(json.dumps(result.as_dict()))
+        return
+    typer.echo(
+        f"end to end   {result.samples_per_s:>12,.0f} samples/s  ({result.samples:,} samples, "
+        f"{workers} worker(s), {devices} devices)\n"
+        f"lag          p50 {result.p50_lag_s:.3f} s   p99 {result.p99_lag_s:.3f} s\n"
+        f"COPY ceiling {result.copy_ceiling_rows_per_s:>12,.0f} rows/s   "
+        f"ratio {result.ratio_to_copy:.2f}\n"
+        f"naive INSERT {result.naive_insert_samples_per_s:>12,.0f} samples/s   "
+        f"ingest is {result.ratio_to_naive:.0f}x faster"
+    )

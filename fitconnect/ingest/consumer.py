@@ -112,6 +112,10 @@ class MqttConsumer:
             why = f"refused: {self.refusal}" if self.refusal else "no CONNACK"
             raise BrokerUnavailableError(f"{self._host}:{self._port} {why}")
 
+    def unsubscribe(self) -> None:
+        """Stop new deliveries (graceful stop): what is already in flight still arrives."""
+        self._client.unsubscribe(self._filters())
+
     def ack(self, mid: int, qos: int) -> None:
         self._client.ack(mid, qos)
 

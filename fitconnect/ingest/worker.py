@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 ROLLUP_EVERY_S = 5.0
 MAX_BACKOFF_S = 10.0
+DRAIN_QUIET_S = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,9 @@ class IngestWorker:
         self._registry: DeviceRegistry | None = None
 
     def run(self) -> None:
+        """Work until ``stop``; then unsubscribe, drain what is in flight, commit, ack, return."""
         held: list[tuple[Incoming, Pending]] = []
+        draining_since: float | None = None
         samples = 0
         window_started = 0.0
         last_rollup = time.monotonic()
@@ -85,8 +88,13 @@ class IngestWorker:
             if time.monotonic() - last_rollup >= ROLLUP_EVERY_S:
                 self._refresh_rollup()
                 last_rollup = time.monotonic()
-            if self._stop.is_set() and not held and self._consumer.inbox.empty():
-                break
+            if self._stop.is_set():
+                if draining_since is None:
+                    self._consumer.unsubscribe()
+                    draining_since = time.monotonic()
+                quiet = incoming is None and time.monotonic() - draining_since > DRAIN_QUIET_S
+                if quiet and not held and self._consumer.inbox.empty():
+                    break
         self._refresh_rollup()
         self._close()
 

@@ -41,8 +41,15 @@ def register_device(database_url: str, *, registered_s_ago: float = 3600) -> Dev
     return Device(device, tenant)
 
 
-def batch(device: Device, seq: int, *, start_ms: int | None = None, n: int = 10,
-          hr: float = 140.0, power: float = 250.0) -> TelemetryBatch:
+def batch(
+    device: Device,
+    seq: int,
+    *,
+    start_ms: int | None = None,
+    n: int = 10,
+    hr: float = 140.0,
+    power: float = 250.0,
+) -> TelemetryBatch:
     t0 = start_ms if start_ms is not None else int(time.time() * 1000) - n * 250
     return TelemetryBatch(
         device_id=str(device.id),
@@ -95,7 +102,7 @@ def running_worker(database_url: str, mqtt_url: str, settings: IngestSettings) -
     def target() -> None:
         try:
             run_worker(database_url=database_url, mqtt_url=mqtt_url, settings=settings, stop=stop)
-        except BaseException as exc:  # reported to the test below
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's assertion below
             errors.append(exc)
 
     thread = threading.Thread(target=target, daemon=True)

@@ -14,8 +14,8 @@ from .support import (
     count,
     register_device,
     running_worker,
-    worker_settings,
     wait_for,
+    worker_settings,
 )
 
 pytestmark = pytest.mark.integration
@@ -39,9 +39,14 @@ def test_batches_are_stored_and_a_redelivered_batch_changes_nothing(
         time.sleep(1.0)
     publisher.close()
     assert count(database_url, SAMPLES, device.id) == 40
-    assert count(
-        database_url, "SELECT last_seq FROM telemetry.device_state WHERE device_id = %s", device.id
-    ) == 2
+    assert (
+        count(
+            database_url,
+            "SELECT last_seq FROM telemetry.device_state WHERE device_id = %s",
+            device.id,
+        )
+        == 2
+    )
 
 
 def test_json_payloads_are_accepted_like_msgpack(database_url: str, mqtt_url: str) -> None:
@@ -94,9 +99,13 @@ def test_every_kind_of_bad_message_is_dead_lettered_and_the_worker_goes_on(
     with psycopg.connect(database_url) as conn:
         reasons = {r for (r,) in conn.execute("SELECT reason FROM telemetry.dead_letters")}
     assert reasons == set(bad)
-    assert count(
-        database_url, "SELECT count(*) FROM telemetry.dead_letters WHERE octet_length(payload) = 0"
-    ) == 0
+    assert (
+        count(
+            database_url,
+            "SELECT count(*) FROM telemetry.dead_letters WHERE octet_length(payload) = 0",
+        )
+        == 0
+    )
     assert count(database_url, SAMPLES, other.id) == 0
 
 
@@ -109,13 +118,15 @@ def test_dead_letters_replay_after_the_device_is_registered(
         with running_worker(database_url, mqtt_url, worker_settings()):
             publisher.send_batch(device, batch(device, 1, n=12))
             wait_for(
-                lambda: count(
-                    database_url,
-                    "SELECT count(*) FROM telemetry.dead_letters WHERE reason = 'unknown_device'"
-                    " AND topic = %s",
-                    device.topic(),
+                lambda: (
+                    count(
+                        database_url,
+                        "SELECT count(*) FROM telemetry.dead_letters"
+                        " WHERE reason = 'unknown_device' AND topic = %s",
+                        device.topic(),
+                    )
+                    == 1
                 )
-                == 1
             )
         with psycopg.connect(database_url) as conn:
             ids = [
@@ -147,21 +158,25 @@ def test_status_and_events_update_the_device_state(database_url: str, mqtt_url: 
         publisher.send(device.topic(Channel.EVENTS), encode(battery))
         publisher.send(device.topic(Channel.EVENTS), encode(start))
         wait_for(
-            lambda: count(
-                database_url,
-                "SELECT count(*) FROM telemetry.device_state WHERE device_id = %s"
-                " AND state = 'offline' AND battery_pct = 42",
-                device.id,
+            lambda: (
+                count(
+                    database_url,
+                    "SELECT count(*) FROM telemetry.device_state WHERE device_id = %s"
+                    " AND state = 'offline' AND battery_pct = 42",
+                    device.id,
+                )
+                == 1
             )
-            == 1
         )
         wait_for(
-            lambda: count(
-                database_url,
-                "SELECT count(*) FROM telemetry.device_events WHERE device_id = %s",
-                device.id,
+            lambda: (
+                count(
+                    database_url,
+                    "SELECT count(*) FROM telemetry.device_events WHERE device_id = %s",
+                    device.id,
+                )
+                == 2
             )
-            == 2
         )
     publisher.close()
 

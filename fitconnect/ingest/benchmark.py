@@ -1,0 +1,308 @@
+"""``fitconnect bench ingest``: simulated devices → Mosquitto → workers → PostgreSQL, measured.
+
+Everything runs on this machine, in one run, on one fresh database of the configured (or
+embedded) server: the end-to-end rate and lag, the raw binary-COPY ceiling of the same table,
+and a per-message INSERT baseline (what simple MQTT-to-database bridges do).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+from paho.mqtt import client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from prometheus_client.parser import text_string_to_metric_families
+
+from fitconnect.ingest.storage import COLUMNS, Row, SampleStore
+from fitconnect.platform.db import upgrade
+from fitconnect.platform.db.urls import with_database
+from fitconnect.runtime.embedded_broker import EmbeddedBroker
+from fitconnect.runtime.ports import free_port
+from fitconnect.schemas import Channel, DeviceTopic, TelemetryBatch, encode
+
+
+@dataclass(frozen=True, slots=True)
+class IngestBenchConfig:
+    devices: int = 1000
+    seconds: float = 30.0
+    workers: int = 1
+    samples_per_message: int = 100
+    rate: int = 0  # samples/s to offer; 0 = as fast as the publishers go
+    publishers: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class IngestBenchResult:
+    samples_per_s: float
+    samples: int
+    p50_lag_s: float
+    p99_lag_s: float
+    copy_ceiling_rows_per_s: float
+    ratio_to_copy: float
+    naive_insert_samples_per_s: float
+    ratio_to_naive: float
+    workers: int
+    devices: int
+    offered_rate: int
+
+    def as_dict(self) -> dict[str, float | int]:
+        return asdict(self)
+
+
+def _publish(
+    mqtt_port: int, tenant: str, devices: list[str], cfg: IngestBenchConfig, until: float
+) -> None:
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    client.max_inflight_messages_set(1000)
+    client.max_queued_messages_set(5000)
+    client.connect("127.0.0.1", mqtt_port)
+    client.loop_start()
+    k = cfg.samples_per_message
+    last_ts = dict.fromkeys(devices, 0)
+    topics = {d: str(DeviceTopic(tenant, d, Channel.TELEMETRY)) for d in devices}
+    seq = 0
+    per_proc_rate = cfg.rate / max(cfg.publishers, 1)
+    started = time.monotonic()
+    sent = 0
+    while time.monotonic() < until:
+        for device in devices:
+            now_ms = int(time.time() * 1000)
+            first = max(last_ts[device] + 1, now_ms - k + 1)
+            ts = list(range(first, first + k))
+            last_ts[device] = ts[-1]
+            batch = TelemetryBatch(
+                device_id=device,
+                seq=seq,
+                ts_ms=ts,
+                metrics={
+                    "heart_rate_bpm": [140.0] * k,
+                    "power_w": [250.0] * k,
+                    "cadence_rpm": [90.0] * k,
+                },
+                sent_at_ms=now_ms,
+            )
+            client.publish(topics[device], encode(batch), qos=1)
+            sent += k
+            if per_proc_rate:
+                ahead = sent / per_proc_rate - (time.monotonic() - started)
+                if ahead > 0:
+                    time.sleep(ahead)
+            if time.monotonic() >= until:
+                break
+        seq += 1
+    client.loop_stop()
+    client.disconnect()
+
+
+def _scrape(ports: list[int]) -> tuple[float, dict[float, float]]:
+    """Stored samples and the cumulative lag histogram, summed over the workers."""
+    stored = 0.0
+    buckets: dict[float, float] = {}
+    for port in ports:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
+            text = resp.read().decode()
+        for family in text_string_to_metric_families(text):
+            for s in family.samples:
+                if s.name == "fitconnect_ingest_samples_total" and s.labels["result"] == "stored":
+                    stored += s.value
+                if s.name == "fitconnect_ingest_lag_seconds_bucket":
+                    le = float(s.labels["le"])
+                    buckets[le] = buckets.get(le, 0.0) + s.value
+    return stored, buckets
+
+
+def _quantile(q: float, buckets: dict[float, float]) -> float:
+    """histogram_quantile, as Prometheus computes it (linear within a bucket)."""
+    ordered = sorted(buckets.items())
+    total = ordered[-1][1] if ordered else 0.0
+    if total == 0:
+        return float("nan")
+    rank, prev_le, prev_count = q * total, 0.0, 0.0
+    for le, cum in ordered:
+        if cum >= rank:
+            if le == float("inf"):
+                return prev_le
+            return prev_le + (le - prev_le) * (rank - prev_count) / max(cum - prev_count, 1e-9)
+        prev_le, prev_count = le, cum
+    return prev_le
+
+
+def copy_ceiling(database_url: str, rows: int) -> float:
+    """Raw binary COPY of ``rows`` fresh rows into telemetry.samples, rows/s."""
+    store = SampleStore()
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    per_device = 1000
+    data: list[Row] = [
+        (uuid.uuid4(), start + timedelta(milliseconds=i), 140, 250, 90.0, None, None, None, None)
+        for _ in range(max(rows // per_device, 1))
+        for i in range(per_device)
+    ]
+    assert len(COLUMNS) == len(data[0])  # noqa: S101 - the row shape the table expects
+    with psycopg.connect(database_url) as conn:
+        store.ensure_days(conn, data[:1])
+        conn.commit()
+        began = time.perf_counter()
+        store.write(conn, data)
+        conn.commit()
+        return len(data) / (time.perf_counter() - began)
+
+
+def naive_insert(database_url: str, seconds: float = 3.0, per_message: int = 100) -> float:
+    """One INSERT per sample and a commit per message, samples/s."""
+    device = uuid.uuid4()
+    ts = datetime.now(UTC) - timedelta(minutes=20)
+    done = 0
+    with psycopg.connect(database_url) as conn:
+        began = time.perf_counter()
+        while time.perf_counter() - began < seconds:
+            for _ in range(per_message):
+                conn.execute(
+                    "INSERT INTO telemetry.samples (device_id, ts, heart_rate_bpm, power_w,"
+                    " cadence_rpm) VALUES (%s, %s, 140, 250, 90)",
+                    (device, ts),
+                )
+                ts += timedelta(milliseconds=1)
+            conn.commit()
+            done += per_message
+        return done / (time.perf_counter() - began)
+
+
+def run_ingest_bench(
+    server_url: str,
+    cfg: IngestBenchConfig,
+    work_dir: Path,
+    say: Callable[[str], None],
+) -> IngestBenchResult:
+    """Run the whole benchmark on a fresh database of ``server_url``; drop it afterwards."""
+    name = f"fc_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    db_url = with_database(server_url, name)
+    try:
+        upgrade(db_url)
+        tenant, devices = _register(db_url, cfg.devices)
+        say(f"database {name}: migrated, {cfg.devices} devices registered")
+        with EmbeddedBroker.start(work_dir / "broker", persistence=False) as broker:
+            e2e, samples, p50, p99 = _end_to_end(db_url, broker.port, tenant, devices, cfg, say)
+        say("measuring the raw COPY ceiling and the per-message INSERT baseline…")
+        ceiling = copy_ceiling(db_url, rows=min(max(samples, 200_000), 1_000_000))
+        naive = naive_insert(db_url)
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return IngestBenchResult(
+        samples_per_s=round(e2e),
+        samples=samples,
+        p50_lag_s=round(p50, 3),
+        p99_lag_s=round(p99, 3),
+        copy_ceiling_rows_per_s=round(ceiling),
+        ratio_to_copy=round(e2e / ceiling, 3),
+        naive_insert_samples_per_s=round(naive),
+        ratio_to_naive=round(e2e / naive, 1),
+        workers=cfg.workers,
+        devices=cfg.devices,
+        offered_rate=cfg.rate,
+    )
+
+
+def _register(db_url: str, count: int) -> tuple[str, list[str]]:
+    tenant = uuid.uuid4()
+    devices = [uuid.uuid4() for _ in range(count)]
+    with psycopg.connect(db_url) as conn, conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO devices.devices (id, tenant_id, athlete_id, name, kind, mqtt_username,"
+            " mqtt_password_hash, registered_at) VALUES (%s, %s, gen_random_uuid(), 'bench',"
+            " 'sim', %s, 'x', now() - interval '1 day')",
+            [(d, tenant, f"bench-{d}") for d in devices],
+        )
+    return str(tenant), [str(d) for d in devices]
+
+
+def _end_to_end(  # noqa: PLR0917 - one private call site
+    db_url: str,
+    mqtt_port: int,
+    tenant: str,
+    devices: list[str],
+    cfg: IngestBenchConfig,
+    say: Callable[[str], None],
+) -> tuple[float, int, float, float]:
+    base_port = free_port()
+    group = f"bench{uuid.uuid4().hex[:6]}"
+    env = {
+        **os.environ,
+        "FITCONNECT_DATABASE_URL": db_url,
+        "FITCONNECT_MQTT_URL": f"mqtt://127.0.0.1:{mqtt_port}",
+        "FITCONNECT_INGEST__METRICS_PORT": str(base_port),
+        "FITCONNECT_INGEST__SHARE_GROUP": group,
+        "FITCONNECT_INGEST__CLIENT_ID_PREFIX": group,
+        "FITCONNECT_INGEST__SESSION_EXPIRY_S": "0",
+        "FITCONNECT_LOG_LEVEL": "WARNING",
+    }
+    workers = [
+        subprocess.Popen([sys.executable, "-m", "fitconnect", "ingest", "--index", str(i)], env=env)
+        for i in range(cfg.workers)
+    ]
+    ports = [base_port + i for i in range(cfg.workers)]
+    try:
+        _wait_for_metrics(ports)
+        say(f"{cfg.workers} worker(s) up; publishing for {cfg.seconds:.0f} s…")
+        ctx = mp.get_context("spawn")
+        began = time.monotonic()
+        until = began + cfg.seconds
+        shards = [devices[i :: cfg.publishers] for i in range(cfg.publishers)]
+        procs = [
+            ctx.Process(target=_publish, args=(mqtt_port, tenant, shard, cfg, until))
+            for shard in shards
+        ]
+        for p in procs:
+            p.start()
+        stored_at_start, _ = _scrape(ports)
+        while time.monotonic() < until:
+            time.sleep(5)
+            stored, _ = _scrape(ports)
+            say(f"  {time.monotonic() - began:5.0f} s  {stored - stored_at_start:>12,.0f} stored")
+        for p in procs:
+            p.join()
+        # drain: what was published is committed before we stop counting
+        previous = -1.0
+        while True:
+            stored, buckets = _scrape(ports)
+            if stored == previous:
+                break
+            previous = stored
+            time.sleep(1.0)
+        elapsed = time.monotonic() - began - 1.0
+    finally:
+        for w in workers:
+            w.terminate()
+        for w in workers:
+            try:
+                w.wait(30)
+            except subprocess.TimeoutExpired:
+                w.kill()
+                w.wait()
+    return stored / elapsed, int(stored), _quantile(0.5, buckets), _quantile(0.99, buckets)
+
+
+def _wait_for_metrics(ports: list[int], timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            _scrape(ports)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+        else:
+            return
