@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -22,8 +21,8 @@ from pathlib import Path
 import psycopg
 from paho.mqtt import client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
-from prometheus_client.parser import text_string_to_metric_families
 
+from fitconnect.ingest.metrics_reader import scrape
 from fitconnect.ingest.storage import COLUMNS, Row, SampleStore
 from fitconnect.platform.db import upgrade
 from fitconnect.platform.db.urls import with_database
@@ -103,39 +102,6 @@ def _publish(
         seq += 1
     client.loop_stop()
     client.disconnect()
-
-
-def _scrape(ports: list[int]) -> tuple[float, dict[float, float]]:
-    """Stored samples and the cumulative lag histogram, summed over the workers."""
-    stored = 0.0
-    buckets: dict[float, float] = {}
-    for port in ports:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
-            text = resp.read().decode()
-        for family in text_string_to_metric_families(text):
-            for s in family.samples:
-                if s.name == "fitconnect_ingest_samples_total" and s.labels["result"] == "stored":
-                    stored += s.value
-                if s.name == "fitconnect_ingest_lag_seconds_bucket":
-                    le = float(s.labels["le"])
-                    buckets[le] = buckets.get(le, 0.0) + s.value
-    return stored, buckets
-
-
-def _quantile(q: float, buckets: dict[float, float]) -> float:
-    """histogram_quantile, as Prometheus computes it (linear within a bucket)."""
-    ordered = sorted(buckets.items())
-    total = ordered[-1][1] if ordered else 0.0
-    if total == 0:
-        return float("nan")
-    rank, prev_le, prev_count = q * total, 0.0, 0.0
-    for le, cum in ordered:
-        if cum >= rank:
-            if le == float("inf"):
-                return prev_le
-            return prev_le + (le - prev_le) * (rank - prev_count) / max(cum - prev_count, 1e-9)
-        prev_le, prev_count = le, cum
-    return prev_le
 
 
 def copy_ceiling(database_url: str, rows: int) -> float:
@@ -267,20 +233,20 @@ def _end_to_end(  # noqa: PLR0917 - one private call site
         ]
         for p in procs:
             p.start()
-        stored_at_start, _ = _scrape(ports)
+        stored_at_start = scrape(ports).stored_samples
         while time.monotonic() < until:
             time.sleep(5)
-            stored, _ = _scrape(ports)
+            stored = scrape(ports).stored_samples
             say(f"  {time.monotonic() - began:5.0f} s  {stored - stored_at_start:>12,.0f} stored")
         for p in procs:
             p.join()
         # drain: what was published is committed before we stop counting
         previous = -1.0
         while True:
-            stored, buckets = _scrape(ports)
-            if stored == previous:
+            snapshot = scrape(ports)
+            if snapshot.stored_samples == previous:
                 break
-            previous = stored
+            previous = snapshot.stored_samples
             time.sleep(1.0)
         elapsed = time.monotonic() - began - 1.0
     finally:
@@ -292,14 +258,20 @@ def _end_to_end(  # noqa: PLR0917 - one private call site
             except subprocess.TimeoutExpired:
                 w.kill()
                 w.wait()
-    return stored / elapsed, int(stored), _quantile(0.5, buckets), _quantile(0.99, buckets)
+    stored = snapshot.stored_samples
+    return (
+        stored / elapsed,
+        int(stored),
+        snapshot.lag_quantile(0.5),
+        snapshot.lag_quantile(0.99),
+    )
 
 
 def _wait_for_metrics(ports: list[int], timeout_s: float = 30.0) -> None:
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            _scrape(ports)
+            scrape(ports)
         except OSError:
             if time.monotonic() > deadline:
                 raise

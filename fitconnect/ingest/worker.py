@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 ROLLUP_EVERY_S = 5.0
 MAX_BACKOFF_S = 10.0
 DRAIN_QUIET_S = 0.5
+STOP_GRACE_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,7 @@ class IngestWorker:
         self._registry_conn: psycopg.Connection[tuple[object, ...]] | None = None
         self._rollup: RollupMaintainer | None = None
         self._registry: DeviceRegistry | None = None
+        self._stop_seen: float | None = None
 
     def run(self) -> None:
         """Work until ``stop``; then unsubscribe, drain what is in flight, commit, ack, return."""
@@ -109,6 +111,11 @@ class IngestWorker:
             return None
 
     def _flush(self, held: list[tuple[Incoming, Pending]]) -> None:
+        """Write and acknowledge ``held``; while the database is down, retry with backoff.
+
+        Stopping while the database is still down gives up after ``STOP_GRACE_S`` without
+        acknowledging: the broker redelivers those messages to the next worker.
+        """
         pending = [item for _, item in held]
         backoff = 0.2
         while True:
@@ -121,10 +128,19 @@ class IngestWorker:
                 self._metrics.db_errors.labels(self._cfg.name).inc()
                 log.warning("database unavailable (%s); retrying in %.1f s", exc, backoff)
                 self._close()
+                if self._stop.is_set() and self._stopping_for() > STOP_GRACE_S:
+                    log.exception("stopping with %d messages unacknowledged", len(held))
+                    held.clear()
+                    return
                 time.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
         for incoming, _ in held:
             self._consumer.ack(incoming.mid, incoming.qos)
+
+    def _stopping_for(self) -> float:
+        if self._stop_seen is None:
+            self._stop_seen = time.monotonic()
+        return time.monotonic() - self._stop_seen
 
     def _write(self, pending: list[Pending]) -> Outcome:
         conn, registry_conn = self._connections()

@@ -19,6 +19,7 @@ class ChildSpec:
 
     name: str
     args: tuple[str, ...]
+    env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -34,7 +35,7 @@ class Supervisor:
         with (self.log_dir / f"{spec.name}.log").open("ab") as out:
             process = subprocess.Popen(
                 [sys.executable, "-m", "fitconnect", *spec.args],
-                env={**os.environ, **self.env},
+                env={**os.environ, **self.env, **spec.env},
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

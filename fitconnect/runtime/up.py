@@ -12,11 +12,16 @@ from dataclasses import dataclass
 
 from fitconnect.platform.db import upgrade
 from fitconnect.platform.db.urls import redacted
+from fitconnect.runtime.ports import free_port
 from fitconnect.runtime.services import Services, runtime_file, start_services
+from fitconnect.runtime.status import StatusLine
 from fitconnect.runtime.supervisor import ChildSpec, Supervisor
 from fitconnect.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+STATUS_EVERY_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +29,27 @@ class UpOptions:
     simulate: int = 0
 
 
-def children_for(options: UpOptions) -> list[ChildSpec]:
-    """The server processes ``up`` runs; each part adds itself here as it lands."""
+@dataclass(frozen=True, slots=True)
+class Ports:
+    """Loopback ports chosen free at start (never a port already in use)."""
+
+    ingest_metrics: int
+
+    @classmethod
+    def pick(cls) -> Ports:
+        return cls(ingest_metrics=free_port())
+
+
+def children_for(options: UpOptions, ports: Ports) -> list[ChildSpec]:
+    """The server processes ``up`` runs, in start order (they stop in reverse)."""
     del options
-    return []
+    return [
+        ChildSpec(
+            "ingest",
+            ("ingest",),
+            {"FITCONNECT_INGEST__METRICS_PORT": str(ports.ingest_metrics)},
+        ),
+    ]
 
 
 def run_up(settings: Settings, options: UpOptions, say: Callable[[str], None]) -> None:
@@ -44,14 +66,18 @@ def run_up(settings: Settings, options: UpOptions, say: Callable[[str], None]) -
             say("database: migrations applied")
             _write_runtime_file(settings, services)
             supervisor = Supervisor(env=_child_env(services), log_dir=settings.data_dir / "logs")
+            ports = Ports.pick()
             try:
-                for spec in children_for(options):
+                for spec in children_for(options, ports):
                     supervisor.start(spec)
+                _report_urls(ports, say)
                 say(f"FitConnect is up in {time.perf_counter() - began:.1f} s. Ctrl-C stops it.")
-                while not stop.wait(1.0):
+                status = StatusLine(services.database_url, [ports.ingest_metrics])
+                while not stop.wait(STATUS_EVERY_S):
                     if dead := supervisor.dead():
                         say(f"stopping: {', '.join(dead)} exited; see {settings.data_dir}/logs")
                         break
+                    say(status.render())
             finally:
                 say("stopping…")
                 supervisor.stop()
@@ -73,6 +99,10 @@ def _report_services(services: Services, say: Callable[[str], None]) -> None:
         say(f"broker:   embedded {broker.kind} ({broker.started_in_s:.2f} s) {broker.url}")
     else:
         say(f"broker:   {redacted(services.mqtt_url or '')}")
+
+
+def _report_urls(ports: Ports, say: Callable[[str], None]) -> None:
+    say(f"ingest:   metrics http://127.0.0.1:{ports.ingest_metrics}/metrics")
 
 
 def _child_env(services: Services) -> dict[str, str]:
