@@ -86,6 +86,10 @@ class MqttConsumer:
         self._client.on_socket_open = self._on_socket_open
 
     @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
+    @property
     def shared(self) -> bool:
         return bool(self.protocol == MQTTProtocolVersion.MQTTv5)
 

@@ -36,6 +36,7 @@ class IngestMetrics:
     dead_letters: Counter
     in_flight: Gauge
     db_errors: Counter
+    broker_connected: Gauge
 
     @classmethod
     def create(cls, registry: CollectorRegistry) -> IngestMetrics:
@@ -89,6 +90,12 @@ class IngestMetrics:
             db_errors=Counter(
                 "fitconnect_ingest_db_errors_total",
                 "Database errors while writing (the batch is retried).",
+                w,
+                registry=registry,
+            ),
+            broker_connected=Gauge(
+                "fitconnect_ingest_broker_connected",
+                "1 while the worker is connected to the MQTT broker.",
                 w,
                 registry=registry,
             ),

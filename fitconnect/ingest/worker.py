@@ -88,6 +88,9 @@ class IngestWorker:
                 held, samples = [], 0
                 self._metrics.in_flight.labels(self._cfg.name).set(0)
             if time.monotonic() - last_rollup >= ROLLUP_EVERY_S:
+                self._metrics.broker_connected.labels(self._cfg.name).set(
+                    int(self._consumer.connected)
+                )
                 self._refresh_rollup()
                 last_rollup = time.monotonic()
             if self._stop.is_set():

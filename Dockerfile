@@ -1,0 +1,15 @@
+# One image for every FitConnect server process (gateway, ingest, analytics, notifications)
+# and the simulated edge fleet; the command picks the role.
+FROM python:3.11-slim AS base
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+RUN useradd --create-home --uid 10001 fitconnect
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY fitconnect ./fitconnect
+COPY deploy ./deploy
+RUN pip install '.[server,edge]'
+USER fitconnect
+ENV FITCONNECT_ENVIRONMENT=production
+HEALTHCHECK --interval=15s --timeout=5s --retries=5 CMD ["fitconnect", "doctor"]
+ENTRYPOINT ["fitconnect"]
+CMD ["gateway"]
