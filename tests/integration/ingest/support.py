@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import paho.mqtt.client as mqtt
 import psycopg
 from paho.mqtt.enums import CallbackAPIVersion
+from prometheus_client import CollectorRegistry
 
 from fitconnect.ingest.process import run_worker
 from fitconnect.schemas import Channel, DeviceTopic, TelemetryBatch, encode
@@ -94,14 +95,25 @@ def worker_settings(**overrides: object) -> IngestSettings:
 
 
 @contextmanager
-def running_worker(database_url: str, mqtt_url: str, settings: IngestSettings) -> Iterator[None]:
+def running_worker(
+    database_url: str,
+    mqtt_url: str,
+    settings: IngestSettings,
+    metrics_registry: CollectorRegistry | None = None,
+) -> Iterator[None]:
     """An in-process worker thread on the real database and broker."""
     stop = threading.Event()
     errors: list[BaseException] = []
 
     def target() -> None:
         try:
-            run_worker(database_url=database_url, mqtt_url=mqtt_url, settings=settings, stop=stop)
+            run_worker(
+                database_url=database_url,
+                mqtt_url=mqtt_url,
+                settings=settings,
+                stop=stop,
+                metrics_registry=metrics_registry or CollectorRegistry(),
+            )
         except BaseException as exc:  # noqa: BLE001 - handed to the test's assertion below
             errors.append(exc)
 

@@ -1,0 +1,130 @@
+"""The storage layer on the real PostgreSQL: partitions, dedup fallback, per-minute rollup."""
+
+import time
+import uuid
+
+import psycopg
+import pytest
+from prometheus_client import CollectorRegistry
+
+from fitconnect.ingest.batch import Pending, write_batch
+from fitconnect.ingest.registry import DeviceRegistry
+from fitconnect.ingest.rollup import RollupMaintainer
+from fitconnect.ingest.storage import SampleStore, rows_of
+from fitconnect.ingest.validation import parse
+from fitconnect.schemas import encode
+
+from .support import (
+    Publisher,
+    batch,
+    count,
+    register_device,
+    running_worker,
+    wait_for,
+    worker_settings,
+)
+
+pytestmark = pytest.mark.integration
+
+
+def _write(database_url: str, pendings: list[Pending]) -> None:
+    with (
+        psycopg.connect(database_url) as conn,
+        psycopg.connect(database_url, autocommit=True) as registry_conn,
+    ):
+        rollup = RollupMaintainer(enabled=RollupMaintainer.needed(conn))
+        conn.commit()
+        write_batch(
+            conn,
+            pendings,
+            registry=DeviceRegistry(registry_conn),
+            store=SampleStore(),
+            rollup=rollup,
+            worker="test",
+        )
+        conn.commit()
+        rollup.flush(conn)
+        conn.commit()
+
+
+def test_rollup_per_minute_matches_the_samples_and_survives_a_replay(database_url: str) -> None:
+    device = register_device(database_url)
+    minute_ms = (int(time.time() * 1000) // 60_000 - 3) * 60_000
+    first = batch(device, 1, start_ms=minute_ms, n=240, hr=120.0, power=200.0)  # 60 s at 4 Hz
+    second = batch(device, 2, start_ms=minute_ms + 60_000, n=4, hr=160.0, power=400.0)
+    items = [
+        Pending(device.topic(), encode(b), parse(device.topic(), encode(b)))
+        for b in (first, second)
+    ]
+    _write(database_url, items)
+    _write(database_url, items[:1])  # a replay of the first batch changes nothing
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT samples, avg_heart_rate_bpm, max_power_w FROM telemetry.samples_1m"
+            " WHERE device_id = %s ORDER BY minute",
+            (device.id,),
+        ).fetchall()
+    assert rows == [(240, 120.0, 200), (4, 160.0, 400)]
+    assert (
+        count(
+            database_url, "SELECT count(*) FROM telemetry.samples WHERE device_id = %s", device.id
+        )
+        == 244
+    )
+
+
+def test_partial_overlap_keeps_new_rows_and_drops_repeats(database_url: str) -> None:
+    device = register_device(database_url)
+    start = int(time.time() * 1000) - 60_000
+    store = SampleStore()
+    with psycopg.connect(database_url) as conn:
+        store.write(conn, rows_of(device.id, batch(device, 1, start_ms=start, n=10)))
+        conn.commit()
+        new = store.write(conn, rows_of(device.id, batch(device, 2, start_ms=start + 1250, n=10)))
+        conn.commit()
+    assert new == 5
+    assert (
+        count(
+            database_url, "SELECT count(*) FROM telemetry.samples WHERE device_id = %s", device.id
+        )
+        == 15
+    )
+
+
+def test_partitions_are_created_for_old_days_on_demand(database_url: str) -> None:
+    store = SampleStore()
+    long_ago = int((time.time() - 40 * 86400) * 1000)
+    device = register_device(database_url)
+    with psycopg.connect(database_url) as conn:
+        rows = rows_of(uuid.uuid4(), batch(device, 1, start_ms=long_ago))
+        assert store.write(conn, rows) == 10
+        conn.commit()
+
+
+def _value(registry: CollectorRegistry, name: str, **labels: str) -> float:
+    return sum(
+        sample.value
+        for family in registry.collect()
+        for sample in family.samples
+        if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items())
+    )
+
+
+def test_worker_metrics_count_what_it_stored(database_url: str, mqtt_url: str) -> None:
+    device = register_device(database_url)
+    publisher = Publisher(mqtt_url)
+    registry = CollectorRegistry()
+    stored = ("fitconnect_ingest_samples_total", {"result": "stored"})
+    dead = ("fitconnect_ingest_dead_letters_total", {"reason": "undecodable"})
+    with running_worker(database_url, mqtt_url, worker_settings(), registry):
+        publisher.send_batch(device, batch(device, 1, n=25))
+        publisher.send(device.topic(), b"\xc1")
+        wait_for(
+            lambda: (
+                _value(registry, stored[0], **stored[1]) == 25
+                and _value(registry, dead[0], **dead[1]) == 1
+            )
+        )
+    publisher.close()
+    assert _value(registry, "fitconnect_ingest_lag_seconds_count") == 1
+    assert _value(registry, "fitconnect_ingest_messages_total", result="dead_letter") == 1
