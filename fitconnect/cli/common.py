@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-
 import typer
 from pydantic import ValidationError
 
 from fitconnect.errors import NotBuiltYetError
+from fitconnect.logs import configure_logging
 from fitconnect.settings import Settings
 
 
-def load_settings() -> Settings:
-    """Build the process's one ``Settings`` or exit with a readable message."""
+def load_settings(service: str = "fitconnect") -> Settings:
+    """Build the process's one ``Settings`` or exit with a readable message; set up logging."""
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -20,10 +19,7 @@ def load_settings() -> Settings:
             where = ".".join(str(p) for p in err["loc"]) or "settings"
             typer.secho(f"configuration error ({where}): {err['msg']}", err=True, fg="red")
         raise typer.Exit(2) from exc
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(service, settings.log_level, json_lines=settings.environment == "production")
     return settings
 
 

@@ -43,7 +43,7 @@ def ingest(
     """Consume telemetry, status and events from the broker and write them to the database."""
     if ctx.invoked_subcommand is not None:
         return
-    settings = load_settings()
+    settings = load_settings(f"ingest-{index}")
     if workers > 1:
         _run_children(workers)
         return
