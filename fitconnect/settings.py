@@ -67,6 +67,10 @@ class Settings(BaseSettings):
         description="mqtt://user:password@host:port; unset starts an embedded broker.",
     )
     data_dir: Path = Field(default_factory=lambda: platformdirs.user_data_path("fitconnect"))
+    mqtt_auth_dir: Path | None = Field(
+        default=None,
+        description="Where the gateway writes Mosquitto's passwd and acl files (unset: none).",
+    )
     log_level: str = "INFO"
     database: DatabaseSettings = DatabaseSettings()
     ingest: IngestSettings = IngestSettings()

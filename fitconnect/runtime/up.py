@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from fitconnect.platform.db import upgrade
 from fitconnect.platform.db.urls import redacted
+from fitconnect.runtime.demo import seed_demo
 from fitconnect.runtime.ports import free_port
 from fitconnect.runtime.services import Services, runtime_file, start_services
 from fitconnect.runtime.status import StatusLine
@@ -34,10 +35,11 @@ class Ports:
     """Loopback ports chosen free at start (never a port already in use)."""
 
     ingest_metrics: int
+    gateway: int
 
     @classmethod
     def pick(cls) -> Ports:
-        return cls(ingest_metrics=free_port())
+        return cls(ingest_metrics=free_port(), gateway=free_port())
 
 
 def children_for(options: UpOptions, ports: Ports) -> list[ChildSpec]:
@@ -49,6 +51,8 @@ def children_for(options: UpOptions, ports: Ports) -> list[ChildSpec]:
             ("ingest",),
             {"FITCONNECT_INGEST__METRICS_PORT": str(ports.ingest_metrics)},
         ),
+        ChildSpec("notifications", ("gateway", "--notifications-worker")),
+        ChildSpec("gateway", ("gateway", "--port", str(ports.gateway))),
     ]
 
 
@@ -64,6 +68,8 @@ def run_up(settings: Settings, options: UpOptions, say: Callable[[str], None]) -
             _report_services(services, say)
             upgrade(services.database_url)
             say("database: migrations applied")
+            for account in seed_demo(settings, services.database_url):
+                say(f"demo:     {account}")
             _write_runtime_file(settings, services)
             supervisor = Supervisor(env=_child_env(services), log_dir=settings.data_dir / "logs")
             ports = Ports.pick()
@@ -102,7 +108,10 @@ def _report_services(services: Services, say: Callable[[str], None]) -> None:
 
 
 def _report_urls(ports: Ports, say: Callable[[str], None]) -> None:
-    say(f"ingest:   metrics http://127.0.0.1:{ports.ingest_metrics}/metrics")
+    base = f"http://127.0.0.1:{ports.gateway}"
+    say(f"GraphQL:  {base}/graphql   (GraphiQL in development)")
+    say(f"REST:     {base}/api/v1/docs")
+    say(f"metrics:  {base}/metrics   ingest: http://127.0.0.1:{ports.ingest_metrics}/metrics")
 
 
 def _child_env(services: Services) -> dict[str, str]:

@@ -7,7 +7,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
+import httpx
 import psutil
 import pytest
 
@@ -28,6 +30,23 @@ def _wait_for_line(process: subprocess.Popen[str], pattern: str, timeout_s: floa
     pytest.fail(f"no line matching {pattern!r} in {timeout_s} s:\n{''.join(lines)}")
 
 
+def _graphql_login(url: str) -> dict[str, Any]:
+    """Log the demo athlete in through the running gateway (it may still be starting)."""
+    query = (
+        'mutation { login(email: "athlete@demo.fitconnect", password: "fitconnect-demo")'
+        " { accessToken } }"
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            response = httpx.post(url, json={"query": query}, timeout=10)
+            return dict(response.json())
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
 def test_up_starts_embedded_services_and_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FITCONNECT_")}
     env["FITCONNECT_DATA_DIR"] = str(tmp_path / "data")
@@ -43,6 +62,10 @@ def test_up_starts_embedded_services_and_ctrl_c_leaves_nothing(tmp_path: Path) -
         text = "".join(lines)
         assert "embedded PostgreSQL" in text
         assert re.search(r"broker:\s+embedded (mosquitto|amqtt)", text)
+        url = re.search(r"GraphQL:\s+(\S+)", text)
+        assert url is not None, text
+        login = _graphql_login(url.group(1))
+        assert login["data"]["login"]["accessToken"], login
         children = psutil.Process(process.pid).children(recursive=True)
         process.send_signal(signal.SIGINT)
         rest, _ = process.communicate(timeout=30)

@@ -1,0 +1,90 @@
+"""The gateway's FastAPI app: GraphQL at /graphql, REST at /api/v1, health and metrics."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from strawberry.fastapi import GraphQLRouter
+
+from fitconnect.errors import FitConnectError
+from fitconnect.gateway import rest
+from fitconnect.gateway.errors import code_of
+from fitconnect.gateway.graphql.context import Context
+from fitconnect.gateway.graphql.schema import build_schema
+from fitconnect.gateway.metrics import GatewayMetrics
+from fitconnect.gateway.services import Services
+from fitconnect.platform.db import open_pool
+from fitconnect.runtime.ports import is_listening
+from fitconnect.settings import Settings
+
+
+def create_app(settings: Settings, database_url: str, mqtt_url: str | None = None) -> FastAPI:
+    """Build the app; the pool opens in the lifespan (nothing happens at import or here)."""
+    metrics = GatewayMetrics.create()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = await open_pool(database_url, settings.database)
+        app.state.services = Services.build(settings, pool)
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="FitConnect API",
+        version="1",
+        lifespan=lifespan,
+        docs_url="/api/v1/docs",
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.middleware("http")(metrics.middleware)
+
+    schema = build_schema(metrics.graphql_extension())
+
+    async def context(request: Request) -> Context:
+        address = request.client.host if request.client else "unknown"
+        return Context(request.app.state.services, request.headers.get("authorization"), address)
+
+    graphql = GraphQLRouter(
+        schema,
+        context_getter=context,
+        graphql_ide="graphiql" if settings.environment == "development" else None,
+    )
+    app.include_router(graphql, prefix="/graphql")
+    app.include_router(rest.router)
+
+    @app.exception_handler(FitConnectError)
+    async def domain_error(_request: Request, exc: FitConnectError) -> JSONResponse:
+        code, status = code_of(exc)
+        return JSONResponse({"error": {"code": code, "message": str(exc)}}, status_code=status)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        checks = {"database": False, "broker": mqtt_url is None}
+        try:
+            async with request.app.state.services.pool.connection() as conn:
+                await conn.execute("SELECT 1")
+            checks["database"] = True
+        except Exception:  # noqa: BLE001 - any failure means not ready
+            checks["database"] = False
+        if mqtt_url is not None:
+            parts = urlsplit(mqtt_url)
+            checks["broker"] = is_listening(parts.hostname or "127.0.0.1", parts.port or 1883)
+        ready = all(checks.values())
+        return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
+
+    @app.get("/metrics")
+    async def prometheus_metrics() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return app

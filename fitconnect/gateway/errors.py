@@ -1,0 +1,41 @@
+"""Domain errors as the API shows them: a stable code and an HTTP status."""
+
+from __future__ import annotations
+
+from fitconnect.errors import FitConnectError
+from fitconnect.platform.auth.errors import (
+    EmailTakenError,
+    InvalidCredentialsError,
+    InvalidTokenError,
+    RateLimitedError,
+    WeakPasswordError,
+)
+from fitconnect.platform.devices.errors import DeviceNotFoundError
+
+
+class UnauthenticatedError(FitConnectError):
+    """No valid access token on a request that needs one."""
+
+
+class ForbiddenError(FitConnectError):
+    """Authenticated, but not allowed."""
+
+
+_CODES: list[tuple[type[Exception], str, int]] = [
+    (UnauthenticatedError, "UNAUTHENTICATED", 401),
+    (InvalidTokenError, "UNAUTHENTICATED", 401),
+    (InvalidCredentialsError, "UNAUTHENTICATED", 401),
+    (RateLimitedError, "RATE_LIMITED", 429),
+    (ForbiddenError, "FORBIDDEN", 403),
+    (DeviceNotFoundError, "NOT_FOUND", 404),
+    (EmailTakenError, "VALIDATION", 422),
+    (WeakPasswordError, "VALIDATION", 422),
+]
+
+
+def code_of(error: Exception) -> tuple[str, int]:
+    """The stable code and HTTP status of a domain error (INTERNAL for anything else)."""
+    for kind, code, status in _CODES:
+        if isinstance(error, kind):
+            return code, status
+    return "INTERNAL", 500

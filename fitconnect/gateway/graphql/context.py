@@ -1,0 +1,25 @@
+"""The typed per-request context: services and the caller, resolved from the bearer token."""
+
+from __future__ import annotations
+
+from strawberry.fastapi import BaseContext
+
+from fitconnect.gateway.errors import UnauthenticatedError
+from fitconnect.gateway.services import Services
+from fitconnect.platform.auth.models import Principal
+
+
+class Context(BaseContext):
+    def __init__(self, services: Services, authorization: str | None, address: str) -> None:
+        super().__init__()
+        self.services = services
+        self.address = address
+        self._authorization = authorization
+
+    def principal(self) -> Principal:
+        """The caller; ``UnauthenticatedError`` without a valid access token."""
+        header = self._authorization or ""
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise UnauthenticatedError("an access token is required")
+        return self.services.auth.authenticate(token)

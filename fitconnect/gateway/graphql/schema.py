@@ -1,0 +1,169 @@
+"""The GraphQL schema: root ``Query`` and ``Mutation`` over the platform services."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import QueryDepthLimiter, SchemaExtension
+
+from fitconnect.errors import FitConnectError
+from fitconnect.gateway.errors import code_of
+from fitconnect.gateway.graphql.context import Context
+from fitconnect.gateway.graphql.types import (
+    AccountType,
+    DeviceCredentialsType,
+    DeviceType,
+    NotificationType,
+    StreamPointType,
+    TokensType,
+    TotalsType,
+)
+from fitconnect.platform.auth.models import Role
+from fitconnect.platform.notifications import service as notifications
+
+Info = strawberry.Info[Context, None]
+MAX_DEPTH = 8
+MAX_POINTS = 5_000
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The caller's account.")
+    async def me(self, info: Info) -> AccountType:
+        ctx = info.context
+        return AccountType.from_domain(await ctx.services.auth.account(ctx.principal()))
+
+    @strawberry.field(description="The caller's devices.")
+    async def devices(self, info: Info) -> list[DeviceType]:
+        ctx = info.context
+        return [DeviceType.from_domain(d) for d in await ctx.services.devices.list(ctx.principal())]
+
+    @strawberry.field(description="The caller's in-app notifications, newest first.")
+    async def notifications(self, info: Info, limit: int = 50) -> list[NotificationType]:
+        ctx = info.context
+        items = await notifications.inbox(ctx.services.pool, ctx.principal().account_id, limit)
+        return [NotificationType.from_domain(n) for n in items]
+
+    @strawberry.field(description="Heart rate, power, cadence and speed, time-bucketed.")
+    async def stream(
+        self,
+        info: Info,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        max_points: int = 500,
+    ) -> list[StreamPointType]:
+        ctx = info.context
+        until = until or datetime.now(UTC)
+        since = since or until - timedelta(hours=1)
+        points = await ctx.services.training.stream(
+            ctx.principal(), since, until, min(max(max_points, 1), MAX_POINTS)
+        )
+        return [StreamPointType.from_domain(p) for p in points]
+
+    @strawberry.field(description="Totals of the caller's samples since a time (default 7 days).")
+    async def totals(self, info: Info, since: datetime | None = None) -> TotalsType:
+        ctx = info.context
+        since = since or datetime.now(UTC) - timedelta(days=7)
+        return TotalsType.from_domain(await ctx.services.training.totals(ctx.principal(), since))
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create an account; the welcome notification follows.")
+    async def register(  # noqa: PLR0917 - GraphQL arguments
+        self,
+        info: Info,
+        email: str,
+        password: str,
+        display_name: str,
+        role: str = "athlete",
+        tenant: str = "public",
+    ) -> AccountType:
+        try:
+            parsed_role = Role(role)
+        except ValueError as exc:
+            raise GraphQLError(
+                f"role must be athlete or coach, not {role!r}", extensions={"code": "VALIDATION"}
+            ) from exc
+        account = await info.context.services.auth.register(
+            email, password, display_name, parsed_role, tenant
+        )
+        return AccountType.from_domain(account)
+
+    @strawberry.mutation
+    async def login(self, info: Info, email: str, password: str) -> TokensType:
+        ctx = info.context
+        return TokensType.from_domain(await ctx.services.auth.login(email, password, ctx.address))
+
+    @strawberry.mutation(description="Swap a refresh token for new tokens (it is spent).")
+    async def refresh(self, info: Info, refresh_token: str) -> TokensType:
+        return TokensType.from_domain(await info.context.services.auth.refresh(refresh_token))
+
+    @strawberry.mutation
+    async def logout(self, info: Info, refresh_token: str) -> bool:
+        await info.context.services.auth.logout(refresh_token)
+        return True
+
+    @strawberry.mutation(description="Register a device; its MQTT password is shown only now.")
+    async def register_device(self, info: Info, name: str, kind: str) -> DeviceCredentialsType:
+        ctx = info.context
+        creds = await ctx.services.devices.register(ctx.principal(), name, kind)
+        return DeviceCredentialsType.from_domain(creds)
+
+    @strawberry.mutation
+    async def revoke_device(self, info: Info, device_id: uuid.UUID) -> bool:
+        ctx = info.context
+        await ctx.services.devices.revoke(ctx.principal(), device_id)
+        return True
+
+    @strawberry.mutation
+    async def mark_notification_read(self, info: Info, notification_id: int) -> bool:
+        ctx = info.context
+        return await notifications.mark_read(
+            ctx.services.pool, ctx.principal().account_id, notification_id
+        )
+
+
+class DomainErrorCodes(SchemaExtension):
+    """Put a stable ``code`` in every error's ``extensions`` (INTERNAL errors are masked)."""
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors:
+            return
+        fixed = []
+        for error in result.errors:
+            original = error.original_error
+            if isinstance(original, FitConnectError):
+                code, _ = code_of(original)
+                fixed.append(_with_code(error, str(original), code))
+            elif original is not None and not isinstance(original, GraphQLError):
+                fixed.append(_with_code(error, "internal error", "INTERNAL"))
+            else:
+                fixed.append(error)
+        result.errors = fixed
+
+
+def _with_code(error: GraphQLError, message: str, code: str) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions={**(error.extensions or {}), "code": code},
+    )
+
+
+def build_schema(*extra: type[SchemaExtension]) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[lambda: QueryDepthLimiter(max_depth=MAX_DEPTH), DomainErrorCodes, *extra],
+    )

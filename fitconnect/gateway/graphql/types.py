@@ -1,0 +1,141 @@
+"""GraphQL object types, each built from a domain object by ``from_domain``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Self
+
+import strawberry
+
+from fitconnect.platform.auth.models import Account, TokenPair
+from fitconnect.platform.devices.service import Device, DeviceCredentials
+from fitconnect.platform.notifications.service import Notification
+from fitconnect.platform.training.service import StreamPoint, Totals
+
+
+@strawberry.type
+class AccountType:
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    email: str
+    role: str
+    display_name: str
+
+    @classmethod
+    def from_domain(cls, a: Account) -> Self:
+        return cls(
+            id=a.id,
+            tenant_id=a.tenant_id,
+            email=a.email,
+            role=a.role.value,
+            display_name=a.display_name,
+        )
+
+
+@strawberry.type
+class TokensType:
+    access_token: str
+    refresh_token: str
+    expires_in_s: int
+
+    @classmethod
+    def from_domain(cls, t: TokenPair) -> Self:
+        return cls(
+            access_token=t.access_token, refresh_token=t.refresh_token, expires_in_s=t.expires_in_s
+        )
+
+
+@strawberry.type
+class DeviceType:
+    id: uuid.UUID
+    name: str
+    kind: str
+    registered_at: datetime
+    revoked_at: datetime | None
+    telemetry_topic: str
+
+    @classmethod
+    def from_domain(cls, d: Device) -> Self:
+        return cls(
+            id=d.id,
+            name=d.name,
+            kind=d.kind,
+            registered_at=d.registered_at,
+            revoked_at=d.revoked_at,
+            telemetry_topic=f"{d.topic_prefix}/telemetry",
+        )
+
+
+@strawberry.type
+class DeviceCredentialsType:
+    device: DeviceType
+    mqtt_username: str
+    mqtt_password: str
+
+    @classmethod
+    def from_domain(cls, c: DeviceCredentials) -> Self:
+        return cls(
+            device=DeviceType.from_domain(c.device),
+            mqtt_username=c.mqtt_username,
+            mqtt_password=c.mqtt_password,
+        )
+
+
+@strawberry.type
+class NotificationType:
+    id: int
+    kind: str
+    title: str
+    body: str
+    created_at: datetime
+    read: bool
+
+    @classmethod
+    def from_domain(cls, n: Notification) -> Self:
+        return cls(
+            id=n.id,
+            kind=n.kind,
+            title=n.title,
+            body=n.body,
+            created_at=n.created_at,
+            read=n.read_at is not None,
+        )
+
+
+@strawberry.type
+class StreamPointType:
+    ts: datetime
+    heart_rate_bpm: float | None
+    power_w: float | None
+    cadence_rpm: float | None
+    speed_kmh: float | None
+
+    @classmethod
+    def from_domain(cls, p: StreamPoint) -> Self:
+        return cls(
+            ts=p.ts,
+            heart_rate_bpm=p.heart_rate_bpm,
+            power_w=p.power_w,
+            cadence_rpm=p.cadence_rpm,
+            speed_kmh=p.speed_kmh,
+        )
+
+
+@strawberry.type
+class TotalsType:
+    samples: int
+    first: datetime | None
+    last: datetime | None
+    avg_heart_rate_bpm: float | None
+    max_power_w: int | None
+
+    @classmethod
+    def from_domain(cls, t: Totals) -> Self:
+        return cls(
+            samples=t.samples,
+            first=t.first,
+            last=t.last,
+            avg_heart_rate_bpm=t.avg_heart_rate_bpm,
+            max_power_w=t.max_power_w,
+        )

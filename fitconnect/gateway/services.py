@@ -1,0 +1,30 @@
+"""The platform services one gateway process uses, built once in the app's lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from psycopg_pool import AsyncConnectionPool
+
+from fitconnect.platform.auth.service import AuthService, TokenPolicy
+from fitconnect.platform.devices.service import DeviceService
+from fitconnect.platform.training.service import TrainingService
+from fitconnect.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    pool: AsyncConnectionPool
+    auth: AuthService
+    devices: DeviceService
+    training: TrainingService
+
+    @classmethod
+    def build(cls, settings: Settings, pool: AsyncConnectionPool) -> Services:
+        policy = TokenPolicy(
+            secret=settings.secret_key.get_secret_value(),
+            access_ttl_s=settings.gateway.access_token_ttl_s,
+            refresh_ttl_s=settings.gateway.refresh_token_ttl_s,
+        )
+        devices = DeviceService(pool, settings.mqtt_auth_dir)
+        return cls(pool, AuthService(pool, policy), devices, TrainingService(pool, devices))

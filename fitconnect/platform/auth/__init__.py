@@ -1,0 +1,1 @@
+"""Auth context: accounts, password hashes, access and refresh tokens."""

@@ -1,0 +1,154 @@
+"""The auth context's rules: register, log in, refresh (rotating), log out, change password."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import psycopg
+from psycopg_pool import AsyncConnectionPool
+
+from fitconnect.platform.auth import repository as repo
+from fitconnect.platform.auth.errors import (
+    EmailTakenError,
+    InvalidCredentialsError,
+    InvalidTokenError,
+    WeakPasswordError,
+)
+from fitconnect.platform.auth.models import Account, Principal, Role, TokenPair
+from fitconnect.platform.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from fitconnect.platform.auth.rate_limit import LoginLimiter
+from fitconnect.platform.auth.tokens import (
+    issue_access_token,
+    new_refresh_token,
+    refresh_token_hash,
+    verify_access_token,
+)
+from fitconnect.platform.notifications import service as notifications
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPolicy:
+    secret: str
+    access_ttl_s: int
+    refresh_ttl_s: int
+
+
+class AuthService:
+    """Accounts and tokens over the pool; one instance per gateway process."""
+
+    def __init__(self, pool: AsyncConnectionPool, policy: TokenPolicy) -> None:
+        self._pool = pool
+        self._policy = policy
+        self._limiter = LoginLimiter()
+
+    async def register(
+        self, email: str, password: str, display_name: str, role: Role, tenant: str = "public"
+    ) -> Account:
+        """Create an account and queue its welcome notification in the same transaction."""
+        if not _EMAIL.match(email):
+            raise InvalidCredentialsError(f"{email!r} is not an e-mail address")
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise WeakPasswordError(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
+        if role is Role.ADMIN:
+            raise InvalidCredentialsError("admins are not created by registration")
+        password_hash = await hash_password(password)
+        try:
+            async with self._pool.connection() as conn, conn.transaction():
+                tenant_id = await repo.tenant_by_slug(conn, tenant)
+                account = await repo.insert_account(
+                    conn,
+                    tenant_id=tenant_id,
+                    email=email,
+                    password_hash=password_hash,
+                    role=role,
+                    name=display_name,
+                )
+                await notifications.enqueue(
+                    conn,
+                    account.id,
+                    "welcome",
+                    f"Welcome to FitConnect, {display_name}!",
+                    "Register a device to start syncing your workouts.",
+                )
+        except psycopg.errors.UniqueViolation as exc:
+            raise EmailTakenError(f"{email} is already registered") from exc
+        return account
+
+    async def login(self, email: str, password: str, address: str) -> TokenPair:
+        keys = (f"account:{email.lower()}", f"address:{address}")
+        self._limiter.check(*keys)
+        async with self._pool.connection() as conn:
+            row = await repo.account_by_email(conn, email)
+        if not await verify_password(row.password_hash if row else None, password) or row is None:
+            self._limiter.failed(*keys)
+            raise InvalidCredentialsError("wrong e-mail or password")
+        self._limiter.succeeded(*keys)
+        return await self._issue(row.account(), family_id=uuid.uuid4())
+
+    async def refresh(self, refresh_token: str) -> TokenPair:
+        """Rotate: the old token is spent; presenting a spent one revokes its whole family."""
+        async with self._pool.connection() as conn:
+            async with conn.transaction():
+                row = await repo.refresh_by_hash(conn, refresh_token_hash(refresh_token))
+                if row is None:
+                    raise InvalidTokenError("unknown refresh token")
+                if row.used_at is not None:
+                    await repo.revoke_family(conn, row.family_id)
+                    reused = True
+                else:
+                    reused = False
+                    await repo.mark_refresh_used(conn, row.id)
+            if reused:
+                raise InvalidTokenError("refresh token reused; every session of it is revoked")
+            if row.revoked_at is not None:
+                raise InvalidTokenError("refresh token revoked")
+            if row.expires_at < datetime.now(UTC):
+                raise InvalidTokenError("refresh token expired")
+            account = await repo.account_by_id(conn, row.account_id)
+        if account is None:
+            raise InvalidTokenError("account gone")
+        return await self._issue(account.account(), family_id=row.family_id)
+
+    async def logout(self, refresh_token: str) -> None:
+        async with self._pool.connection() as conn, conn.transaction():
+            row = await repo.refresh_by_hash(conn, refresh_token_hash(refresh_token))
+            if row is not None:
+                await repo.revoke_family(conn, row.family_id)
+
+    async def change_password(self, principal: Principal, old: str, new: str) -> None:
+        """Change the password and end every session (all refresh tokens revoked)."""
+        if len(new) < MIN_PASSWORD_LENGTH:
+            raise WeakPasswordError(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
+        async with self._pool.connection() as conn:
+            row = await repo.account_by_id(conn, principal.account_id)
+        if row is None or not await verify_password(row.password_hash, old):
+            raise InvalidCredentialsError("wrong password")
+        new_hash = await hash_password(new)
+        async with self._pool.connection() as conn, conn.transaction():
+            await repo.set_password(conn, principal.account_id, new_hash)
+            await repo.revoke_all(conn, principal.account_id)
+
+    def authenticate(self, access_token: str) -> Principal:
+        return verify_access_token(access_token, self._policy.secret)
+
+    async def account(self, principal: Principal) -> Account:
+        async with self._pool.connection() as conn:
+            row = await repo.account_by_id(conn, principal.account_id)
+        if row is None:
+            raise InvalidTokenError("account gone")
+        return row.account()
+
+    async def _issue(self, account: Account, family_id: uuid.UUID) -> TokenPair:
+        principal = Principal(account.id, account.tenant_id, account.role)
+        access = issue_access_token(principal, self._policy.secret, self._policy.access_ttl_s)
+        refresh, refresh_hash = new_refresh_token()
+        async with self._pool.connection() as conn:
+            await repo.insert_refresh(
+                conn, account.id, family_id, refresh_hash, self._policy.refresh_ttl_s
+            )
+        return TokenPair(access, refresh, self._policy.access_ttl_s)

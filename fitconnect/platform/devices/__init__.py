@@ -1,0 +1,1 @@
+"""Devices context: registration, MQTT credentials, the broker's password and ACL files."""

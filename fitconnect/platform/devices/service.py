@@ -1,0 +1,125 @@
+"""Devices: an athlete registers a device and receives its MQTT credentials once."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from psycopg.rows import class_row
+from psycopg_pool import AsyncConnectionPool
+
+from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.devices import mosquitto_auth
+from fitconnect.platform.devices.errors import DeviceNotFoundError
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    athlete_id: uuid.UUID
+    name: str
+    kind: str
+    registered_at: datetime
+    revoked_at: datetime | None
+
+    @property
+    def topic_prefix(self) -> str:
+        return f"fc/v1/{self.tenant_id}/{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceCredentials:
+    """Shown once at registration; only a hash of the password is kept."""
+
+    device: Device
+    mqtt_username: str
+    mqtt_password: str
+
+
+_COLUMNS = "id, tenant_id, athlete_id, name, kind, registered_at, revoked_at"
+
+
+class DeviceService:
+    def __init__(self, pool: AsyncConnectionPool, auth_dir: Path | None = None) -> None:
+        self._pool = pool
+        self._auth_dir = auth_dir
+
+    async def register(self, principal: Principal, name: str, kind: str) -> DeviceCredentials:
+        device_id = uuid.uuid4()
+        password = secrets.token_urlsafe(24)
+        async with (
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=class_row(Device)) as cur,
+        ):
+            await cur.execute(
+                f"INSERT INTO devices.devices (id, tenant_id, athlete_id, name, kind,"  # noqa: S608
+                f" mqtt_username, mqtt_password_hash) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+                f" RETURNING {_COLUMNS}",
+                (
+                    device_id,
+                    principal.tenant_id,
+                    principal.account_id,
+                    name,
+                    kind,
+                    str(device_id),
+                    mosquitto_auth.password_hash(password),
+                ),
+            )
+            device = await cur.fetchone()
+        assert device is not None  # noqa: S101 - RETURNING
+        await self.write_broker_files()
+        return DeviceCredentials(device, str(device_id), password)
+
+    async def list(self, principal: Principal) -> list[Device]:
+        async with (
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=class_row(Device)) as cur,
+        ):
+            await cur.execute(
+                f"SELECT {_COLUMNS} FROM devices.devices WHERE athlete_id = %s"  # noqa: S608
+                " ORDER BY registered_at",
+                (principal.account_id,),
+            )
+            return await cur.fetchall()
+
+    async def rename(self, principal: Principal, device_id: uuid.UUID, name: str) -> None:
+        await self._update(principal, device_id, "name = %s", name)
+
+    async def revoke(self, principal: Principal, device_id: uuid.UUID) -> None:
+        """The device can no longer publish: ingest refuses it, the broker drops its login."""
+        await self._update(principal, device_id, "revoked_at = coalesce(revoked_at, now())")
+        await self.write_broker_files()
+
+    async def _update(
+        self, principal: Principal, device_id: uuid.UUID, assignment: str, *args: object
+    ) -> None:
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                f"UPDATE devices.devices SET {assignment}"  # noqa: S608 - fixed assignments
+                " WHERE id = %s AND athlete_id = %s",
+                (*args, device_id, principal.account_id),
+            )
+            if cur.rowcount != 1:
+                raise DeviceNotFoundError(f"no device {device_id}")
+
+    async def write_broker_files(self) -> None:
+        """Regenerate Mosquitto's password and ACL files from the registry (when configured)."""
+        if self._auth_dir is None:
+            return
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT mqtt_username, mqtt_password_hash, tenant_id, id FROM devices.devices"
+                " WHERE revoked_at IS NULL"
+            )
+            rows = await cur.fetchall()
+        passwords = {str(u): str(h) for u, h, _, _ in rows}
+        prefixes = {str(u): f"fc/v1/{t}/{d}" for u, _, t, d in rows}
+        self._auth_dir.mkdir(parents=True, exist_ok=True)
+        existing = self._auth_dir / "passwd.static"
+        static = existing.read_text() if existing.exists() else ""
+        (self._auth_dir / "passwd").write_text(static + mosquitto_auth.password_file(passwords))
+        (self._auth_dir / "acl").write_text(mosquitto_auth.acl_file(prefixes, reader="ingest"))

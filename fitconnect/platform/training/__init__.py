@@ -1,0 +1,1 @@
+"""Training context: an athlete's recorded data, read for charts and dashboards."""

@@ -1,0 +1,82 @@
+"""Reading an athlete's samples: time-bucketed streams for charts, the latest values."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from psycopg.rows import class_row
+from psycopg_pool import AsyncConnectionPool
+
+from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.devices.service import DeviceService
+
+
+@dataclass(frozen=True, slots=True)
+class StreamPoint:
+    ts: datetime
+    heart_rate_bpm: float | None
+    power_w: float | None
+    cadence_rpm: float | None
+    speed_kmh: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    samples: int
+    first: datetime | None
+    last: datetime | None
+    avg_heart_rate_bpm: float | None
+    max_power_w: int | None
+
+
+class TrainingService:
+    def __init__(self, pool: AsyncConnectionPool, devices: DeviceService) -> None:
+        self._pool = pool
+        self._devices = devices
+
+    async def _device_ids(self, principal: Principal) -> list[uuid.UUID]:
+        return [d.id for d in await self._devices.list(principal)]
+
+    async def stream(
+        self, principal: Principal, since: datetime, until: datetime, max_points: int
+    ) -> list[StreamPoint]:
+        """Averages per time bucket so that at most ``max_points`` points come back."""
+        span = max((until - since).total_seconds(), 1.0)
+        bucket = timedelta(seconds=max(span / max(max_points, 1), 0.001))
+        async with (
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=class_row(StreamPoint)) as cur,
+        ):
+            await cur.execute(
+                "SELECT date_bin(%(bucket)s, ts, %(since)s) AS ts,"
+                " avg(heart_rate_bpm)::float AS heart_rate_bpm, avg(power_w)::float AS power_w,"
+                " avg(cadence_rpm)::float AS cadence_rpm, avg(speed_kmh)::float AS speed_kmh"
+                " FROM telemetry.samples"
+                " WHERE device_id = ANY(%(devices)s) AND ts >= %(since)s AND ts < %(until)s"
+                " GROUP BY 1 ORDER BY 1 LIMIT %(limit)s",
+                {
+                    "bucket": bucket,
+                    "since": since,
+                    "until": until,
+                    "devices": await self._device_ids(principal),
+                    "limit": max_points,
+                },
+            )
+            return await cur.fetchall()
+
+    async def totals(self, principal: Principal, since: datetime) -> Totals:
+        async with (
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=class_row(Totals)) as cur,
+        ):
+            await cur.execute(
+                "SELECT count(*)::int AS samples, min(ts) AS first, max(ts) AS last,"
+                " avg(heart_rate_bpm)::float AS avg_heart_rate_bpm, max(power_w) AS max_power_w"
+                " FROM telemetry.samples WHERE device_id = ANY(%s) AND ts >= %s",
+                (await self._device_ids(principal), since),
+            )
+            row = await cur.fetchone()
+        assert row is not None  # noqa: S101 - an aggregate always returns a row
+        return row

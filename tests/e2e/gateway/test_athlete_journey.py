@@ -1,0 +1,163 @@
+"""An athlete through the real app on the real PostgreSQL and broker, as a client would."""
+
+import asyncio
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from fitconnect.gateway.app import create_app
+from fitconnect.platform.db import open_pool
+from fitconnect.platform.notifications.service import deliver_pending
+from fitconnect.schemas import TelemetryBatch, encode
+from fitconnect.settings import Settings
+
+from ...integration.ingest.support import Publisher, running_worker, worker_settings
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+
+
+@pytest.fixture
+def client(database_url: str, mqtt_url: str) -> Iterator[TestClient]:
+    settings = Settings(environment="test", secret_key="t" * 40)  # type: ignore[arg-type]
+    with TestClient(create_app(settings, database_url, mqtt_url)) as c:
+        yield c
+
+
+def gql(client: TestClient, query: str, token: str | None = None, **variables: Any) -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = client.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def register_and_login(client: TestClient, email: str) -> dict[str, str]:
+    body = gql(
+        client,
+        'mutation($e: String!) { register(email: $e, password: "correct horse battery",'
+        ' displayName: "Ada") { id email role } }',
+        e=email,
+    )
+    assert body["data"]["register"]["role"] == "athlete", body
+    login = gql(
+        client,
+        'mutation($e: String!) { login(email: $e, password: "correct horse battery")'
+        " { accessToken refreshToken } }",
+        e=email,
+    )
+    return dict(login["data"]["login"])
+
+
+def deliver(database_url: str) -> None:
+    async def run() -> None:
+        pool = await open_pool(database_url)
+        try:
+            await deliver_pending(pool)
+        finally:
+            await pool.close()
+
+    asyncio.run(run())
+
+
+def test_register_welcome_login_device_telemetry_and_stream(
+    client: TestClient, database_url: str, mqtt_url: str
+) -> None:
+    tokens = register_and_login(client, "ada@example.com")
+    access = tokens["accessToken"]
+
+    assert gql(client, "{ notifications { title } }", access)["data"]["notifications"] == []
+    deliver(database_url)  # the notification worker's step
+    inbox = gql(client, "{ notifications { id title read } }", access)["data"]["notifications"]
+    assert len(inbox) == 1
+    assert inbox[0]["title"].startswith("Welcome")
+
+    creds = gql(
+        client,
+        'mutation { registerDevice(name: "strap", kind: "hr") '
+        "{ mqttUsername mqttPassword device { id telemetryTopic } } }",
+        access,
+    )["data"]["registerDevice"]
+    assert len(creds["mqttPassword"]) >= 24
+    topic, device_id = creds["device"]["telemetryTopic"], creds["device"]["id"]
+
+    now_ms = int(time.time() * 1000)
+    batch = TelemetryBatch(
+        device_id=device_id,
+        seq=1,
+        ts_ms=[now_ms - 10_000 + 250 * i for i in range(40)],
+        metrics={"heart_rate_bpm": [150.0] * 40, "power_w": [220.0] * 40},
+    )
+    publisher = Publisher(mqtt_url)
+    with running_worker(database_url, mqtt_url, worker_settings()):
+        publisher.send(topic, encode(batch))
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            totals = gql(client, "{ totals { samples avgHeartRateBpm maxPowerW } }", access)
+            if totals["data"]["totals"]["samples"] == 40:
+                break
+            time.sleep(0.2)
+    publisher.close()
+    assert totals["data"]["totals"] == {"samples": 40, "avgHeartRateBpm": 150.0, "maxPowerW": 220}
+    stream = gql(client, "{ stream(maxPoints: 5) { heartRateBpm powerW } }", access)
+    points = stream["data"]["stream"]
+    assert 1 <= len(points) <= 5
+    assert all(p["powerW"] == 220.0 for p in points)
+
+    rest = client.get("/api/v1/devices", headers={"Authorization": f"Bearer {access}"})
+    assert rest.status_code == 200
+    assert rest.json()[0]["id"] == device_id
+
+
+def test_refresh_rotates_and_a_reused_token_revokes_the_session(client: TestClient) -> None:
+    tokens = register_and_login(client, "rot@example.com")
+    refresh = "mutation($r: String!) { refresh(refreshToken: $r) { accessToken refreshToken } }"
+    second = gql(client, refresh, r=tokens["refreshToken"])["data"]["refresh"]
+    reuse = gql(client, refresh, r=tokens["refreshToken"])
+    assert reuse["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    # the reuse revoked the whole family: the newest token stops working at once
+    after = gql(client, refresh, r=second["refreshToken"])
+    assert after["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_errors_carry_stable_codes(client: TestClient) -> None:
+    assert gql(client, "{ me { id } }")["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    register_and_login(client, "dup@example.com")
+    dup = gql(
+        client,
+        'mutation { register(email: "dup@example.com", password: "another long one",'
+        ' displayName: "B") { id } }',
+    )
+    assert dup["errors"][0]["extensions"]["code"] == "VALIDATION"
+    bad = gql(
+        client,
+        'mutation { login(email: "dup@example.com", password: "wrong password") { accessToken } }',
+    )
+    assert bad["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    rest = client.get("/api/v1/me")
+    assert rest.status_code == 401
+    assert rest.json()["error"]["code"] == "UNAUTHENTICATED"
+
+
+def test_an_athlete_sees_only_their_own_devices(client: TestClient) -> None:
+    a = register_and_login(client, "a@example.com")["accessToken"]
+    b = register_and_login(client, "b@example.com")["accessToken"]
+    gql(client, 'mutation { registerDevice(name: "a-strap", kind: "hr") { mqttUsername } }', a)
+    device_of_a = gql(client, "{ devices { id } }", a)["data"]["devices"][0]["id"]
+    assert gql(client, "{ devices { id } }", b)["data"]["devices"] == []
+    revoke = gql(client, "mutation($d: UUID!) { revokeDevice(deviceId: $d) }", b, d=device_of_a)
+    assert revoke["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert gql(client, "{ totals { samples } }", b)["data"]["totals"]["samples"] == 0
+
+
+def test_health_ready_metrics_and_openapi(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["database"] is True
+    assert "/api/v1/devices" in client.get("/api/v1/openapi.json").json()["paths"]
+    client.get("/healthz")
+    assert "fitconnect_gateway_requests_total" in client.get("/metrics").text
