@@ -2,25 +2,182 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import signal
+import threading
+from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import psycopg
 import typer
+from rich.progress import Progress
 
-from fitconnect.cli.common import not_built_yet
+from fitconnect.analytics.activity import file_sessions
+from fitconnect.analytics.errors import AnalyticsError
+from fitconnect.analytics.jobs import run_once
+from fitconnect.analytics.params import AthleteParams
+from fitconnect.analytics.repository import set_athlete_params
+from fitconnect.cli.common import load_settings
+from fitconnect.runtime.services import start_services
+
+log = logging.getLogger(__name__)
 
 app = typer.Typer(help="Workout analytics and gamification.", no_args_is_help=True)
+
+
+class Sex(StrEnum):
+    """Choices of ``--sex`` (Keytel calories and TRIMP weighting differ)."""
+
+    male = "male"
+    female = "female"
+
+
+_SUMMARY: tuple[tuple[str, str, str], ...] = (
+    ("duration_s", "duration", "s"),
+    ("moving_time_s", "moving time", "s"),
+    ("distance_m", "distance", "m"),
+    ("avg_power_w", "avg power", "W"),
+    ("max_power_w", "max power", "W"),
+    ("normalized_power_w", "normalized power", "W"),
+    ("intensity_factor", "intensity factor", ""),
+    ("tss", "TSS", ""),
+    ("work_kj", "work", "kJ"),
+    ("avg_heart_rate_bpm", "avg heart rate", "bpm"),
+    ("max_heart_rate_bpm", "max heart rate", "bpm"),
+    ("trimp", "TRIMP", ""),
+    ("hr_tss", "hrTSS", ""),
+    ("calories_kcal", "calories", "kcal"),
+)
+
+
+def _print_session(index: int, report: dict[str, Any]) -> None:
+    typer.echo(f"session {index} ({report['start_ts']} .. {report['end_ts']})")
+    for key, label, unit in _SUMMARY:
+        value = report.get(key)
+        if value is not None:
+            typer.echo(f"  {label:<18} {value:>10} {unit}")
+    if report["best_efforts_w"]:
+        efforts = ", ".join(f"{k} {v:.0f} W" for k, v in report["best_efforts_w"].items())
+        typer.echo(f"  {'best efforts':<18} {efforts}")
 
 
 @app.command("fit")
 def fit_command(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A FIT activity file.")],
+    ftp: Annotated[float | None, typer.Option("--ftp", help="Threshold power (W).")] = None,
+    hr_max: Annotated[float | None, typer.Option("--hr-max", help="Maximum heart rate.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per session.")] = False,
 ) -> None:
-    """Compute session metrics of a FIT file."""
-    raise not_built_yet(f"analytics of {path.name}", 5)
+    """Compute session metrics of a FIT file from its records (never its own summary)."""
+    reports = file_sessions(path, AthleteParams(ftp_w=ftp, hr_max_bpm=hr_max))
+    if as_json:
+        for report in reports:
+            typer.echo(json.dumps(report))
+        return
+    for index, report in enumerate(reports, start=1):
+        _print_session(index, report)
 
 
 @app.command("run")
-def run_command() -> None:
+def run_command(
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            "--since",
+            formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"],
+            help="Recompute everything from this instant (UTC), not only new data.",
+        ),
+    ] = None,
+    athlete: Annotated[
+        str | None, typer.Option("--athlete", help="Only this athlete's devices (uuid).")
+    ] = None,
+    every: Annotated[
+        float | None,
+        typer.Option(
+            "--every", min=1, help="Keep running: a pass every N seconds (the scheduler)."
+        ),
+    ] = None,
+) -> None:
     """Recompute what new data touched (incremental, idempotent)."""
-    raise not_built_yet("the analytics job", 5)
+    if every is not None:
+        _schedule(every)
+        return
+    settings = load_settings()
+    with start_services(settings) as services, Progress(transient=True) as bar:
+        task = bar.add_task("analytics", total=5)
+
+        def report(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
+
+        try:
+            summary = run_once(
+                services.database_url,
+                since=since.replace(tzinfo=UTC) if since else None,
+                athlete_id=athlete,
+                progress=report,
+            )
+        except psycopg.errors.UndefinedTable as exc:
+            raise AnalyticsError("analytics tables missing: run `fitconnect db upgrade`") from exc
+    typer.echo(
+        f"{summary.devices} devices, {summary.samples} samples, {summary.sessions} sessions,"
+        f" {summary.athletes} athletes, {summary.rows_written} rows written"
+        f" in {summary.elapsed_s:.2f} s"
+    )
+
+
+@app.command("params")
+def params_command(
+    athlete: Annotated[str, typer.Argument(help="The athlete's id (uuid).")],
+    *,
+    ftp: Annotated[float | None, typer.Option("--ftp", min=1, help="Threshold power (W).")] = None,
+    hr_max: Annotated[float | None, typer.Option("--hr-max", min=1)] = None,
+    hr_rest: Annotated[float | None, typer.Option("--hr-rest", min=1)] = None,
+    lthr: Annotated[float | None, typer.Option("--lthr", min=1, help="Threshold HR.")] = None,
+    weight: Annotated[float | None, typer.Option("--weight", min=1, help="kg")] = None,
+    age: Annotated[float | None, typer.Option("--age", min=1, help="years")] = None,
+    sex: Annotated[Sex | None, typer.Option("--sex")] = None,
+) -> None:
+    """Set the values the formulas need (FTP, heart-rate range, body) for one athlete."""
+    given = {
+        "ftp_w": ftp,
+        "hr_max_bpm": hr_max,
+        "hr_rest_bpm": hr_rest,
+        "lthr_bpm": lthr,
+        "weight_kg": weight,
+        "age_years": age,
+        "sex": sex.value if sex else None,
+    }
+    values: dict[str, object] = {k: v for k, v in given.items() if v is not None}
+    if not values:
+        raise typer.BadParameter("give at least one value")
+    settings = load_settings()
+    with start_services(settings) as services, psycopg.connect(services.database_url) as conn:
+        set_athlete_params(conn, athlete, values)
+    typer.echo(
+        f"{athlete}: {', '.join(f'{k}={v}' for k, v in values.items())}"
+        " (run `fitconnect analytics run --since DATE --athlete ID` to recompute past sessions)"
+    )
+
+
+def _schedule(every_s: float) -> None:
+    """Run a pass every ``every_s`` seconds until SIGINT/SIGTERM (``fitconnect up`` uses it)."""
+    settings = load_settings("analytics")
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    with start_services(settings) as services:
+        while not stop.is_set():
+            try:
+                summary = run_once(services.database_url)
+                log.info(
+                    "analytics pass: %d sessions, %d rows written in %.2f s",
+                    summary.sessions,
+                    summary.rows_written,
+                    summary.elapsed_s,
+                )
+            except (psycopg.Error, AnalyticsError):
+                log.exception("analytics pass failed; retrying in %.0f s", every_s)
+            stop.wait(every_s)

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 
 STATUS_EVERY_S = 5.0
+ANALYTICS_EVERY_S = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ def children_for(options: UpOptions, ports: Ports) -> list[ChildSpec]:
             {"FITCONNECT_INGEST__METRICS_PORT": str(ports.ingest_metrics)},
         ),
         ChildSpec("notifications", ("gateway", "--notifications-worker")),
+        ChildSpec("analytics", ("analytics", "run", "--every", str(ANALYTICS_EVERY_S))),
         ChildSpec("gateway", ("gateway", "--port", str(ports.gateway))),
     ]
 

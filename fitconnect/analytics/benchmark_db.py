@@ -1,0 +1,109 @@
+"""``fitconnect bench analytics --database``: the job end to end on a real PostgreSQL.
+
+A scratch database gets the migrations, one device per athlete and the synthetic rides
+(loaded with COPY, not timed); then ``run_once`` is timed for the full recompute, for one
+new session, and for a run with nothing new. The scratch database is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import polars as pl
+import psycopg
+
+from fitconnect.analytics.benchmark import synthetic_samples
+from fitconnect.analytics.jobs import run_once
+from fitconnect.platform.db import upgrade
+from fitconnect.platform.db.urls import with_database
+
+_COPY = (
+    "COPY telemetry.samples (device_id, ts, heart_rate_bpm, power_w, cadence_rpm, speed_kmh,"
+    " distance_m, altitude_m) FROM STDIN WITH (FORMAT csv)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseBenchResult:
+    """Figures of the job over PostgreSQL (seconds)."""
+
+    samples: int
+    load_s: float
+    full_recompute_s: float
+    incremental_s: float
+    nothing_new_s: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready figures."""
+        return asdict(self)
+
+
+def _load(url: str, samples: pl.DataFrame) -> None:
+    csv = io.BytesIO()
+    samples.with_columns(pl.col("ts").dt.strftime("%Y-%m-%d %H:%M:%S+00")).write_csv(
+        csv, include_header=False
+    )
+    first = samples.get_column("ts").min()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT telemetry.ensure_partitions(%s::date - 1, 4)", (first,))
+        with conn.cursor().copy(_COPY) as copy:
+            copy.write(csv.getvalue())
+
+
+def _register(url: str, devices: list[str]) -> None:
+    tenant = str(uuid.uuid4())
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.cursor().executemany(
+            "INSERT INTO devices.devices (id, tenant_id, athlete_id, name, kind, mqtt_username,"
+            " mqtt_password_hash) VALUES (%s, %s, %s, 'bench', 'ftms', %s, 'x')",
+            [(d, tenant, str(uuid.uuid4()), f"bench-{d}") for d in devices],
+        )
+        conn.execute(
+            "INSERT INTO analytics.athlete_params (athlete_id, ftp_w, hr_max_bpm)"
+            " SELECT athlete_id, 250, 190 FROM devices.devices"
+        )
+
+
+def _timed(url: str) -> float:
+    began = time.perf_counter()
+    run_once(url)
+    return time.perf_counter() - began
+
+
+def run_database_bench(server_url: str, athletes: int, hours: float) -> DatabaseBenchResult:
+    """Time the job on a scratch database of ``server_url`` (dropped afterwards)."""
+    name = f"fc_bench_analytics_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = with_database(server_url, name)
+    try:
+        upgrade(url)
+        seconds = int(hours * 3600)
+        start = datetime.now(UTC).replace(hour=6, minute=0, second=0, microsecond=0)
+        start -= timedelta(days=2)
+        ids = {f"dev-{a}": str(uuid.uuid4()) for a in range(athletes)}
+        _register(url, list(ids.values()))
+        samples = synthetic_samples(athletes, seconds, start=start)
+        began = time.perf_counter()
+        _load(url, samples.with_columns(pl.col("device_id").replace_strict(ids)))
+        load = time.perf_counter() - began
+        full = _timed(url)
+        new = synthetic_samples(1, seconds, start=start + timedelta(days=1))
+        _load(url, new.with_columns(pl.lit(ids["dev-0"]).alias("device_id")))
+        incremental = _timed(url)
+        nothing = _timed(url)
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return DatabaseBenchResult(
+        samples=samples.height,
+        load_s=round(load, 3),
+        full_recompute_s=round(full, 3),
+        incremental_s=round(incremental, 3),
+        nothing_new_s=round(nothing, 3),
+    )

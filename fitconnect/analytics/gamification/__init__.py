@@ -1,0 +1,1 @@
+"""Gamification: XP, levels, streaks, badges, challenges and leaderboards from sessions."""

@@ -1,0 +1,312 @@
+"""The analytics job: recompute what new samples touched, idempotently, over PostgreSQL.
+
+One run: find devices whose newest sample is past their watermark (or everything from
+``since``), read their samples from the start of the first session the new data can touch in
+one COPY, recompute those sessions, then everything per athlete and the touched tenants'
+leaderboards, and move the watermarks, all in one transaction. Rows equal to what is stored
+are not rewritten, so a run over unchanged data writes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+
+import polars as pl
+import psycopg
+
+from fitconnect.analytics import repository as repo
+from fitconnect.analytics.athlete_rows import BOARD_COLUMNS, athlete_tables, leaderboard_rows
+from fitconnect.analytics.errors import AnalyticsError
+from fitconnect.analytics.gamification.badges import BADGES
+from fitconnect.analytics.gamification.challenges import Challenge
+from fitconnect.analytics.metrics import METRICS_VERSION
+from fitconnect.analytics.params import AthleteParams
+from fitconnect.analytics.session_rows import SESSION_COLUMNS, compute_sessions, session_rows
+from fitconnect.analytics.sessions import SESSION_GAP_S
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+"""Callback (stage, done, total) for progress bars."""
+
+_KEYS: dict[str, tuple[str, ...]] = {
+    "analytics.daily_load": ("athlete_id", "day"),
+    "analytics.weekly_volume": ("athlete_id", "week_start"),
+    "analytics.personal_records": ("athlete_id", "metric"),
+    "analytics.ftp_estimates": ("athlete_id", "at"),
+    "analytics.notices": ("athlete_id", "kind", "at"),
+    "gamification.athlete_progress": ("athlete_id",),
+    "gamification.badge_awards": ("athlete_id", "badge_id"),
+    "gamification.challenge_progress": ("challenge_id", "athlete_id"),
+}
+
+_SESSION_READ = """
+SELECT device_id::text, athlete_id::text, tenant_id::text, start_ts, moving_time_s, distance_m,
+       work_kj, stress_score, plausible,
+       (power_curve_w->>'5')::float8 AS mmp_5s, (power_curve_w->>'60')::float8 AS mmp_60s,
+       (power_curve_w->>'300')::float8 AS mmp_300s, (power_curve_w->>'1200')::float8 AS mmp_1200s,
+       (power_curve_w->>'3600')::float8 AS mmp_3600s
+FROM analytics.sessions WHERE {column} = ANY(%s::uuid[]) AND start_ts >= %s ORDER BY start_ts
+"""
+
+_EPOCH = datetime(1, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What one run did."""
+
+    devices: int
+    samples: int
+    sessions: int
+    athletes: int
+    rows_written: int
+    elapsed_s: float
+
+
+def _noop(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Which devices to recompute from when, and what the new watermarks will be."""
+
+    start: dict[str, datetime]
+    newest: dict[str, datetime]
+    events: dict[str, repo.EventStats]
+    owners: dict[str, tuple[str, str]]
+
+
+_BEGINNING = datetime.min.replace(tzinfo=UTC)
+
+
+def _changed_events(
+    conn: repo.Connection, marks: dict[str, repo.Watermark], events: dict[str, repo.EventStats]
+) -> tuple[dict[str, datetime], set[str]]:
+    """Devices whose session events changed: (device -> first new event, devices to redo).
+
+    A new event later than those seen is found by time; one inserted among older events
+    (only the count tells) sends its device to a full recompute.
+    """
+    after: dict[str, datetime] = {}
+    redo: set[str] = set()
+    for device, mark in marks.items():
+        stats = events.get(device, repo.EventStats(0, None))
+        if stats.count == mark.events_seen:
+            continue
+        if stats.last_ts is not None and (
+            mark.last_event_ts is None or stats.last_ts > mark.last_event_ts
+        ):
+            after[device] = mark.last_event_ts or _BEGINNING
+        else:
+            redo.add(device)
+    return (repo.first_events_after(conn, after) if after else {}), redo
+
+
+def _plan(conn: repo.Connection, since: datetime | None, athlete_id: str | None) -> _Plan:
+    """Devices with new samples or session events since their watermark (or since ``since``)."""
+    devices = repo.devices(conn, athlete_id)
+    owners = {d.device_id: (d.athlete_id, d.tenant_id) for d in devices}
+    latest = repo.latest_samples(conn, list(owners))
+    events = repo.event_stats(conn, list(latest))
+    marks = {d: m for d, m in repo.watermarks(conn).items() if d in latest}
+    full = {d for d in latest if d not in marks or marks[d].version != METRICS_VERSION}
+    after: dict[str, datetime] = {}
+    if since is not None:
+        after = dict.fromkeys(latest, since - timedelta(microseconds=1))
+        full = set()
+    else:
+        after = {d: m.last_ts for d, m in marks.items() if d not in full and latest[d] > m.last_ts}
+    changed = repo.first_samples_after(conn, after) if after else {}
+    if since is None:
+        new_events, redo = _changed_events(
+            conn, {d: m for d, m in marks.items() if d not in full}, events
+        )
+        full |= redo
+        for device, ts in new_events.items():
+            changed[device] = min(ts, changed.get(device, ts))
+    start = dict.fromkeys(full, _BEGINNING)
+    if changed:
+        start |= repo.covering_starts(
+            conn, {d: t for d, t in changed.items() if d not in full}, SESSION_GAP_S
+        )
+    return _Plan(start, {d: latest[d] for d in start}, events, owners)
+
+
+def _params(conn: repo.Connection, athletes: list[str]) -> dict[str, AthleteParams]:
+    params = repo.athlete_params(conn, athletes)
+    estimates = repo.latest_ftp_estimates(conn, athletes)
+    return {
+        a: p if p.ftp_w is not None or a not in estimates else _with_ftp(p, estimates[a])
+        for a, p in params.items()
+    }
+
+
+def _with_ftp(params: AthleteParams, ftp_w: float) -> AthleteParams:
+    return replace(params, ftp_w=ftp_w)
+
+
+def _challenges(conn: repo.Connection) -> list[Challenge]:
+    rows = conn.execute(
+        "SELECT id, name, metric, target, starts_at, ends_at, tenant_id::text"
+        " FROM gamification.challenges"
+    ).fetchall()
+    return [Challenge(*row) for row in rows]
+
+
+def _write_sessions(
+    conn: repo.Connection, start: dict[str, datetime], rows: list[dict[str, object]]
+) -> int:
+    conn.execute(
+        "CREATE TEMP TABLE _job_window ON COMMIT DROP AS"
+        " SELECT * FROM unnest(%s::uuid[], %s::timestamptz[]) AS w(device_id, from_ts)",
+        (list(start), list(start.values())),
+    )
+    count = repo.sync_rows(
+        conn,
+        "analytics.sessions",
+        key=("device_id", "start_ts"),
+        scope=("device_id", list(start)),
+        scope_filter=(
+            "t.start_ts >= (SELECT w.from_ts FROM _job_window w WHERE w.device_id = t.device_id)"
+        ),
+        rows=rows,
+        columns=SESSION_COLUMNS,
+    )
+    return count.upserted + count.deleted
+
+
+def _write_athletes(conn: repo.Connection, athletes: list[str], as_of: date) -> int:
+    stored = repo.read_table(conn, _SESSION_READ.format(column="athlete_id"), (athletes, _EPOCH))
+    tables = athlete_tables(stored, as_of, _challenges(conn)) if stored.height else None
+    written = 0
+    for table, key in _KEYS.items():
+        rows = tables.rows.get(table, []) if tables else []
+        if isinstance(rows, pl.DataFrame):
+            columns = rows.columns
+        else:
+            columns = list(rows[0]) if rows else list(key)
+        count = repo.sync_rows(
+            conn,
+            table,
+            key=key,
+            scope=("athlete_id", athletes),
+            scope_filter="true",
+            rows=rows,
+            columns=columns,
+        )
+        written += count.upserted + count.deleted
+    return written
+
+
+def _first_period(changed_from: datetime) -> datetime:
+    """Start of the earliest board period (week or month) data changed from can touch."""
+    if changed_from <= _EPOCH + timedelta(days=62):
+        return _EPOCH
+    day = changed_from.astimezone(UTC).date()
+    first = min(day.replace(day=1), day - timedelta(days=day.weekday()))
+    return datetime(first.year, first.month, first.day, tzinfo=UTC)
+
+
+def _write_boards(conn: repo.Connection, tenants: list[str], changed_from: datetime) -> int:
+    """Recompute the boards of ``tenants`` for the periods from ``changed_from`` on."""
+    bound = _first_period(changed_from)
+    stored = repo.read_table(conn, _SESSION_READ.format(column="tenant_id"), (tenants, bound))
+    rows: repo.Rows = []
+    if stored.height:
+        # Boards starting before the bound hold no changed session; the partial sums the
+        # read produces for them are dropped (every board from the bound on is complete).
+        boards = leaderboard_rows(stored)
+        rows = boards.filter(pl.col("period_start") >= bound.date())
+    count = repo.sync_rows(
+        conn,
+        "gamification.leaderboards",
+        key=("tenant_id", "period", "metric", "period_start", "athlete_id"),
+        scope=("tenant_id", tenants),
+        scope_filter=sql_literal_bound(bound),
+        rows=rows,
+        columns=BOARD_COLUMNS,
+    )
+    return count.upserted + count.deleted
+
+
+def sql_literal_bound(bound: datetime) -> str:
+    """``t.period_start >= 'YYYY-MM-DD'`` (a date we formatted ourselves, never user text)."""
+    return f"t.period_start >= DATE '{bound.date().isoformat()}'"
+
+
+def _write_badges(conn: repo.Connection) -> None:
+    conn.cursor().executemany(
+        "INSERT INTO gamification.badges (id, name, counter, threshold) VALUES (%s, %s, %s, %s)"
+        " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, counter = EXCLUDED.counter,"
+        " threshold = EXCLUDED.threshold WHERE (gamification.badges.name,"
+        " gamification.badges.counter, gamification.badges.threshold)"
+        " IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.counter, EXCLUDED.threshold)",
+        [(b.id, b.name, b.counter, b.threshold) for b in BADGES],
+    )
+
+
+def run_once(
+    database_url: str,
+    *,
+    since: datetime | None = None,
+    athlete_id: str | None = None,
+    as_of: date | None = None,
+    progress: Progress = _noop,
+) -> RunSummary:
+    """One incremental, idempotent pass (see the module docstring); safe to call repeatedly."""
+    began = time.perf_counter()
+    today = as_of or datetime.now(UTC).date()
+    with psycopg.connect(database_url) as conn:
+        conn.execute("SET TIME ZONE 'UTC'")
+        # One run at a time (the scheduler and a manual run may overlap); released at commit.
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('fitconnect.analytics.run'))")
+        _write_badges(conn)
+        progress("plan", 0, 5)
+        plan = _plan(conn, since, athlete_id)
+        start, owners = plan.start, plan.owners
+        if not start:
+            progress("done", 5, 5)
+            return RunSummary(0, 0, 0, 0, 0, time.perf_counter() - began)
+        events = repo.read_events(conn, start)
+        athletes = sorted({owners[d][0] for d in start})
+        params = _params(conn, athletes)
+        progress("read", 1, 5)
+        frame = repo.read_samples(conn, start)
+        progress("sessions", 2, 5)
+        samples = frame.height
+        computed = compute_sessions(frame, events, owners, params)
+        written = _write_sessions(conn, start, session_rows(computed))
+        progress("athletes", 3, 5)
+        written += _write_athletes(conn, athletes, today)
+        progress("leaderboards", 4, 5)
+        tenants = sorted({owners[d][1] for d in start})
+        written += _write_boards(conn, tenants, min(start.values()))
+        repo.set_watermarks(conn, plan.newest, plan.events, METRICS_VERSION)
+        progress("done", 5, 5)
+    summary = RunSummary(
+        devices=len(start),
+        samples=samples,
+        sessions=computed.height,
+        athletes=len(athletes),
+        rows_written=written,
+        elapsed_s=time.perf_counter() - began,
+    )
+    log.info("analytics run: %s", summary)
+    return summary
+
+
+async def run_periodically(database_url: str, interval_s: float = 60.0) -> None:
+    """Run the job every ``interval_s`` seconds off the event loop until cancelled."""
+    while True:
+        try:
+            await asyncio.to_thread(run_once, database_url)
+        except (psycopg.Error, OSError, pl.exceptions.PolarsError, AnalyticsError):
+            log.exception("analytics run failed; retrying in %.0f s", interval_s)
+        await asyncio.sleep(interval_s)

@@ -1,0 +1,119 @@
+"""``fitconnect analytics run`` as a process against the real PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+import pytest
+
+from fitconnect.analytics.jobs import run_periodically
+
+pytestmark = pytest.mark.integration
+
+
+def _run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "FITCONNECT_DATABASE_URL": database_url}
+    return subprocess.run(
+        [sys.executable, "-m", "fitconnect", "analytics", "run", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
+def _seed(database_url: str, hours_ago: int) -> str:
+    """A heart-rate strap's 15-minute session; returns the athlete id."""
+    device, athlete = str(uuid.uuid4()), str(uuid.uuid4())
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=hours_ago)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("SELECT telemetry.ensure_partitions(%s::date - 1, 3)", (start.date(),))
+        conn.execute(
+            "INSERT INTO devices.devices (id, tenant_id, athlete_id, name, kind, mqtt_username,"
+            " mqtt_password_hash) VALUES (%s, %s, %s, 'hr strap', 'hrs', %s, 'x')",
+            (device, str(uuid.uuid4()), athlete, f"dev-{device}"),
+        )
+        with conn.cursor().copy(
+            "COPY telemetry.samples (device_id, ts, heart_rate_bpm) FROM STDIN"
+        ) as copy:
+            for i in range(900):
+                copy.write_row((device, start + timedelta(seconds=i), 120 + i % 20))
+    return athlete
+
+
+def test_run_computes_then_has_nothing_to_do(database_url: str) -> None:
+    athlete = _seed(database_url, hours_ago=3)
+    first = _run(database_url)
+    assert first.returncode == 0, first.stderr
+    assert "1 devices, 900 samples, 1 sessions, 1 athletes" in first.stdout
+    second = _run(database_url)
+    assert second.returncode == 0, second.stderr
+    assert "0 devices" in second.stdout
+    assert "0 rows written" in second.stdout
+    other = _run(database_url, "--since", "2020-01-01", "--athlete", str(uuid.uuid4()))
+    assert other.returncode == 0, other.stderr
+    assert "0 devices" in other.stdout
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT moving_time_s, avg_heart_rate_bpm, tss, calories_kcal > 0"
+            " FROM analytics.sessions WHERE athlete_id = %s",
+            (athlete,),
+        ).fetchone()
+    assert row == (900, pytest.approx(129.5), None, True)
+
+
+def test_params_then_recompute_since(database_url: str) -> None:
+    """Setting a heart-rate maximum and recomputing gives the past sessions their TRIMP."""
+    athlete = _seed(database_url, hours_ago=6)
+    assert _run(database_url).returncode == 0
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT trimp FROM analytics.sessions WHERE athlete_id = %s", (athlete,)
+        ).fetchone()
+    assert row == (None,)  # no maximum heart rate known yet
+    env = {**os.environ, "FITCONNECT_DATABASE_URL": database_url}
+    done = subprocess.run(
+        [sys.executable, "-m", "fitconnect", "analytics", "params", athlete, "--hr-max", "180"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    again = _run(database_url, "--since", "2020-01-01", "--athlete", athlete)
+    assert "1 devices" in again.stdout
+    with psycopg.connect(database_url) as conn:
+        trimp, zones = conn.execute(
+            "SELECT trimp, hr_zone_s FROM analytics.sessions WHERE athlete_id = %s", (athlete,)
+        ).fetchone() or (None, None)
+    assert trimp is not None
+    assert trimp > 0
+    assert sum(zones) == 900
+
+
+async def test_scheduler_loop_runs_the_job(database_url: str) -> None:
+    """``run_periodically`` (what ``fitconnect up`` schedules) picks up new data by itself."""
+    athlete = _seed(database_url, hours_ago=9)
+    task = asyncio.create_task(run_periodically(database_url, interval_s=0.1))
+    try:
+        for _ in range(100):
+            async with await psycopg.AsyncConnection.connect(database_url) as conn:
+                cur = await conn.execute(
+                    "SELECT count(*) FROM analytics.sessions WHERE athlete_id = %s", (athlete,)
+                )
+                found = await cur.fetchone()
+            if found == (1,):
+                break
+            await asyncio.sleep(0.1)
+        assert found == (1,)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

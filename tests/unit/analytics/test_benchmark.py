@@ -1,0 +1,33 @@
+"""The benchmark's baseline computes the same numbers as the Polars path it is timed against."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from fitconnect.analytics.benchmark import _owners, plain_python_metrics, synthetic_samples
+from fitconnect.analytics.session_rows import compute_sessions
+from fitconnect.analytics.sessions import empty_events
+
+
+def test_baseline_agrees_with_polars() -> None:
+    samples = synthetic_samples(3, 1800)
+    owners, params = _owners(3)
+    fast = compute_sessions(samples, empty_events(), owners, params).sort("device_id")
+    slow = plain_python_metrics(samples.sort("device_id", "ts"))
+    assert fast.height == len(slow) == 3
+    for row, ref in zip(fast.iter_rows(named=True), slow, strict=True):
+        for key in ("avg_power_w", "max_power_w", "normalized_power_w", "work_kj", "trimp"):
+            assert row[key] == pytest.approx(ref[key]), key
+        assert row["hr_zone_s"] == ref["hr_zone_s"]
+        assert row["power_zone_s"] == ref["power_zone_s"]
+        assert row["mmp_300s"] == pytest.approx(ref["power_curve_w"][300])
+        assert row["mmp_3600s"] is None
+        assert 3600 not in ref["power_curve_w"]
+
+
+def test_synthetic_rides_are_one_session_per_athlete() -> None:
+    samples = synthetic_samples(4, 600)
+    assert samples.height == 2400
+    assert samples.get_column("device_id").n_unique() == 4
+    assert samples.schema["power_w"] == pl.Int32()
