@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+from fitconnect.errors import ConfigurationError
 from fitconnect.platform.auth.errors import EmailTakenError
-from fitconnect.platform.auth.models import Role
+from fitconnect.platform.auth.models import Principal, Role
+from fitconnect.platform.auth.repository import account_by_email
 from fitconnect.platform.auth.service import AuthService, TokenPolicy
 from fitconnect.platform.db import open_pool
+from fitconnect.platform.devices.service import DeviceService
 from fitconnect.settings import Settings
 
 DEMO_TENANT = "demo"
@@ -38,3 +41,26 @@ async def _seed(settings: Settings, database_url: str) -> list[str]:
     finally:
         await pool.close()
     return [f"{role.value} {email} / {DEMO_PASSWORD}" for email, _, role in DEMO_ACCOUNTS]
+
+
+def demo_devices(settings: Settings, database_url: str, count: int) -> tuple[str, list[str]]:
+    """The demo athlete's tenant and ``count`` of its devices (registered when missing)."""
+    return asyncio.run(_devices(settings, database_url, count))
+
+
+async def _devices(settings: Settings, database_url: str, count: int) -> tuple[str, list[str]]:
+    pool = await open_pool(database_url)
+    try:
+        async with pool.connection() as conn:
+            row = await account_by_email(conn, DEMO_ACCOUNTS[0][0])
+        if row is None:
+            raise ConfigurationError("the demo athlete is missing; is this a development setup?")
+        principal = Principal(row.id, row.tenant_id, Role(row.role))
+        service = DeviceService(pool, settings.mqtt_auth_dir)
+        existing = [d for d in await service.list(principal) if d.revoked_at is None]
+        for i in range(len(existing), count):
+            creds = await service.register(principal, f"simulated bike {i + 1}", "simulated")
+            existing.append(creds.device)
+    finally:
+        await pool.close()
+    return str(principal.tenant_id), [str(d.id) for d in existing[:count]]

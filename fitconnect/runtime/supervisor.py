@@ -20,6 +20,7 @@ class ChildSpec:
     name: str
     args: tuple[str, ...]
     env: dict[str, str] = field(default_factory=dict)
+    module: str = "fitconnect"  # or "fitconnect.edge_agent"
 
 
 @dataclass
@@ -34,7 +35,7 @@ class Supervisor:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with (self.log_dir / f"{spec.name}.log").open("ab") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "fitconnect", *spec.args],
+                [sys.executable, "-m", spec.module, *spec.args],
                 env={**os.environ, **self.env, **spec.env},
                 stdout=out,
                 stderr=subprocess.STDOUT,

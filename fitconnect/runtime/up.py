@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from fitconnect.platform.db import upgrade
 from fitconnect.platform.db.urls import redacted
-from fitconnect.runtime.demo import seed_demo
+from fitconnect.runtime.demo import demo_devices, seed_demo
 from fitconnect.runtime.ports import free_port
 from fitconnect.runtime.services import Services, runtime_file, start_services
 from fitconnect.runtime.status import StatusLine
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 STATUS_EVERY_S = 5.0
-ANALYTICS_EVERY_S = 30
+ANALYTICS_EVERY_S = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +78,9 @@ def run_up(settings: Settings, options: UpOptions, say: Callable[[str], None]) -
             try:
                 for spec in children_for(options, ports):
                     supervisor.start(spec)
+                if options.simulate:
+                    supervisor.start(_simulator(settings, services, options.simulate))
+                    say(f"edge:     {options.simulate} simulated devices of the demo athlete")
                 _report_urls(ports, say)
                 say(f"FitConnect is up in {time.perf_counter() - began:.1f} s. Ctrl-C stops it.")
                 status = StatusLine(services.database_url, [ports.ingest_metrics])
@@ -107,6 +110,23 @@ def _report_services(services: Services, say: Callable[[str], None]) -> None:
         say(f"broker:   embedded {broker.kind} ({broker.started_in_s:.2f} s) {broker.url}")
     else:
         say(f"broker:   {redacted(services.mqtt_url or '')}")
+
+
+def _simulator(settings: Settings, services: Services, count: int) -> ChildSpec:
+    """The simulated fleet: the demo athlete's devices through the real edge agent."""
+    tenant, devices = demo_devices(settings, services.database_url, count)
+    args = [
+        "simulate",
+        "--broker",
+        services.mqtt_url or "",
+        "--tenant",
+        tenant,
+        "--buffer-path",
+        str(settings.data_dir / "edge" / "buffer.sqlite"),
+    ]
+    for device in devices:
+        args += ["--device", device]
+    return ChildSpec("edge-simulator", tuple(args), module="fitconnect.edge_agent")
 
 
 def _report_urls(ports: Ports, say: Callable[[str], None]) -> None:

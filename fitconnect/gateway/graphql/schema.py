@@ -17,7 +17,9 @@ from fitconnect.gateway.graphql.types import (
     AccountType,
     DeviceCredentialsType,
     DeviceType,
+    FitnessDayType,
     NotificationType,
+    SessionType,
     StreamPointType,
     TokensType,
     TotalsType,
@@ -63,6 +65,22 @@ class Query:
             ctx.principal(), since, until, min(max(max_points, 1), MAX_POINTS)
         )
         return [StreamPointType.from_domain(p) for p in points]
+
+    @strawberry.field(description="The caller's sessions, newest first (cursor: before).")
+    async def sessions(
+        self, info: Info, first: int = 20, before: datetime | None = None
+    ) -> list[SessionType]:
+        ctx = info.context
+        found = await ctx.services.training.sessions(
+            ctx.principal(), min(max(first, 1), 100), before
+        )
+        return [SessionType.from_domain(s) for s in found]
+
+    @strawberry.field(description="Performance-management chart: TSS, CTL, ATL, TSB by day.")
+    async def fitness(self, info: Info, days: int = 90) -> list[FitnessDayType]:
+        ctx = info.context
+        found = await ctx.services.training.fitness(ctx.principal(), min(max(days, 1), 730))
+        return [FitnessDayType.from_domain(d) for d in found]
 
     @strawberry.field(description="Totals of the caller's samples since a time (default 7 days).")
     async def totals(self, info: Info, since: datetime | None = None) -> TotalsType:

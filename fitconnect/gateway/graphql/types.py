@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Self
 
 import strawberry
@@ -11,7 +11,7 @@ import strawberry
 from fitconnect.platform.auth.models import Account, TokenPair
 from fitconnect.platform.devices.service import Device, DeviceCredentials
 from fitconnect.platform.notifications.service import Notification
-from fitconnect.platform.training.service import StreamPoint, Totals
+from fitconnect.platform.training.service import FitnessDay, Session, StreamPoint, Totals
 
 
 @strawberry.type
@@ -139,3 +139,49 @@ class TotalsType:
             avg_heart_rate_bpm=t.avg_heart_rate_bpm,
             max_power_w=t.max_power_w,
         )
+
+
+@strawberry.type
+class SessionType:
+    device_id: uuid.UUID
+    start: datetime
+    end: datetime
+    duration_s: int
+    moving_time_s: int
+    distance_m: float | None
+    avg_heart_rate_bpm: float | None
+    max_heart_rate_bpm: float | None
+    avg_power_w: float | None
+    normalized_power_w: float | None
+    tss: float | None
+    work_kj: float | None
+
+    @classmethod
+    def from_domain(cls, s: Session) -> Self:
+        return cls(
+            device_id=s.device_id,
+            start=s.start_ts,
+            end=s.end_ts,
+            duration_s=s.duration_s,
+            moving_time_s=s.moving_time_s,
+            distance_m=s.distance_m,
+            avg_heart_rate_bpm=s.avg_heart_rate_bpm,
+            max_heart_rate_bpm=s.max_heart_rate_bpm,
+            avg_power_w=s.avg_power_w,
+            normalized_power_w=s.normalized_power_w,
+            tss=s.tss,
+            work_kj=s.work_kj,
+        )
+
+
+@strawberry.type
+class FitnessDayType:
+    day: date
+    tss: float
+    ctl: float
+    atl: float
+    tsb: float
+
+    @classmethod
+    def from_domain(cls, d: FitnessDay) -> Self:
+        return cls(day=d.day, tss=d.tss, ctl=d.ctl, atl=d.atl, tsb=d.tsb)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from psycopg.rows import class_row
 from psycopg_pool import AsyncConnectionPool
@@ -29,6 +29,33 @@ class Totals:
     last: datetime | None
     avg_heart_rate_bpm: float | None
     max_power_w: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A workout as the analytics job computed it."""
+
+    device_id: uuid.UUID
+    start_ts: datetime
+    end_ts: datetime
+    duration_s: int
+    moving_time_s: int
+    distance_m: float | None
+    avg_heart_rate_bpm: float | None
+    max_heart_rate_bpm: float | None
+    avg_power_w: float | None
+    normalized_power_w: float | None
+    tss: float | None
+    work_kj: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class FitnessDay:
+    day: date
+    tss: float
+    ctl: float
+    atl: float
+    tsb: float
 
 
 class TrainingService:
@@ -80,3 +107,34 @@ class TrainingService:
             row = await cur.fetchone()
         assert row is not None  # noqa: S101 - an aggregate always returns a row
         return row
+
+    async def sessions(
+        self, principal: Principal, first: int, before: datetime | None
+    ) -> list[Session]:
+        """The athlete's sessions, newest first; ``before`` is the cursor of the next page."""
+        async with (
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=class_row(Session)) as cur,
+        ):
+            await cur.execute(
+                "SELECT device_id, start_ts, end_ts, duration_s, moving_time_s, distance_m,"
+                " avg_heart_rate_bpm, max_heart_rate_bpm, avg_power_w, normalized_power_w,"
+                " tss, work_kj FROM analytics.sessions"
+                " WHERE athlete_id = %s AND (%s::timestamptz IS NULL OR start_ts < %s)"
+                " ORDER BY start_ts DESC LIMIT %s",
+                (principal.account_id, before, before, first),
+            )
+            return await cur.fetchall()
+
+    async def fitness(self, principal: Principal, days: int) -> list[FitnessDay]:
+        """The performance-management chart: daily TSS, CTL, ATL and TSB."""
+        async with (
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=class_row(FitnessDay)) as cur,
+        ):
+            await cur.execute(
+                "SELECT day, tss, ctl, atl, tsb FROM analytics.daily_load"
+                " WHERE athlete_id = %s AND day > current_date - %s ORDER BY day",
+                (principal.account_id, days),
+            )
+            return await cur.fetchall()

@@ -1,0 +1,94 @@
+"""The agent's pipeline: notification → decode → samples → batch → disk buffer.
+
+A bad notification is counted and logged, never fatal. Publishing happens separately
+(``Publisher`` drains the buffer), so a broker outage only makes the buffer grow.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+
+from fitconnect.edge_agent.batcher import Batcher
+from fitconnect.edge_agent.buffer import DiskBuffer
+from fitconnect.edge_agent.gatt import (
+    DecodeError,
+    RevolutionDeriver,
+    decode_notification,
+    to_samples,
+)
+from fitconnect.edge_agent.sources.base import Notification
+from fitconnect.schemas import Channel, DeviceEvent, DeviceTopic, EventKind, TelemetryBatch, encode
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AgentCounters:
+    notifications: int = 0
+    decode_errors: int = 0
+    batches: int = 0
+
+
+class EdgeAgent:
+    def __init__(
+        self, tenant: str, buffer: DiskBuffer, wheel_circumference_m: float = 2.105
+    ) -> None:
+        self._tenant = tenant
+        self._buffer = buffer
+        self._batcher = Batcher(buffer.next_seq)
+        self._circumference = wheel_circumference_m
+        self._derivers: dict[str, RevolutionDeriver] = {}
+        self.counters = AgentCounters()
+
+    def handle(self, n: Notification) -> None:
+        self.counters.notifications += 1
+        try:
+            m = decode_notification(n.characteristic, n.payload)
+        except DecodeError as exc:
+            self.counters.decode_errors += 1
+            log.warning("device %s: %s (payload %s)", n.device_key, exc, n.payload.hex())
+            return
+        samples = to_samples(m)
+        if "cumulative_crank_revs" in m or "cumulative_wheel_revs" in m:
+            deriver = self._derivers.setdefault(
+                n.device_key, RevolutionDeriver(self._circumference)
+            )
+            derived = deriver.update(m)
+            for name in ("cadence_rpm", "speed_kmh"):
+                if name in derived:
+                    samples[name] = derived[name]
+        closed = self._batcher.add(n.device_key, int(n.received_at * 1000), samples)
+        if closed is not None:
+            self._store(closed)
+
+    def flush_due(self, *, force: bool = False) -> None:
+        for batch in self._batcher.flush_due(force=force):
+            self._store(batch)
+
+    def session_event(self, device_id: str, kind: EventKind, session_id: str, sport: str) -> None:
+        event = DeviceEvent(
+            device_id=device_id,
+            kind=kind,
+            ts_ms=int(time.time() * 1000),
+            session_id=session_id,
+            sport=sport,
+        )
+        topic = DeviceTopic(self._tenant, device_id, Channel.EVENTS)
+        self._buffer.put(str(topic), encode(event))
+
+    def _store(self, batch: TelemetryBatch) -> None:
+        topic = DeviceTopic(self._tenant, batch.device_id, Channel.TELEMETRY)
+        corr = f"{batch.device_id[:8]}-{batch.seq}-{uuid.uuid4().hex[:6]}"
+        stamped = TelemetryBatch(
+            device_id=batch.device_id,
+            seq=batch.seq,
+            ts_ms=batch.ts_ms,
+            metrics=batch.metrics,
+            sent_at_ms=batch.sent_at_ms,
+            corr=corr,
+        )
+        self._buffer.put(str(topic), encode(stamped))
+        self.counters.batches += 1

@@ -1,0 +1,106 @@
+"""The durable store-and-forward buffer: SQLite in WAL mode, on the agent's disk.
+
+Every batch is written here before it is published and deleted only after the broker's
+PUBACK, so killing the agent (SIGKILL) or losing the broker for minutes loses nothing: on
+restart the agent publishes what is still here. Per-device sequence numbers live in the same
+file and only grow, across restarts.
+
+When the buffer holds ``max_batches``, the oldest batch is dropped to make room (a device's
+newest data is worth more than its oldest after hours offline); every drop is counted and
+logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS batches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    topic TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sequences (
+    device_id TEXT PRIMARY KEY,
+    next_seq INTEGER NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Buffered:
+    id: int
+    topic: str
+    payload: bytes
+
+
+class DiskBuffer:
+    """Thread-safe (one connection behind a lock): the agent writes, the publisher drains."""
+
+    def __init__(self, path: Path, max_batches: int = 100_000) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        self._lock = threading.Lock()
+        self._max = max_batches
+        self.dropped = 0
+
+    def next_seq(self, device_id: str) -> int:
+        """The device's next sequence number (persisted before it is returned)."""
+        with self._lock:
+            row = self._db.execute(
+                "INSERT INTO sequences (device_id, next_seq) VALUES (?, 1)"
+                " ON CONFLICT (device_id) DO UPDATE SET next_seq = next_seq + 1"
+                " RETURNING next_seq - 1",
+                (device_id,),
+            ).fetchone()
+        return int(row[0])
+
+    def put(self, topic: str, payload: bytes) -> int:
+        """Store a batch durably; drop the oldest if the buffer is full."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            count = self._db.execute("SELECT count(*) FROM batches").fetchone()[0]
+            if count >= self._max:
+                self._db.execute(
+                    "DELETE FROM batches WHERE id IN (SELECT id FROM batches ORDER BY id LIMIT ?)",
+                    (count - self._max + 1,),
+                )
+                self.dropped += count - self._max + 1
+                log.warning("buffer full (%d batches): dropped the oldest", self._max)
+            cur = self._db.execute(
+                "INSERT INTO batches (topic, payload, created_at) VALUES (?, ?, ?)",
+                (topic, payload, time.time()),
+            )
+            self._db.execute("COMMIT")
+        return int(cur.lastrowid or 0)
+
+    def pending(self, after_id: int = 0, limit: int = 500) -> list[Buffered]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, topic, payload FROM batches WHERE id > ? ORDER BY id LIMIT ?",
+                (after_id, limit),
+            ).fetchall()
+        return [Buffered(int(i), str(t), bytes(p)) for i, t, p in rows]
+
+    def delete(self, batch_id: int) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM batches WHERE id = ?", (batch_id,))
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM batches").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
