@@ -11,6 +11,8 @@ import time
 import uuid
 from dataclasses import dataclass
 
+import msgspec
+
 from fitconnect.edge_agent.batcher import Batcher
 from fitconnect.edge_agent.buffer import DiskBuffer
 from fitconnect.edge_agent.gatt import (
@@ -38,7 +40,7 @@ class EdgeAgent:
     ) -> None:
         self._tenant = tenant
         self._buffer = buffer
-        self._batcher = Batcher(buffer.next_seq)
+        self._batcher = Batcher()
         self._circumference = wheel_circumference_m
         self._derivers: dict[str, RevolutionDeriver] = {}
         self.counters = AgentCounters()
@@ -80,15 +82,11 @@ class EdgeAgent:
         self._buffer.put(str(topic), encode(event))
 
     def _store(self, batch: TelemetryBatch) -> None:
-        topic = DeviceTopic(self._tenant, batch.device_id, Channel.TELEMETRY)
-        corr = f"{batch.device_id[:8]}-{batch.seq}-{uuid.uuid4().hex[:6]}"
-        stamped = TelemetryBatch(
-            device_id=batch.device_id,
-            seq=batch.seq,
-            ts_ms=batch.ts_ms,
-            metrics=batch.metrics,
-            sent_at_ms=batch.sent_at_ms,
-            corr=corr,
-        )
-        self._buffer.put(str(topic), encode(stamped))
+        topic = str(DeviceTopic(self._tenant, batch.device_id, Channel.TELEMETRY))
+
+        def numbered(seq: int) -> tuple[str, bytes]:
+            corr = f"{batch.device_id[:8]}-{seq}-{uuid.uuid4().hex[:6]}"
+            return topic, encode(msgspec.structs.replace(batch, seq=seq, corr=corr))
+
+        self._buffer.put_sequenced(batch.device_id, numbered)
         self.counters.batches += 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fitconnect.schemas import METRICS, TelemetryBatch
@@ -22,13 +21,7 @@ class Batcher:
     instant) merge into one row.
     """
 
-    def __init__(
-        self,
-        next_seq: Callable[[str], int],
-        max_samples: int = 256,
-        max_age_s: float = 1.0,
-    ) -> None:
-        self._next_seq = next_seq
+    def __init__(self, max_samples: int = 256, max_age_s: float = 1.0) -> None:
         self._max = max_samples
         self._age = max_age_s
         self._open: dict[str, _Open] = {}
@@ -55,7 +48,7 @@ class Batcher:
         names = sorted({name for row in batch.rows.values() for name in row})
         return TelemetryBatch(
             device_id=device_id,
-            seq=self._next_seq(device_id),
+            seq=0,  # the disk buffer numbers it when storing it (DiskBuffer.put_sequenced)
             ts_ms=stamps,
             metrics={n: [batch.rows[t].get(n) for t in stamps] for n in names},
             sent_at_ms=int(time.time() * 1000),

@@ -16,6 +16,7 @@ import logging
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,33 +57,55 @@ class DiskBuffer:
         self.dropped = 0
 
     def next_seq(self, device_id: str) -> int:
-        """The device's next sequence number (persisted before it is returned)."""
+        """The sequence number the device's next batch will get (without taking it)."""
         with self._lock:
             row = self._db.execute(
-                "INSERT INTO sequences (device_id, next_seq) VALUES (?, 1)"
-                " ON CONFLICT (device_id) DO UPDATE SET next_seq = next_seq + 1"
-                " RETURNING next_seq - 1",
-                (device_id,),
+                "SELECT next_seq FROM sequences WHERE device_id = ?", (device_id,)
             ).fetchone()
-        return int(row[0])
+        return int(row[0]) if row else 0
 
-    def put(self, topic: str, payload: bytes) -> int:
-        """Store a batch durably; drop the oldest if the buffer is full."""
+    def put_sequenced(self, device_id: str, make: Callable[[int], tuple[str, bytes]]) -> int:
+        """Take the device's next sequence number and store the batch ``make`` builds with it,
+        in one transaction: a crash leaves neither, so sequence numbers have no gaps."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
-            count = self._db.execute("SELECT count(*) FROM batches").fetchone()[0]
-            if count >= self._max:
-                self._db.execute(
-                    "DELETE FROM batches WHERE id IN (SELECT id FROM batches ORDER BY id LIMIT ?)",
-                    (count - self._max + 1,),
-                )
-                self.dropped += count - self._max + 1
-                log.warning("buffer full (%d batches): dropped the oldest", self._max)
-            cur = self._db.execute(
-                "INSERT INTO batches (topic, payload, created_at) VALUES (?, ?, ?)",
-                (topic, payload, time.time()),
-            )
+            try:
+                row = self._db.execute(
+                    "INSERT INTO sequences (device_id, next_seq) VALUES (?, 1)"
+                    " ON CONFLICT (device_id) DO UPDATE SET next_seq = next_seq + 1"
+                    " RETURNING next_seq - 1",
+                    (device_id,),
+                ).fetchone()
+                topic, payload = make(int(row[0]))
+                batch_id = self._insert(topic, payload)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
             self._db.execute("COMMIT")
+        return batch_id
+
+    def put(self, topic: str, payload: bytes) -> int:
+        """Store a message durably; drop the oldest if the buffer is full."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            batch_id = self._insert(topic, payload)
+            self._db.execute("COMMIT")
+        return batch_id
+
+    def _insert(self, topic: str, payload: bytes) -> int:
+        """Insert inside the caller's transaction, dropping the oldest when full."""
+        count = self._db.execute("SELECT count(*) FROM batches").fetchone()[0]
+        if count >= self._max:
+            self._db.execute(
+                "DELETE FROM batches WHERE id IN (SELECT id FROM batches ORDER BY id LIMIT ?)",
+                (count - self._max + 1,),
+            )
+            self.dropped += count - self._max + 1
+            log.warning("buffer full (%d batches): dropped the oldest", self._max)
+        cur = self._db.execute(
+            "INSERT INTO batches (topic, payload, created_at) VALUES (?, ?, ?)",
+            (topic, payload, time.time()),
+        )
         return int(cur.lastrowid or 0)
 
     def pending(self, after_id: int = 0, limit: int = 500) -> list[Buffered]:

@@ -13,6 +13,7 @@ import logging
 import os
 import pwd
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -41,7 +42,9 @@ def tuning_dir() -> Path:
 
 
 def _mosquitto_config(port: int, data_dir: Path, *, persistence: bool) -> str:
+    run_as = _run_as(data_dir)
     lines = [
+        *([run_as] if run_as else []),
         f"listener {port} 127.0.0.1",
         "allow_anonymous true",
         f"include_dir {tuning_dir()}",
@@ -51,15 +54,24 @@ def _mosquitto_config(port: int, data_dir: Path, *, persistence: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _let_mosquitto_write(data_dir: Path) -> None:
-    """Started as root, Mosquitto drops to the ``mosquitto`` user: give it its data folder."""
+def _run_as(data_dir: Path) -> str | None:
+    """The ``user`` line Mosquitto needs to write its persistence file, if any.
+
+    Started as root, Mosquitto drops to the ``mosquitto`` user. That user gets the data folder;
+    if it cannot even reach it (a parent folder closed to others, like pytest's), the broker
+    stays root: it only ever listens on loopback.
+    """
     if os.geteuid() != 0:
-        return
+        return None
     try:
         entry = pwd.getpwnam("mosquitto")
     except KeyError:
-        return
+        return "user root"
     os.chown(data_dir, entry.pw_uid, entry.pw_gid)
+    for parent in data_dir.resolve().parents:
+        if not parent.stat().st_mode & stat.S_IXOTH:
+            return "user root"
+    return None
 
 
 def _amqtt_config(port: int) -> str:
@@ -112,7 +124,6 @@ class EmbeddedBroker:
                 raise BrokerStartError("mosquitto is not installed")
             conf = data_dir / "mosquitto.conf"
             conf.write_text(_mosquitto_config(port, data_dir, persistence=persistence))
-            _let_mosquitto_write(data_dir)
             argv = [mosquitto, "-c", str(conf)]
         else:
             conf = data_dir / "amqtt.yaml"

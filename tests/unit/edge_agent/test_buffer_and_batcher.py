@@ -1,0 +1,69 @@
+from pathlib import Path
+
+import pytest
+
+from fitconnect.edge_agent.batcher import Batcher
+from fitconnect.edge_agent.buffer import DiskBuffer
+
+
+def test_buffered_batches_and_sequences_survive_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "buffer.sqlite"
+    first = DiskBuffer(path)
+    for name in (b"one", b"two", b"three"):
+        first.put_sequenced("d1", lambda seq, n=name: ("t", n + str(seq).encode()))
+    first.close()
+    again = DiskBuffer(path)
+    assert [b.payload for b in again.pending()] == [b"one0", b"two1", b"three2"]
+    assert again.next_seq("d1") == 3
+    assert again.next_seq("d2") == 0
+
+
+def test_a_failed_build_takes_no_sequence_number(tmp_path: Path) -> None:
+    buffer = DiskBuffer(tmp_path / "b.sqlite")
+
+    def broken(_seq: int) -> tuple[str, bytes]:
+        raise RuntimeError("encoder failed")
+
+    with pytest.raises(RuntimeError):
+        buffer.put_sequenced("d1", broken)
+    assert buffer.next_seq("d1") == 0
+    assert len(buffer) == 0
+
+
+def test_a_batch_leaves_only_when_deleted(tmp_path: Path) -> None:
+    buffer = DiskBuffer(tmp_path / "b.sqlite")
+    kept = buffer.put("t", b"a")
+    gone = buffer.put("t", b"b")
+    buffer.delete(gone)
+    assert [b.id for b in buffer.pending()] == [kept]
+    assert [b.id for b in buffer.pending(after_id=kept)] == []
+
+
+def test_a_full_buffer_drops_the_oldest_and_counts_it(tmp_path: Path) -> None:
+    buffer = DiskBuffer(tmp_path / "b.sqlite", max_batches=3)
+    for i in range(5):
+        buffer.put("t", bytes([i]))
+    assert [b.payload for b in buffer.pending()] == [b"\x02", b"\x03", b"\x04"]
+    assert buffer.dropped == 2
+
+
+def test_batches_close_by_size_and_merge_samples_of_one_instant() -> None:
+    batcher = Batcher(max_samples=3, max_age_s=60)
+    assert batcher.add("d", 1000, {"heart_rate_bpm": 120.0}) is None
+    assert batcher.add("d", 1000, {"power_w": 200.0}) is None  # same instant: one row
+    assert batcher.add("d", 1250, {"heart_rate_bpm": 121.0, "unknown": 1.0}) is None
+    closed = batcher.add("d", 1500, {"power_w": 210.0})
+    assert closed is not None
+    assert closed.ts_ms == [1000, 1250, 1500]
+    assert closed.metrics == {
+        "heart_rate_bpm": [120.0, 121.0, None],
+        "power_w": [200.0, None, 210.0],
+    }
+
+
+def test_batches_close_by_age_when_flushed() -> None:
+    batcher = Batcher(max_samples=100, max_age_s=0)
+    batcher.add("d", 1, {"power_w": 1.0})
+    [batch] = batcher.flush_due()
+    assert batch.ts_ms == [1]
+    assert batcher.flush_due() == []
