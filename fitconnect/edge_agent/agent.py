@@ -66,6 +66,12 @@ class EdgeAgent:
         if closed is not None:
             self._store(closed)
 
+    def handle_samples(self, device_id: str, ts_ms: int, samples: dict[str, float]) -> None:
+        """Samples that did not come as notifications (FIT replay) take the same path."""
+        closed = self._batcher.add(device_id, ts_ms, samples)
+        if closed is not None:
+            self._store(closed)
+
     def flush_due(self, *, force: bool = False) -> None:
         for batch in self._batcher.flush_due(force=force):
             self._store(batch)
