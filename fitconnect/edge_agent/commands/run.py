@@ -1,11 +1,69 @@
-"""``fitconnect-edge run``."""
+"""``fitconnect-edge run``: the agent for the devices of its configuration file."""
 
 from __future__ import annotations
 
+import logging
+import signal
+import threading
+import uuid
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from fitconnect.edge_agent.agent import EdgeAgent
+from fitconnect.edge_agent.buffer import DiskBuffer
+from fitconnect.edge_agent.config import load_config
+from fitconnect.edge_agent.metrics import EdgeMetrics
+from fitconnect.edge_agent.publisher import BrokerConfig, Publisher
+from fitconnect.edge_agent.simulator import SimulatedDevice, fleet_ticks
 
-def run() -> None:
-    """Not built yet (issue #3)."""
-    typer.secho("fitconnect-edge run is not built yet (tracked in issue #3)", err=True, fg="red")
-    raise typer.Exit(2)
+log = logging.getLogger(__name__)
+
+
+def run(
+    config: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="edge.toml")],
+) -> None:
+    """Run the agent: read devices, buffer on disk, publish; Ctrl-C flushes and stops."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    try:
+        cfg = load_config(config)
+    except ValueError as exc:
+        typer.secho(f"configuration error: {exc}", err=True, fg="red")
+        raise typer.Exit(2) from exc
+    if any(d.source == "ble" for d in cfg.devices):
+        typer.secho(
+            "BLE devices are not supported by this build yet (issue #3); use source = "
+            '"simulated" or `fitconnect-edge replay`',
+            err=True,
+            fg="red",
+        )
+        raise typer.Exit(2)
+    buffer = DiskBuffer(Path(cfg.buffer))
+    agent = EdgeAgent(cfg.tenant, buffer)
+    ids = [d.id for d in cfg.devices]
+    publisher = Publisher(
+        BrokerConfig(url=cfg.broker, tenant=cfg.tenant, client_id=f"edge-{uuid.uuid4().hex[:8]}"),
+        buffer,
+        ids,
+    )
+    metrics = EdgeMetrics(cfg.metrics_port)
+    fleet = [SimulatedDevice(d.id, d.profile, seed=i) for i, d in enumerate(cfg.devices)]
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    publisher.start()
+    log.info("agent running: %d device(s), %d batch(es) waiting on disk", len(ids), len(buffer))
+    try:
+        for notifications in fleet_ticks(fleet, cfg.hz, None):
+            for n in notifications:
+                agent.handle(n)
+            agent.flush_due()
+            metrics.refresh(agent.counters, buffer, publisher)
+            if stop.is_set():
+                break
+    finally:
+        agent.flush_due(force=True)
+        publisher.stop()
+        log.info("stopped with %d batch(es) kept on disk for the next start", len(buffer))
+        buffer.close()

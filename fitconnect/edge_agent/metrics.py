@@ -1,0 +1,36 @@
+"""The agent's Prometheus metrics (``fitconnect_edge_…``), refreshed from its counters."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Gauge, start_http_server
+
+from fitconnect.edge_agent.agent import AgentCounters
+from fitconnect.edge_agent.buffer import DiskBuffer
+from fitconnect.edge_agent.publisher import Publisher
+
+
+class EdgeMetrics:
+    def __init__(self, port: int) -> None:
+        self.registry = CollectorRegistry()
+        docs = {
+            "fitconnect_edge_notifications": "Notifications received from devices.",
+            "fitconnect_edge_decode_errors": "Notifications that could not be decoded (skipped).",
+            "fitconnect_edge_buffered_batches": "Batches on disk awaiting the broker's PUBACK.",
+            "fitconnect_edge_published_batches": "Batches the broker acknowledged.",
+            "fitconnect_edge_reconnects": "Times the broker connection was lost and regained.",
+            "fitconnect_edge_broker_connected": "1 while connected to the broker.",
+        }
+        self._gauges = {
+            name.removeprefix("fitconnect_edge_"): Gauge(name, doc, registry=self.registry)
+            for name, doc in docs.items()
+        }
+        if port:
+            start_http_server(port, addr="127.0.0.1", registry=self.registry)
+
+    def refresh(self, counters: AgentCounters, buffer: DiskBuffer, publisher: Publisher) -> None:
+        self._gauges["notifications"].set(counters.notifications)
+        self._gauges["decode_errors"].set(counters.decode_errors)
+        self._gauges["buffered_batches"].set(len(buffer))
+        self._gauges["published_batches"].set(publisher.published)
+        self._gauges["reconnects"].set(publisher.reconnects)
+        self._gauges["broker_connected"].set(int(publisher.connected))
