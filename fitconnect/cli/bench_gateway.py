@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
-from fitconnect.cli.common import not_built_yet
+import json
+from typing import Annotated
+
+import typer
+
+from fitconnect.cli.common import load_settings
+from fitconnect.gateway.benchmark import run_gateway_bench
+from fitconnect.platform.db.urls import with_database
+from fitconnect.runtime.services import start_services
 
 
-def bench_gateway() -> None:
+def bench_gateway(
+    rps: Annotated[int, typer.Option(min=1, help="Dashboard requests per second offered.")] = 200,
+    seconds: Annotated[float, typer.Option(min=1, help="How long the load runs.")] = 15,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
     """Dashboard query and login latency under HTTP load on loopback."""
-    raise not_built_yet("the gateway benchmark", 6)
+    settings = load_settings()
+    say = (lambda _m: None) if as_json else typer.echo
+    with start_services(settings) as services:
+        result = run_gateway_bench(
+            with_database(services.database_url, "postgres"), rps, seconds, say
+        )
+    if as_json:
+        typer.echo(json.dumps(result.as_dict()))
+        return
+    typer.echo(
+        f"dashboard  p50 {result.dashboard_p50_ms:.1f} ms  p99 {result.dashboard_p99_ms:.1f} ms"
+        f"  {result.dashboard_rps:.0f} req/s ({result.dashboard_errors} errors)\n"
+        f"login      p50 {result.login_p50_ms:.1f} ms  p99 {result.login_p99_ms:.1f} ms"
+    )

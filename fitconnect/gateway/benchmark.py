@@ -1,0 +1,176 @@
+"""``fitconnect bench gateway``: the athlete dashboard query and login under HTTP load.
+
+A real gateway process (uvicorn) on loopback, a fresh database with an hour of 1 Hz samples,
+and an open-loop load generator (requests are sent on schedule, not after the previous one
+returns, so slow responses show up as latency instead of hiding as a lower rate).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import psycopg
+
+from fitconnect.platform.db import upgrade
+from fitconnect.platform.db.urls import with_database
+from fitconnect.runtime.ports import free_port
+
+DASHBOARD = (
+    "query Dashboard { me { displayName } totals { samples avgHeartRateBpm maxPowerW }"
+    " stream(maxPoints: 120) { ts heartRateBpm powerW } sessions(first: 10) { start tss } }"
+)
+PASSWORD = "benchmark-password"  # noqa: S105 - a throwaway account in a throwaway database
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayBenchResult:
+    dashboard_p50_ms: float
+    dashboard_p99_ms: float
+    dashboard_rps: float
+    dashboard_errors: int
+    login_p50_ms: float
+    login_p99_ms: float
+    offered_rps: int
+
+    def as_dict(self) -> dict[str, float | int]:
+        return asdict(self)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+async def _load(
+    client: httpx.AsyncClient, token: str, rps: int, seconds: float
+) -> tuple[list[float], int, float]:
+    latencies: list[float] = []
+    errors = 0
+    headers = {"Authorization": f"Bearer {token}"}
+
+    async def one() -> None:
+        nonlocal errors
+        began = time.perf_counter()
+        response = await client.post("/graphql", json={"query": DASHBOARD}, headers=headers)
+        if response.status_code != 200 or "errors" in response.json():
+            errors += 1
+        latencies.append(time.perf_counter() - began)
+
+    tasks = []
+    started = time.perf_counter()
+    for i in range(int(rps * seconds)):
+        delay = started + i / rps - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one()))
+    await asyncio.gather(*tasks)
+    return latencies, errors, len(tasks) / (time.perf_counter() - started)
+
+
+async def _drive(base: str, rps: int, seconds: float) -> GatewayBenchResult:
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        login_times = []
+        token = ""
+        for _ in range(20):
+            began = time.perf_counter()
+            response = await client.post(
+                "/api/v1/auth/login", json={"email": "bench@example.com", "password": PASSWORD}
+            )
+            login_times.append(time.perf_counter() - began)
+            token = response.json()["access_token"]
+        await _load(client, token, rps, 2)  # warm-up
+        latencies, errors, achieved = await _load(client, token, rps, seconds)
+    return GatewayBenchResult(
+        dashboard_p50_ms=round(statistics.median(latencies) * 1000, 2),
+        dashboard_p99_ms=round(_percentile(latencies, 0.99), 2),
+        dashboard_rps=round(achieved, 1),
+        dashboard_errors=errors,
+        login_p50_ms=round(statistics.median(login_times) * 1000, 1),
+        login_p99_ms=round(_percentile(login_times, 0.99), 1),
+        offered_rps=rps,
+    )
+
+
+def _seed(db_url: str, base: str) -> None:
+    """The athlete, two devices and an hour of 1 Hz samples each, through the real API."""
+    with httpx.Client(base_url=base, timeout=30) as client:
+        client.post(
+            "/api/v1/auth/register",
+            json={"email": "bench@example.com", "password": PASSWORD, "display_name": "Bench"},
+        ).raise_for_status()
+        login = client.post(
+            "/api/v1/auth/login", json={"email": "bench@example.com", "password": PASSWORD}
+        )
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        devices = [
+            client.post(
+                "/api/v1/devices", json={"name": f"d{i}", "kind": "hr"}, headers=headers
+            ).json()["device"]["id"]
+            for i in range(2)
+        ]
+    start = datetime.now(UTC) - timedelta(hours=1)
+    with psycopg.connect(db_url) as conn:
+        conn.execute("SELECT telemetry.ensure_partitions(current_date - 1, 3)")
+        with conn.cursor().copy(
+            "COPY telemetry.samples (device_id, ts, heart_rate_bpm, power_w) FROM STDIN"
+        ) as copy:
+            for device in devices:
+                for s in range(3600):
+                    copy.write_row(
+                        (device, start + timedelta(seconds=s), 120 + s % 40, 200 + s % 90)
+                    )
+
+
+def run_gateway_bench(
+    server_url: str, rps: int, seconds: float, say: Callable[[str], None]
+) -> GatewayBenchResult:
+    name = f"fc_gwbench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    db_url = with_database(server_url, name)
+    port = free_port()
+    process: subprocess.Popen[bytes] | None = None
+    try:
+        upgrade(db_url)
+        env = {**os.environ, "FITCONNECT_DATABASE_URL": db_url, "FITCONNECT_LOG_LEVEL": "WARNING"}
+        env["FITCONNECT_ENVIRONMENT"] = "test"
+        env["FITCONNECT_SECRET_KEY"] = uuid.uuid4().hex * 2
+        process = subprocess.Popen(
+            [sys.executable, "-m", "fitconnect", "gateway", "--port", str(port)], env=env
+        )
+        base = f"http://127.0.0.1:{port}"
+        _wait_ready(base)
+        _seed(db_url, base)
+        say(f"gateway on {base}: 2 devices x 3,600 samples; offering {rps} req/s for {seconds} s")
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        return asyncio.run(_drive(base, rps, seconds))
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(30)
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _wait_ready(base: str, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.2)
