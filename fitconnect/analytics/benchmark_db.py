@@ -19,8 +19,7 @@ import psycopg
 
 from fitconnect.analytics.benchmark import synthetic_samples
 from fitconnect.analytics.jobs import run_once
-from fitconnect.platform.db import upgrade
-from fitconnect.platform.db.urls import with_database
+from fitconnect.platform.db.scratch import scratch_database
 
 _COPY = (
     "COPY telemetry.samples (device_id, ts, heart_rate_bpm, power_w, cadence_rpm, speed_kmh,"
@@ -77,12 +76,7 @@ def _timed(url: str) -> float:
 
 def run_database_bench(server_url: str, athletes: int, hours: float) -> DatabaseBenchResult:
     """Time the job on a scratch database of ``server_url`` (dropped afterwards)."""
-    name = f"fc_bench_analytics_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = with_database(server_url, name)
-    try:
-        upgrade(url)
+    with scratch_database(server_url, "fc_bench_analytics") as url:
         seconds = int(hours * 3600)
         start = datetime.now(UTC).replace(hour=6, minute=0, second=0, microsecond=0)
         start -= timedelta(days=2)
@@ -97,9 +91,6 @@ def run_database_bench(server_url: str, athletes: int, hours: float) -> Database
         _load(url, new.with_columns(pl.lit(ids["dev-0"]).alias("device_id")))
         incremental = _timed(url)
         nothing = _timed(url)
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return DatabaseBenchResult(
         samples=samples.height,
         load_s=round(load, 3),

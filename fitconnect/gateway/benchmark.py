@@ -22,8 +22,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import psycopg
 
-from fitconnect.platform.db import upgrade
-from fitconnect.platform.db.urls import with_database
+from fitconnect.platform.db.scratch import scratch_database
 from fitconnect.runtime.ports import free_port
 
 DASHBOARD = (
@@ -136,32 +135,24 @@ def _seed(db_url: str, base: str) -> None:
 def run_gateway_bench(
     server_url: str, rps: int, seconds: float, say: Callable[[str], None]
 ) -> GatewayBenchResult:
-    name = f"fc_gwbench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    db_url = with_database(server_url, name)
     port = free_port()
-    process: subprocess.Popen[bytes] | None = None
-    try:
-        upgrade(db_url)
+    with scratch_database(server_url, "fc_bench_gateway") as db_url:
         env = {**os.environ, "FITCONNECT_DATABASE_URL": db_url, "FITCONNECT_LOG_LEVEL": "WARNING"}
         env["FITCONNECT_ENVIRONMENT"] = "test"
         env["FITCONNECT_SECRET_KEY"] = uuid.uuid4().hex * 2
         process = subprocess.Popen(
             [sys.executable, "-m", "fitconnect", "gateway", "--port", str(port)], env=env
         )
-        base = f"http://127.0.0.1:{port}"
-        _wait_ready(base)
-        _seed(db_url, base)
-        say(f"gateway on {base}: 2 devices x 3,600 samples; offering {rps} req/s for {seconds} s")
-        logging.getLogger("httpx").setLevel(logging.WARNING)
-        return asyncio.run(_drive(base, rps, seconds))
-    finally:
-        if process is not None:
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_ready(base)
+            _seed(db_url, base)
+            say(f"gateway on {base}: 2 devices x 3,600 samples; {rps} req/s for {seconds} s")
+            logging.getLogger("httpx").setLevel(logging.WARNING)
+            return asyncio.run(_drive(base, rps, seconds))
+        finally:
             process.terminate()
             process.wait(30)
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _wait_ready(base: str, timeout_s: float = 30) -> None:

@@ -24,8 +24,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from fitconnect.ingest.metrics_reader import scrape
 from fitconnect.ingest.storage import COLUMNS, Row, SampleStore
-from fitconnect.platform.db import upgrade
-from fitconnect.platform.db.urls import with_database
+from fitconnect.platform.db.scratch import scratch_database
 from fitconnect.runtime.embedded_broker import EmbeddedBroker
 from fitconnect.runtime.ports import free_port
 from fitconnect.schemas import Channel, DeviceTopic, TelemetryBatch, encode
@@ -151,22 +150,14 @@ def run_ingest_bench(
     say: Callable[[str], None],
 ) -> IngestBenchResult:
     """Run the whole benchmark on a fresh database of ``server_url``; drop it afterwards."""
-    name = f"fc_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    db_url = with_database(server_url, name)
-    try:
-        upgrade(db_url)
+    with scratch_database(server_url, "fc_bench_ingest") as db_url:
         tenant, devices = _register(db_url, cfg.devices)
-        say(f"database {name}: migrated, {cfg.devices} devices registered")
+        say(f"scratch database migrated, {cfg.devices} devices registered")
         with EmbeddedBroker.start(work_dir / "broker", persistence=False) as broker:
             e2e, samples, p50, p99 = _end_to_end(db_url, broker.port, tenant, devices, cfg, say)
         say("measuring the raw COPY ceiling and the per-message INSERT baseline…")
         ceiling = copy_ceiling(db_url, rows=min(max(samples, 200_000), 1_000_000))
         naive = naive_insert(db_url)
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return IngestBenchResult(
         samples_per_s=round(e2e),
         samples=samples,
