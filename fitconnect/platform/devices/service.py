@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import secrets
+import signal
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +42,8 @@ class DeviceCredentials:
     mqtt_username: str
     mqtt_password: str
 
+
+log = logging.getLogger(__name__)
 
 _COLUMNS = "id, tenant_id, athlete_id, name, kind, registered_at, revoked_at"
 
@@ -123,3 +128,15 @@ class DeviceService:
         static = existing.read_text() if existing.exists() else ""
         (self._auth_dir / "passwd").write_text(static + mosquitto_auth.password_file(passwords))
         (self._auth_dir / "acl").write_text(mosquitto_auth.acl_file(prefixes, reader="ingest"))
+        self._reload_broker()
+
+    def _reload_broker(self) -> None:
+        """SIGHUP the broker whose pid file sits beside the files, so it rereads them now."""
+        assert self._auth_dir is not None  # noqa: S101 - only called with files written
+        pid_file = self._auth_dir / "mosquitto.pid"
+        if not pid_file.exists():
+            return
+        try:
+            os.kill(int(pid_file.read_text().strip()), signal.SIGHUP)
+        except (ValueError, ProcessLookupError):
+            log.warning("broker pid file %s is stale; not reloaded", pid_file)

@@ -1,0 +1,132 @@
+"""Device credentials on a real Mosquitto using the files the devices context writes."""
+
+import asyncio
+import os
+import shutil
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+import pytest
+from paho.mqtt.enums import CallbackAPIVersion
+
+from fitconnect.platform.auth.models import Principal, Role
+from fitconnect.platform.db import open_pool
+from fitconnect.platform.devices import mosquitto_auth
+from fitconnect.platform.devices.service import DeviceCredentials, DeviceService
+from fitconnect.runtime.ports import free_port, is_listening
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(shutil.which("mosquitto") is None, reason="needs the mosquitto binary"),
+]
+INGEST_PASSWORD = "ingest-secret"
+
+
+@pytest.fixture
+def secured_broker(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    auth = tmp_path / "auth"
+    auth.mkdir()
+    (auth / "passwd.static").write_text(f"ingest:{mosquitto_auth.password_hash(INGEST_PASSWORD)}\n")
+    (auth / "passwd").write_text((auth / "passwd.static").read_text())
+    (auth / "acl").write_text("user ingest\ntopic read fc/v1/#\n")
+    port = free_port()
+    conf = tmp_path / "mosquitto.conf"
+    conf.write_text(
+        ("user root\n" if os.geteuid() == 0 else "")
+        + f"listener {port} 127.0.0.1\nallow_anonymous false\n"
+        f"password_file {auth / 'passwd'}\nacl_file {auth / 'acl'}\n"
+        f"pid_file {auth / 'mosquitto.pid'}\n"
+    )
+    process = subprocess.Popen(["mosquitto", "-c", str(conf)], stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not is_listening("127.0.0.1", port) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield port, auth
+    process.terminate()
+    process.wait(10)
+
+
+def _client(port: int, user: str, password: str) -> tuple[mqtt.Client, mqtt.ReasonCode | None]:
+    answered = threading.Event()
+    result: list[mqtt.ReasonCode] = []
+
+    def on_connect(
+        _c: mqtt.Client, _u: object, _f: object, rc: mqtt.ReasonCode, _p: object
+    ) -> None:
+        result.append(rc)
+        answered.set()
+
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"t-{uuid.uuid4().hex[:6]}")
+    client.username_pw_set(user, password)
+    client.on_connect = on_connect
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    answered.wait(5)
+    return client, (result[0] if result else None)
+
+
+def _register(
+    database_url: str, auth: Path, count: int
+) -> tuple[DeviceService, list[DeviceCredentials], Principal]:
+    principal = Principal(uuid.uuid4(), uuid.uuid4(), Role.ATHLETE)
+
+    async def run() -> list[DeviceCredentials]:
+        pool = await open_pool(database_url)
+        try:
+            service = DeviceService(pool, auth)
+            return [await service.register(principal, f"d{i}", "hr") for i in range(count)]
+        finally:
+            await pool.close()
+
+    return asyncio.run(run()), principal
+
+
+def test_a_device_publishes_only_under_its_own_topic_and_revocation_locks_it_out(
+    database_url: str, secured_broker: tuple[int, Path]
+) -> None:
+    port, auth = secured_broker
+    (mine, other), principal = _register(database_url, auth, 2)
+    time.sleep(0.5)  # the SIGHUP reload
+
+    received: list[str] = []
+    reader, rc = _client(port, "ingest", INGEST_PASSWORD)
+    assert rc is not None
+    assert not rc.is_failure
+    reader.on_message = lambda _c, _u, m: received.append(m.topic)
+    reader.subscribe("fc/v1/#", qos=1)
+    time.sleep(0.3)
+
+    device, rc = _client(port, mine.mqtt_username, mine.mqtt_password)
+    assert rc is not None
+    assert not rc.is_failure
+    own = f"{mine.device.topic_prefix}/telemetry"
+    foreign = f"{other.device.topic_prefix}/telemetry"
+    device.publish(own, b"x", qos=1).wait_for_publish(5)
+    device.publish(foreign, b"x", qos=1).wait_for_publish(5)
+    time.sleep(0.5)
+    assert received == [own]
+
+    _, wrong = _client(port, mine.mqtt_username, "not-the-password")
+    assert wrong is not None
+    assert wrong.is_failure
+
+    async def revoke() -> None:
+        pool = await open_pool(database_url)
+        try:
+            await DeviceService(pool, auth).revoke(principal, mine.device.id)
+        finally:
+            await pool.close()
+
+    asyncio.run(revoke())
+    time.sleep(0.5)
+    _, after = _client(port, mine.mqtt_username, mine.mqtt_password)
+    assert after is not None
+    assert after.is_failure
+    for c in (reader, device):
+        c.loop_stop()
+        c.disconnect()
