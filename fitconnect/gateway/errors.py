@@ -10,6 +10,12 @@ from fitconnect.platform.auth.errors import (
     RateLimitedError,
     WeakPasswordError,
 )
+from fitconnect.platform.coaching.errors import (
+    NoSuchAthleteError,
+    NoSuchInvitationError,
+    NotACoachError,
+    ReadForbiddenError,
+)
 from fitconnect.platform.devices.errors import DeviceNotFoundError
 
 
@@ -28,6 +34,10 @@ _CODES: list[tuple[type[Exception], str, int]] = [
     (RateLimitedError, "RATE_LIMITED", 429),
     (ForbiddenError, "FORBIDDEN", 403),
     (DeviceNotFoundError, "NOT_FOUND", 404),
+    (ReadForbiddenError, "FORBIDDEN", 403),
+    (NotACoachError, "FORBIDDEN", 403),
+    (NoSuchAthleteError, "NOT_FOUND", 404),
+    (NoSuchInvitationError, "NOT_FOUND", 404),
     (EmailTakenError, "VALIDATION", 422),
     (WeakPasswordError, "VALIDATION", 422),
 ]

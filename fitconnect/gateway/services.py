@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.service import AuthService, TokenPolicy
+from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.devices.service import DeviceService
 from fitconnect.platform.training.service import TrainingService
 from fitconnect.settings import Settings
@@ -18,6 +19,7 @@ class Services:
     auth: AuthService
     devices: DeviceService
     training: TrainingService
+    coaching: CoachingService
 
     @classmethod
     def build(cls, settings: Settings, pool: AsyncConnectionPool) -> Services:
@@ -27,4 +29,6 @@ class Services:
             refresh_ttl_s=settings.gateway.refresh_token_ttl_s,
         )
         devices = DeviceService(pool, settings.mqtt_auth_dir)
-        return cls(pool, AuthService(pool, policy), devices, TrainingService(pool, devices))
+        coaching = CoachingService(pool)
+        training = TrainingService(pool, devices, coaching)
+        return cls(pool, AuthService(pool, policy), devices, training, coaching)

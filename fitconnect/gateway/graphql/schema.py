@@ -15,6 +15,7 @@ from fitconnect.gateway.errors import code_of
 from fitconnect.gateway.graphql.context import Context
 from fitconnect.gateway.graphql.types import (
     AccountType,
+    CoachingLinkType,
     DeviceCredentialsType,
     DeviceType,
     FitnessDayType,
@@ -57,36 +58,54 @@ class Query:
         since: datetime | None = None,
         until: datetime | None = None,
         max_points: int = 500,
+        athlete_id: uuid.UUID | None = None,
     ) -> list[StreamPointType]:
         ctx = info.context
         until = until or datetime.now(UTC)
         since = since or until - timedelta(hours=1)
         points = await ctx.services.training.stream(
-            ctx.principal(), since, until, min(max(max_points, 1), MAX_POINTS)
+            ctx.principal(), since, until, min(max(max_points, 1), MAX_POINTS), athlete_id
         )
         return [StreamPointType.from_domain(p) for p in points]
 
     @strawberry.field(description="The caller's sessions, newest first (cursor: before).")
     async def sessions(
-        self, info: Info, first: int = 20, before: datetime | None = None
+        self,
+        info: Info,
+        first: int = 20,
+        before: datetime | None = None,
+        athlete_id: uuid.UUID | None = None,
     ) -> list[SessionType]:
         ctx = info.context
         found = await ctx.services.training.sessions(
-            ctx.principal(), min(max(first, 1), 100), before
+            ctx.principal(), min(max(first, 1), 100), before, athlete_id
         )
         return [SessionType.from_domain(s) for s in found]
 
     @strawberry.field(description="Performance-management chart: TSS, CTL, ATL, TSB by day.")
-    async def fitness(self, info: Info, days: int = 90) -> list[FitnessDayType]:
+    async def fitness(
+        self, info: Info, days: int = 90, athlete_id: uuid.UUID | None = None
+    ) -> list[FitnessDayType]:
         ctx = info.context
-        found = await ctx.services.training.fitness(ctx.principal(), min(max(days, 1), 730))
+        found = await ctx.services.training.fitness(
+            ctx.principal(), min(max(days, 1), 730), athlete_id
+        )
         return [FitnessDayType.from_domain(d) for d in found]
 
     @strawberry.field(description="Totals of the caller's samples since a time (default 7 days).")
-    async def totals(self, info: Info, since: datetime | None = None) -> TotalsType:
+    async def totals(
+        self, info: Info, since: datetime | None = None, athlete_id: uuid.UUID | None = None
+    ) -> TotalsType:
         ctx = info.context
         since = since or datetime.now(UTC) - timedelta(days=7)
-        return TotalsType.from_domain(await ctx.services.training.totals(ctx.principal(), since))
+        totals = await ctx.services.training.totals(ctx.principal(), since, athlete_id)
+        return TotalsType.from_domain(totals)
+
+    @strawberry.field(description="Coaching links of the caller, as coach or as athlete.")
+    async def coaching(self, info: Info) -> list[CoachingLinkType]:
+        ctx = info.context
+        links = await ctx.services.coaching.links(ctx.principal())
+        return [CoachingLinkType.from_domain(link) for link in links]
 
 
 @strawberry.type
@@ -137,6 +156,26 @@ class Mutation:
         ctx = info.context
         await ctx.services.devices.revoke(ctx.principal(), device_id)
         return True
+
+    @strawberry.mutation(description="A coach invites an athlete of the same tenant.")
+    async def invite_athlete(self, info: Info, email: str) -> CoachingLinkType:
+        ctx = info.context
+        link = await ctx.services.coaching.invite(ctx.principal(), email)
+        return CoachingLinkType.from_domain(link)
+
+    @strawberry.mutation(description="The athlete accepts or refuses a coach's invitation.")
+    async def respond_to_coach(
+        self, info: Info, coach_id: uuid.UUID, accept: bool
+    ) -> CoachingLinkType:
+        ctx = info.context
+        link = await ctx.services.coaching.respond(ctx.principal(), coach_id, accept=accept)
+        return CoachingLinkType.from_domain(link)
+
+    @strawberry.mutation(description="The athlete ends a coach's read access at once.")
+    async def revoke_coach(self, info: Info, coach_id: uuid.UUID) -> CoachingLinkType:
+        ctx = info.context
+        link = await ctx.services.coaching.revoke(ctx.principal(), coach_id)
+        return CoachingLinkType.from_domain(link)
 
     @strawberry.mutation
     async def mark_notification_read(self, info: Info, notification_id: int) -> bool:

@@ -9,6 +9,7 @@ from typing import Self
 import strawberry
 
 from fitconnect.platform.auth.models import Account, TokenPair
+from fitconnect.platform.coaching.service import Link
 from fitconnect.platform.devices.service import Device, DeviceCredentials
 from fitconnect.platform.notifications.service import Notification
 from fitconnect.platform.training.service import FitnessDay, Session, StreamPoint, Totals
@@ -185,3 +186,20 @@ class FitnessDayType:
     @classmethod
     def from_domain(cls, d: FitnessDay) -> Self:
         return cls(day=d.day, tss=d.tss, ctl=d.ctl, atl=d.atl, tsb=d.tsb)
+
+
+@strawberry.type
+class CoachingLinkType:
+    coach_id: uuid.UUID
+    athlete_id: uuid.UUID
+    status: str
+    updated_at: datetime
+
+    @classmethod
+    def from_domain(cls, link: Link) -> Self:
+        return cls(
+            coach_id=link.coach_id,
+            athlete_id=link.athlete_id,
+            status=link.status,
+            updated_at=link.updated_at,
+        )

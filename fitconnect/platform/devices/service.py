@@ -79,6 +79,14 @@ class DeviceService:
         await self.write_broker_files()
         return DeviceCredentials(device, str(device_id), password)
 
+    async def ids_of_athlete(self, athlete_id: uuid.UUID) -> list[uuid.UUID]:
+        """The athlete's device ids, revoked ones included (their data stays theirs)."""
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT id FROM devices.devices WHERE athlete_id = %s", (athlete_id,)
+            )
+            return [uuid.UUID(str(r[0])) for r in await cur.fetchall()]
+
     async def list(self, principal: Principal) -> list[Device]:
         async with (
             self._pool.connection() as conn,

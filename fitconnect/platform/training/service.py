@@ -10,6 +10,7 @@ from psycopg.rows import class_row
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.devices.service import DeviceService
 
 
@@ -59,15 +60,30 @@ class FitnessDay:
 
 
 class TrainingService:
-    def __init__(self, pool: AsyncConnectionPool, devices: DeviceService) -> None:
+    """Reads for the athlete themself, or for a coach the athlete accepted (read-only)."""
+
+    def __init__(
+        self, pool: AsyncConnectionPool, devices: DeviceService, coaching: CoachingService
+    ) -> None:
         self._pool = pool
         self._devices = devices
+        self._coaching = coaching
 
-    async def _device_ids(self, principal: Principal) -> list[uuid.UUID]:
-        return [d.id for d in await self._devices.list(principal)]
+    async def _subject(self, principal: Principal, athlete_id: uuid.UUID | None) -> uuid.UUID:
+        return await self._coaching.readable_athlete(principal, athlete_id)
+
+    async def _device_ids(
+        self, principal: Principal, athlete_id: uuid.UUID | None
+    ) -> list[uuid.UUID]:
+        return await self._devices.ids_of_athlete(await self._subject(principal, athlete_id))
 
     async def stream(
-        self, principal: Principal, since: datetime, until: datetime, max_points: int
+        self,
+        principal: Principal,
+        since: datetime,
+        until: datetime,
+        max_points: int,
+        athlete_id: uuid.UUID | None = None,
     ) -> list[StreamPoint]:
         """Averages per time bucket so that at most ``max_points`` points come back."""
         span = max((until - since).total_seconds(), 1.0)
@@ -87,13 +103,15 @@ class TrainingService:
                     "bucket": bucket,
                     "since": since,
                     "until": until,
-                    "devices": await self._device_ids(principal),
+                    "devices": await self._device_ids(principal, athlete_id),
                     "limit": max_points,
                 },
             )
             return await cur.fetchall()
 
-    async def totals(self, principal: Principal, since: datetime) -> Totals:
+    async def totals(
+        self, principal: Principal, since: datetime, athlete_id: uuid.UUID | None = None
+    ) -> Totals:
         async with (
             self._pool.connection() as conn,
             conn.cursor(row_factory=class_row(Totals)) as cur,
@@ -102,14 +120,18 @@ class TrainingService:
                 "SELECT count(*)::int AS samples, min(ts) AS first, max(ts) AS last,"
                 " avg(heart_rate_bpm)::float AS avg_heart_rate_bpm, max(power_w) AS max_power_w"
                 " FROM telemetry.samples WHERE device_id = ANY(%s) AND ts >= %s",
-                (await self._device_ids(principal), since),
+                (await self._device_ids(principal, athlete_id), since),
             )
             row = await cur.fetchone()
         assert row is not None  # noqa: S101 - an aggregate always returns a row
         return row
 
     async def sessions(
-        self, principal: Principal, first: int, before: datetime | None
+        self,
+        principal: Principal,
+        first: int,
+        before: datetime | None,
+        athlete_id: uuid.UUID | None = None,
     ) -> list[Session]:
         """The athlete's sessions, newest first; ``before`` is the cursor of the next page."""
         async with (
@@ -122,11 +144,13 @@ class TrainingService:
                 " tss, work_kj FROM analytics.sessions"
                 " WHERE athlete_id = %s AND (%s::timestamptz IS NULL OR start_ts < %s)"
                 " ORDER BY start_ts DESC LIMIT %s",
-                (principal.account_id, before, before, first),
+                (await self._subject(principal, athlete_id), before, before, first),
             )
             return await cur.fetchall()
 
-    async def fitness(self, principal: Principal, days: int) -> list[FitnessDay]:
+    async def fitness(
+        self, principal: Principal, days: int, athlete_id: uuid.UUID | None = None
+    ) -> list[FitnessDay]:
         """The performance-management chart: daily TSS, CTL, ATL and TSB."""
         async with (
             self._pool.connection() as conn,
@@ -135,6 +159,6 @@ class TrainingService:
             await cur.execute(
                 "SELECT day, tss, ctl, atl, tsb FROM analytics.daily_load"
                 " WHERE athlete_id = %s AND day > current_date - %s ORDER BY day",
-                (principal.account_id, days),
+                (await self._subject(principal, athlete_id), days),
             )
             return await cur.fetchall()

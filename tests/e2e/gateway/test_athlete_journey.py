@@ -161,3 +161,49 @@ def test_health_ready_metrics_and_openapi(client: TestClient) -> None:
     assert "/api/v1/devices" in client.get("/api/v1/openapi.json").json()["paths"]
     client.get("/healthz")
     assert "fitconnect_gateway_requests_total" in client.get("/metrics").text
+
+
+def test_a_coach_reads_a_linked_athlete_only_while_the_link_holds(client: TestClient) -> None:
+    athlete = register_and_login(client, "runner@example.com")["accessToken"]
+    me = gql(client, "{ me { id } }", athlete)["data"]["me"]["id"]
+    gql(
+        client,
+        'mutation { register(email: "coach@example.com", password: "correct horse battery",'
+        ' displayName: "Coach", role: "coach") { id } }',
+    )
+    coach = gql(
+        client,
+        'mutation { login(email: "coach@example.com", password: "correct horse battery")'
+        " { accessToken } }",
+    )["data"]["login"]["accessToken"]
+    coach_id = gql(client, "{ me { id } }", coach)["data"]["me"]["id"]
+    read = "query($a: UUID) { totals(athleteId: $a) { samples } sessions(athleteId: $a) { tss } }"
+
+    def coach_reads() -> Any:
+        return gql(client, read, coach, a=me)
+
+    assert coach_reads()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    invite = gql(
+        client, 'mutation { inviteAthlete(email: "runner@example.com") { status } }', coach
+    )
+    assert invite["data"]["inviteAthlete"]["status"] == "invited"
+    assert coach_reads()["errors"][0]["extensions"]["code"] == "FORBIDDEN"  # not accepted yet
+
+    # an athlete cannot invite (only coaches do)
+    not_coach = gql(
+        client, 'mutation { inviteAthlete(email: "coach@example.com") { status } }', athlete
+    )
+    assert not_coach["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+    accept = "mutation($c: UUID!) { respondToCoach(coachId: $c, accept: true) { status } }"
+    assert (
+        gql(client, accept, athlete, c=coach_id)["data"]["respondToCoach"]["status"] == "accepted"
+    )
+    assert coach_reads()["data"]["totals"]["samples"] == 0
+
+    # read-only: the coach's own devices are not the athlete's, and no write reaches them
+    assert gql(client, "{ devices { id } }", coach)["data"]["devices"] == []
+
+    revoke = "mutation($c: UUID!) { revokeCoach(coachId: $c) { status } }"
+    assert gql(client, revoke, athlete, c=coach_id)["data"]["revokeCoach"]["status"] == "revoked"
+    assert coach_reads()["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -1,0 +1,1 @@
+"""Coaching context: a coach invites an athlete; once accepted the coach reads, never writes."""

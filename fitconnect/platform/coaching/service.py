@@ -1,0 +1,107 @@
+"""Coaching links: invite, accept or refuse, revoke; and who may read whose data."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from psycopg.rows import class_row
+from psycopg_pool import AsyncConnectionPool
+
+from fitconnect.platform.auth.models import Principal, Role
+from fitconnect.platform.coaching.errors import (
+    NoSuchAthleteError,
+    NoSuchInvitationError,
+    NotACoachError,
+    ReadForbiddenError,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    coach_id: uuid.UUID
+    athlete_id: uuid.UUID
+    status: str
+    updated_at: datetime
+
+
+_LINK = "coach_id, athlete_id, status, updated_at"
+
+
+class CoachingService:
+    def __init__(self, pool: AsyncConnectionPool) -> None:
+        self._pool = pool
+
+    async def invite(self, coach: Principal, athlete_email: str) -> Link:
+        if coach.role is not Role.COACH:
+            raise NotACoachError("only coaches invite athletes")
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT id FROM users.accounts WHERE lower(email) = lower(%s)"
+                " AND tenant_id = %s AND role = 'athlete'",
+                (athlete_email, coach.tenant_id),
+            )
+            row = await cur.fetchone()
+        if row is None:
+            raise NoSuchAthleteError(f"no athlete {athlete_email} in your tenant")
+        return await self._set(coach.account_id, uuid.UUID(str(row[0])), "invited", None)
+
+    async def respond(self, athlete: Principal, coach_id: uuid.UUID, *, accept: bool) -> Link:
+        status = "accepted" if accept else "refused"
+        return await self._set(coach_id, athlete.account_id, status, "invited")
+
+    async def revoke(self, athlete: Principal, coach_id: uuid.UUID) -> Link:
+        """The athlete ends a coach's access, at once."""
+        return await self._set(coach_id, athlete.account_id, "revoked", "accepted")
+
+    async def links(self, principal: Principal) -> list[Link]:
+        """The caller's links, as coach or as athlete."""
+        async with self._pool.connection() as conn, conn.cursor(row_factory=class_row(Link)) as cur:
+            await cur.execute(
+                f"SELECT {_LINK} FROM users.coaching_links"  # noqa: S608 - fixed column list
+                " WHERE coach_id = %s OR athlete_id = %s ORDER BY updated_at DESC",
+                (principal.account_id, principal.account_id),
+            )
+            return await cur.fetchall()
+
+    async def readable_athlete(
+        self, principal: Principal, athlete_id: uuid.UUID | None
+    ) -> uuid.UUID:
+        """The athlete whose data the caller asks for, if the caller may read it."""
+        if athlete_id is None or athlete_id == principal.account_id:
+            return principal.account_id
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT 1 FROM users.coaching_links"
+                " WHERE coach_id = %s AND athlete_id = %s AND status = 'accepted'",
+                (principal.account_id, athlete_id),
+            )
+            if await cur.fetchone() is None:
+                raise ReadForbiddenError("not your athlete")
+        return athlete_id
+
+    async def _set(
+        self, coach_id: uuid.UUID, athlete_id: uuid.UUID, status: str, only_from: str | None
+    ) -> Link:
+        """Create (``only_from`` None) or move a link from ``only_from`` to ``status``."""
+        async with self._pool.connection() as conn, conn.cursor(row_factory=class_row(Link)) as cur:
+            if only_from is None:
+                await cur.execute(
+                    "INSERT INTO users.coaching_links (coach_id, athlete_id, status)"
+                    " VALUES (%s, %s, %s) ON CONFLICT (coach_id, athlete_id) DO UPDATE"
+                    " SET status = EXCLUDED.status, updated_at = now()"
+                    " RETURNING coach_id, athlete_id, status, updated_at",
+                    (coach_id, athlete_id, status),
+                )
+            else:
+                await cur.execute(
+                    "UPDATE users.coaching_links SET status = %s, updated_at = now()"
+                    " WHERE coach_id = %s AND athlete_id = %s AND status = %s"
+                    " RETURNING coach_id, athlete_id, status, updated_at",
+                    (status, coach_id, athlete_id, only_from),
+                )
+            link = await cur.fetchone()
+        if link is None:
+            raise NoSuchInvitationError(f"no {only_from} link with {coach_id}")
+        return link
