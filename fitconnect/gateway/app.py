@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.requests import HTTPConnection
 from strawberry.fastapi import GraphQLRouter
 
 from fitconnect.errors import FitConnectError
@@ -30,7 +31,7 @@ def create_app(settings: Settings, database_url: str, mqtt_url: str | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await open_pool(database_url, settings.database)
-        app.state.services = Services.build(settings, pool)
+        app.state.services = Services.build(settings, pool, mqtt_url)
         try:
             yield
         finally:
@@ -47,9 +48,11 @@ def create_app(settings: Settings, database_url: str, mqtt_url: str | None = Non
 
     schema = build_schema(metrics.graphql_extension())
 
-    async def context(request: Request) -> Context:
-        address = request.client.host if request.client else "unknown"
-        return Context(request.app.state.services, request.headers.get("authorization"), address)
+    async def context(connection: HTTPConnection) -> Context:
+        address = connection.client.host if connection.client else "unknown"
+        return Context(
+            connection.app.state.services, connection.headers.get("authorization"), address
+        )
 
     graphql = GraphQLRouter(
         schema,

@@ -22,7 +22,9 @@ class Services:
     coaching: CoachingService
 
     @classmethod
-    def build(cls, settings: Settings, pool: AsyncConnectionPool) -> Services:
+    def build(
+        cls, settings: Settings, pool: AsyncConnectionPool, mqtt_url: str | None = None
+    ) -> Services:
         policy = TokenPolicy(
             secret=settings.secret_key.get_secret_value(),
             access_ttl_s=settings.gateway.access_token_ttl_s,
@@ -30,5 +32,5 @@ class Services:
         )
         devices = DeviceService(pool, settings.mqtt_auth_dir)
         coaching = CoachingService(pool)
-        training = TrainingService(pool, devices, coaching)
+        training = TrainingService(pool, devices, coaching, mqtt_url)
         return cls(pool, AuthService(pool, policy), devices, training, coaching)

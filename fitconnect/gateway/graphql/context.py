@@ -18,7 +18,8 @@ class Context(BaseContext):
 
     def principal(self) -> Principal:
         """The caller; ``UnauthenticatedError`` without a valid access token."""
-        header = self._authorization or ""
+        params = self.connection_params if isinstance(self.connection_params, dict) else {}
+        header = self._authorization or str(params.get("Authorization", ""))
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise UnauthenticatedError("an access token is required")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, Iterator
 from datetime import UTC, datetime, timedelta
 
 import strawberry
@@ -19,6 +19,7 @@ from fitconnect.gateway.graphql.types import (
     DeviceCredentialsType,
     DeviceType,
     FitnessDayType,
+    LivePointType,
     NotificationType,
     SessionType,
     StreamPointType,
@@ -185,6 +186,19 @@ class Mutation:
         )
 
 
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Heart rate, power, cadence and speed as the devices send them."
+    )
+    async def live(
+        self, info: Info, athlete_id: uuid.UUID | None = None
+    ) -> AsyncGenerator[LivePointType, None]:
+        ctx = info.context
+        async for point in ctx.services.training.live(ctx.principal(), athlete_id):
+            yield LivePointType.from_domain(point)
+
+
 class DomainErrorCodes(SchemaExtension):
     """Put a stable ``code`` in every error's ``extensions`` (INTERNAL errors are masked)."""
 
@@ -222,5 +236,6 @@ def build_schema(*extra: type[SchemaExtension]) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[lambda: QueryDepthLimiter(max_depth=MAX_DEPTH), DomainErrorCodes, *extra],
     )

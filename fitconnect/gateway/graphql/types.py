@@ -12,6 +12,7 @@ from fitconnect.platform.auth.models import Account, TokenPair
 from fitconnect.platform.coaching.service import Link
 from fitconnect.platform.devices.service import Device, DeviceCredentials
 from fitconnect.platform.notifications.service import Notification
+from fitconnect.platform.training.live import LivePoint
 from fitconnect.platform.training.service import FitnessDay, Session, StreamPoint, Totals
 
 
@@ -202,4 +203,25 @@ class CoachingLinkType:
             athlete_id=link.athlete_id,
             status=link.status,
             updated_at=link.updated_at,
+        )
+
+
+@strawberry.type
+class LivePointType:
+    device_id: uuid.UUID
+    ts: datetime
+    heart_rate_bpm: float | None
+    power_w: float | None
+    cadence_rpm: float | None
+    speed_kmh: float | None
+
+    @classmethod
+    def from_domain(cls, p: LivePoint) -> Self:
+        return cls(
+            device_id=p.device_id,
+            ts=p.ts,
+            heart_rate_bpm=p.heart_rate_bpm,
+            power_w=p.power_w,
+            cadence_rpm=p.cadence_rpm,
+            speed_kmh=p.speed_kmh,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -12,6 +13,8 @@ from psycopg_pool import AsyncConnectionPool
 from fitconnect.platform.auth.models import Principal
 from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.devices.service import DeviceService
+from fitconnect.platform.training.errors import LiveUnavailableError
+from fitconnect.platform.training.live import LivePoint, live_points
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +66,26 @@ class TrainingService:
     """Reads for the athlete themself, or for a coach the athlete accepted (read-only)."""
 
     def __init__(
-        self, pool: AsyncConnectionPool, devices: DeviceService, coaching: CoachingService
+        self,
+        pool: AsyncConnectionPool,
+        devices: DeviceService,
+        coaching: CoachingService,
+        mqtt_url: str | None = None,
     ) -> None:
         self._pool = pool
         self._devices = devices
         self._coaching = coaching
+        self._mqtt_url = mqtt_url
+
+    async def live(
+        self, principal: Principal, athlete_id: uuid.UUID | None = None
+    ) -> AsyncIterator[LivePoint]:
+        """The athlete's samples within a second of the device sending them."""
+        if self._mqtt_url is None:
+            raise LiveUnavailableError("no broker configured for live data")
+        devices = await self._device_ids(principal, athlete_id)
+        async for point in live_points(self._mqtt_url, devices):
+            yield point
 
     async def _subject(self, principal: Principal, athlete_id: uuid.UUID | None) -> uuid.UUID:
         return await self._coaching.readable_athlete(principal, athlete_id)

@@ -207,3 +207,41 @@ def test_a_coach_reads_a_linked_athlete_only_while_the_link_holds(client: TestCl
     revoke = "mutation($c: UUID!) { revokeCoach(coachId: $c) { status } }"
     assert gql(client, revoke, athlete, c=coach_id)["data"]["revokeCoach"]["status"] == "revoked"
     assert coach_reads()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_live_subscription_streams_what_the_device_sends(client: TestClient, mqtt_url: str) -> None:
+    access = register_and_login(client, "live@example.com")["accessToken"]
+    creds = gql(
+        client,
+        'mutation { registerDevice(name: "bike", kind: "power") { device { id telemetryTopic } } }',
+        access,
+    )["data"]["registerDevice"]["device"]
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {access}"}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": "subscription { live { deviceId powerW heartRateBpm } }"},
+            }
+        )
+        time.sleep(1.0)  # the gateway's broker subscription is in place
+        now_ms = int(time.time() * 1000)
+        batch = TelemetryBatch(
+            device_id=creds["id"],
+            seq=1,
+            ts_ms=[now_ms - 250, now_ms],
+            metrics={"power_w": [240.0, 250.0], "heart_rate_bpm": [141.0, 142.0]},
+        )
+        publisher = Publisher(mqtt_url)
+        publisher.send(creds["telemetryTopic"], encode(batch))
+        publisher.close()
+        message = ws.receive_json()
+        ws.send_json({"id": "1", "type": "complete"})
+    assert message["type"] == "next", message
+    assert message["payload"]["data"]["live"] == {
+        "deviceId": creds["id"],
+        "powerW": 250.0,
+        "heartRateBpm": 142.0,
+    }
