@@ -17,6 +17,7 @@ from fitconnect.platform.coaching.errors import (
     ReadForbiddenError,
 )
 from fitconnect.platform.devices.errors import DeviceNotFoundError
+from fitconnect.platform.users.service import InvalidProfileError
 
 
 class UnauthenticatedError(FitConnectError):
@@ -40,6 +41,7 @@ _CODES: list[tuple[type[Exception], str, int]] = [
     (NoSuchInvitationError, "NOT_FOUND", 404),
     (EmailTakenError, "VALIDATION", 422),
     (WeakPasswordError, "VALIDATION", 422),
+    (InvalidProfileError, "VALIDATION", 422),
 ]
 
 

@@ -10,6 +10,7 @@ from fitconnect.platform.auth.service import AuthService, TokenPolicy
 from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.devices.service import DeviceService
 from fitconnect.platform.training.service import TrainingService
+from fitconnect.platform.users.service import UserService
 from fitconnect.settings import Settings
 
 
@@ -20,6 +21,7 @@ class Services:
     devices: DeviceService
     training: TrainingService
     coaching: CoachingService
+    users: UserService
 
     @classmethod
     def build(
@@ -33,4 +35,5 @@ class Services:
         devices = DeviceService(pool, settings.mqtt_auth_dir)
         coaching = CoachingService(pool)
         training = TrainingService(pool, devices, coaching, mqtt_url)
-        return cls(pool, AuthService(pool, policy), devices, training, coaching)
+        auth = AuthService(pool, policy)
+        return cls(pool, auth, devices, training, coaching, UserService(pool))

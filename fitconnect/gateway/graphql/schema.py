@@ -21,6 +21,8 @@ from fitconnect.gateway.graphql.types import (
     FitnessDayType,
     LivePointType,
     NotificationType,
+    ProfileInput,
+    ProfileType,
     SessionType,
     StreamPointType,
     TokensType,
@@ -28,6 +30,7 @@ from fitconnect.gateway.graphql.types import (
 )
 from fitconnect.platform.auth.models import Role
 from fitconnect.platform.notifications import service as notifications
+from fitconnect.platform.users.service import ProfileChange
 
 Info = strawberry.Info[Context, None]
 MAX_DEPTH = 8
@@ -40,6 +43,11 @@ class Query:
     async def me(self, info: Info) -> AccountType:
         ctx = info.context
         return AccountType.from_domain(await ctx.services.auth.account(ctx.principal()))
+
+    @strawberry.field(description="The caller's profile.")
+    async def profile(self, info: Info) -> ProfileType:
+        ctx = info.context
+        return ProfileType.from_domain(await ctx.services.users.profile(ctx.principal()))
 
     @strawberry.field(description="The caller's devices.")
     async def devices(self, info: Info) -> list[DeviceType]:
@@ -157,6 +165,12 @@ class Mutation:
         ctx = info.context
         await ctx.services.devices.revoke(ctx.principal(), device_id)
         return True
+
+    @strawberry.mutation(description="Change the given profile fields (the others stay).")
+    async def update_profile(self, info: Info, changes: ProfileInput) -> ProfileType:
+        ctx = info.context
+        change = ProfileChange(**strawberry.asdict(changes))  # type: ignore[arg-type]
+        return ProfileType.from_domain(await ctx.services.users.update(ctx.principal(), change))
 
     @strawberry.mutation(description="A coach invites an athlete of the same tenant.")
     async def invite_athlete(self, info: Info, email: str) -> CoachingLinkType:

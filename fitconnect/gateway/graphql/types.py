@@ -14,6 +14,7 @@ from fitconnect.platform.devices.service import Device, DeviceCredentials
 from fitconnect.platform.notifications.service import Notification
 from fitconnect.platform.training.live import LivePoint
 from fitconnect.platform.training.service import FitnessDay, Session, StreamPoint, Totals
+from fitconnect.platform.users.service import Profile
 
 
 @strawberry.type
@@ -225,3 +226,40 @@ class LivePointType:
             cadence_rpm=p.cadence_rpm,
             speed_kmh=p.speed_kmh,
         )
+
+
+@strawberry.type
+class ProfileType:
+    display_name: str
+    birth_date: date | None
+    sex: str | None
+    weight_kg: float | None
+    hr_max_bpm: int | None
+    hr_rest_bpm: int | None
+    ftp_w: int | None
+    units: str
+
+    @classmethod
+    def from_domain(cls, p: Profile) -> Self:
+        return cls(
+            display_name=p.display_name,
+            birth_date=p.birth_date,
+            sex=p.sex,
+            weight_kg=p.weight_kg,
+            hr_max_bpm=p.hr_max_bpm,
+            hr_rest_bpm=p.hr_rest_bpm,
+            ftp_w=p.ftp_w,
+            units=p.units,
+        )
+
+
+@strawberry.input
+class ProfileInput:
+    display_name: str | None = None
+    birth_date: date | None = None
+    sex: str | None = None
+    weight_kg: float | None = None
+    hr_max_bpm: int | None = None
+    hr_rest_bpm: int | None = None
+    ftp_w: int | None = None
+    units: str | None = None

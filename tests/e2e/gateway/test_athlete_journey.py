@@ -245,3 +245,27 @@ def test_live_subscription_streams_what_the_device_sends(client: TestClient, mqt
         "powerW": 250.0,
         "heartRateBpm": 142.0,
     }
+
+
+def test_the_profile_changes_only_the_fields_sent_and_refuses_impossible_values(
+    client: TestClient,
+) -> None:
+    access = register_and_login(client, "profile@example.com")["accessToken"]
+    update = (
+        "mutation($c: ProfileInput!) { updateProfile(changes: $c)"
+        " { displayName weightKg hrMaxBpm ftpW units } }"
+    )
+    first = gql(client, update, access, c={"weightKg": 68.5, "ftpW": 265})
+    assert first["data"]["updateProfile"] == {
+        "displayName": "Ada",
+        "weightKg": 68.5,
+        "hrMaxBpm": None,
+        "ftpW": 265,
+        "units": "metric",
+    }
+    second = gql(client, update, access, c={"hrMaxBpm": 188})
+    assert second["data"]["updateProfile"]["ftpW"] == 265
+    assert second["data"]["updateProfile"]["hrMaxBpm"] == 188
+    bad = gql(client, update, access, c={"hrMaxBpm": 400})
+    assert bad["errors"][0]["extensions"]["code"] == "VALIDATION"
+    assert gql(client, "{ profile { hrMaxBpm } }", access)["data"]["profile"]["hrMaxBpm"] == 188

@@ -1,0 +1,1 @@
+"""Users context: the profile an athlete edits (the synchronous "update profile" process)."""

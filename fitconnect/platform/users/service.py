@@ -1,0 +1,108 @@
+"""The athlete's profile: read it, and change the fields they send, validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Literal
+
+from psycopg import sql
+from psycopg.rows import class_row
+from psycopg_pool import AsyncConnectionPool
+
+from fitconnect.errors import FitConnectError
+from fitconnect.platform.auth.models import Principal
+
+
+class InvalidProfileError(FitConnectError):
+    """A profile value outside what a person can have."""
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    display_name: str
+    birth_date: date | None
+    sex: str | None
+    weight_kg: float | None
+    hr_max_bpm: int | None
+    hr_rest_bpm: int | None
+    ftp_w: int | None
+    units: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileChange:
+    """Only the fields given (not None) change."""
+
+    display_name: str | None = None
+    birth_date: date | None = None
+    sex: Literal["female", "male", "other"] | None = None
+    weight_kg: float | None = None
+    hr_max_bpm: int | None = None
+    hr_rest_bpm: int | None = None
+    ftp_w: int | None = None
+    units: Literal["metric", "imperial"] | None = None
+
+
+_RANGES: dict[str, tuple[float, float]] = {
+    "weight_kg": (20, 400),
+    "hr_max_bpm": (100, 250),
+    "hr_rest_bpm": (20, 120),
+    "ftp_w": (50, 600),
+}
+_COLUMNS = [f.name for f in fields(Profile)]
+
+
+def _check(change: ProfileChange) -> dict[str, object]:
+    values = {f.name: getattr(change, f.name) for f in fields(ProfileChange)}
+    values = {k: v for k, v in values.items() if v is not None}
+    for name, (low, high) in _RANGES.items():
+        value = values.get(name)
+        if isinstance(value, int | float) and not low <= value <= high:
+            raise InvalidProfileError(f"{name} must be between {low} and {high}")
+    if values.get("sex") not in (None, "female", "male", "other"):
+        raise InvalidProfileError("sex must be female, male or other")
+    if values.get("units") not in (None, "metric", "imperial"):
+        raise InvalidProfileError("units must be metric or imperial")
+    display_name = values.get("display_name")
+    if isinstance(display_name, str) and not 1 <= len(display_name.strip()) <= 100:
+        raise InvalidProfileError("a display name has 1 to 100 characters")
+    hr_max, hr_rest = values.get("hr_max_bpm"), values.get("hr_rest_bpm")
+    if isinstance(hr_max, int) and isinstance(hr_rest, int) and hr_rest >= hr_max:
+        raise InvalidProfileError("resting heart rate must be below maximum heart rate")
+    return values
+
+
+class UserService:
+    def __init__(self, pool: AsyncConnectionPool) -> None:
+        self._pool = pool
+
+    async def profile(self, principal: Principal) -> Profile:
+        async with (
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=class_row(Profile)) as cur,
+        ):
+            await cur.execute(
+                sql.SQL("SELECT {} FROM users.accounts WHERE id = %s").format(
+                    sql.SQL(", ").join(map(sql.Identifier, _COLUMNS))
+                ),
+                (principal.account_id,),
+            )
+            found = await cur.fetchone()
+        if found is None:
+            raise InvalidProfileError("account gone")
+        return found
+
+    async def update(self, principal: Principal, change: ProfileChange) -> Profile:
+        """Apply the given fields in one statement and return the whole profile."""
+        values = _check(change)
+        if values:
+            assignments = sql.SQL(", ").join(
+                sql.SQL("{} = %s").format(sql.Identifier(k)) for k in values
+            )
+            async with self._pool.connection() as conn:
+                await conn.execute(
+                    sql.SQL("UPDATE users.accounts SET {} WHERE id = %s").format(assignments),
+                    (*values.values(), principal.account_id),
+                )
+        return await self.profile(principal)
