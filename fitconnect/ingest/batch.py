@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -15,9 +16,11 @@ from fitconnect.ingest.registry import DeviceRegistry
 from fitconnect.ingest.rollup import RollupMaintainer
 from fitconnect.ingest.storage import Row, SampleStore, rows_of, timestamp_of
 from fitconnect.ingest.validation import Parsed, check
+from fitconnect.logs import log_context
 from fitconnect.schemas import DeviceEvent, DeviceStatus, TelemetryBatch
 
 Connection = psycopg.Connection[tuple[object, ...]]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,11 @@ def write_batch(
             continue
         message, device_id = checked.message, checked.device.id
         if isinstance(message, TelemetryBatch):
+            if message.corr and log.isEnabledFor(logging.DEBUG):
+                with log_context(tenant=str(checked.device.tenant_id), corr=message.corr):
+                    log.debug(
+                        "batch %d of %s: %d samples", message.seq, device_id, len(message.ts_ms)
+                    )
             rows.extend(rows_of(device_id, message))
             newest = max(message.ts_ms)
             outcome.newest_sample_ms.append(newest)

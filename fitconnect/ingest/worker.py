@@ -24,6 +24,7 @@ from fitconnect.ingest.registry import DeviceRegistry
 from fitconnect.ingest.rollup import RollupMaintainer
 from fitconnect.ingest.storage import SampleStore
 from fitconnect.ingest.validation import parse
+from fitconnect.logs import log_context
 from fitconnect.settings import IngestSettings
 
 log = logging.getLogger(__name__)
@@ -195,7 +196,8 @@ class IngestWorker:
             m.lag_seconds.labels(w).observe(max(0.0, (committed_ms - newest) / 1000))
         for letter in outcome.dead:
             m.dead_letters.labels(w, letter.reason).inc()
-            log.info("dead letter %s on %s: %s", letter.reason, letter.topic, letter.detail)
+            with log_context(tenant=_tenant_of(letter.topic)):
+                log.info("dead letter %s on %s: %s", letter.reason, letter.topic, letter.detail)
         log.debug("committed %d messages in %.3f s", messages, elapsed)
 
     def _close(self) -> None:
@@ -204,6 +206,11 @@ class IngestWorker:
                 conn.close()
         self._conn = self._registry_conn = None
         self._registry = None
+
+
+def _tenant_of(topic: str) -> str | None:
+    parts = topic.split("/")
+    return parts[2] if len(parts) > 2 else None
 
 
 def _pending(incoming: Incoming) -> Pending:
