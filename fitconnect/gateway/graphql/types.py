@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import date, datetime
 from typing import Self
 
 import strawberry
 
-from fitconnect.platform.auth.models import Account, TokenPair
-from fitconnect.platform.coaching.service import Link
+from fitconnect.platform.auth.models import Account
 from fitconnect.platform.devices.service import Device, DeviceCredentials
 from fitconnect.platform.notifications.service import Notification
-from fitconnect.platform.training.live import LivePoint
-from fitconnect.platform.training.service import FitnessDay, Session, StreamPoint, Totals
-from fitconnect.platform.users.service import Profile
+from fitconnect.platform.training.service import Session
+
+
+class SameFields:
+    """``from_domain`` for a type whose fields are the domain object's, by the same names."""
+
+    @classmethod
+    def from_domain(cls, obj: object) -> Self:
+        names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+        return cls(**{name: getattr(obj, name) for name in names})
 
 
 @strawberry.type
@@ -37,16 +44,10 @@ class AccountType:
 
 
 @strawberry.type
-class TokensType:
+class TokensType(SameFields):
     access_token: str
     refresh_token: str
     expires_in_s: int
-
-    @classmethod
-    def from_domain(cls, t: TokenPair) -> Self:
-        return cls(
-            access_token=t.access_token, refresh_token=t.refresh_token, expires_in_s=t.expires_in_s
-        )
 
 
 @strawberry.type
@@ -107,41 +108,21 @@ class NotificationType:
 
 
 @strawberry.type
-class StreamPointType:
+class StreamPointType(SameFields):
     ts: datetime
     heart_rate_bpm: float | None
     power_w: float | None
     cadence_rpm: float | None
     speed_kmh: float | None
 
-    @classmethod
-    def from_domain(cls, p: StreamPoint) -> Self:
-        return cls(
-            ts=p.ts,
-            heart_rate_bpm=p.heart_rate_bpm,
-            power_w=p.power_w,
-            cadence_rpm=p.cadence_rpm,
-            speed_kmh=p.speed_kmh,
-        )
-
 
 @strawberry.type
-class TotalsType:
+class TotalsType(SameFields):
     samples: int
     first: datetime | None
     last: datetime | None
     avg_heart_rate_bpm: float | None
     max_power_w: int | None
-
-    @classmethod
-    def from_domain(cls, t: Totals) -> Self:
-        return cls(
-            samples=t.samples,
-            first=t.first,
-            last=t.last,
-            avg_heart_rate_bpm=t.avg_heart_rate_bpm,
-            max_power_w=t.max_power_w,
-        )
 
 
 @strawberry.type
@@ -178,37 +159,24 @@ class SessionType:
 
 
 @strawberry.type
-class FitnessDayType:
+class FitnessDayType(SameFields):
     day: date
     tss: float
     ctl: float
     atl: float
     tsb: float
 
-    @classmethod
-    def from_domain(cls, d: FitnessDay) -> Self:
-        return cls(day=d.day, tss=d.tss, ctl=d.ctl, atl=d.atl, tsb=d.tsb)
-
 
 @strawberry.type
-class CoachingLinkType:
+class CoachingLinkType(SameFields):
     coach_id: uuid.UUID
     athlete_id: uuid.UUID
     status: str
     updated_at: datetime
 
-    @classmethod
-    def from_domain(cls, link: Link) -> Self:
-        return cls(
-            coach_id=link.coach_id,
-            athlete_id=link.athlete_id,
-            status=link.status,
-            updated_at=link.updated_at,
-        )
-
 
 @strawberry.type
-class LivePointType:
+class LivePointType(SameFields):
     device_id: uuid.UUID
     ts: datetime
     heart_rate_bpm: float | None
@@ -216,20 +184,9 @@ class LivePointType:
     cadence_rpm: float | None
     speed_kmh: float | None
 
-    @classmethod
-    def from_domain(cls, p: LivePoint) -> Self:
-        return cls(
-            device_id=p.device_id,
-            ts=p.ts,
-            heart_rate_bpm=p.heart_rate_bpm,
-            power_w=p.power_w,
-            cadence_rpm=p.cadence_rpm,
-            speed_kmh=p.speed_kmh,
-        )
-
 
 @strawberry.type
-class ProfileType:
+class ProfileType(SameFields):
     display_name: str
     birth_date: date | None
     sex: str | None
@@ -238,19 +195,6 @@ class ProfileType:
     hr_rest_bpm: int | None
     ftp_w: int | None
     units: str
-
-    @classmethod
-    def from_domain(cls, p: Profile) -> Self:
-        return cls(
-            display_name=p.display_name,
-            birth_date=p.birth_date,
-            sex=p.sex,
-            weight_kg=p.weight_kg,
-            hr_max_bpm=p.hr_max_bpm,
-            hr_rest_bpm=p.hr_rest_bpm,
-            ftp_w=p.ftp_w,
-            units=p.units,
-        )
 
 
 @strawberry.input
