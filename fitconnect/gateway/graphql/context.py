@@ -15,12 +15,16 @@ class Context(BaseContext):
         self.services = services
         self.address = address
         self._authorization = authorization
+        self._principal: Principal | None = None
 
     def principal(self) -> Principal:
-        """The caller; ``UnauthenticatedError`` without a valid access token."""
+        """The caller; ``UnauthenticatedError`` without a valid access token (checked once)."""
+        if self._principal is not None:
+            return self._principal
         params = self.connection_params if isinstance(self.connection_params, dict) else {}
         header = self._authorization or str(params.get("Authorization", ""))
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise UnauthenticatedError("an access token is required")
-        return self.services.auth.authenticate(token)
+        self._principal = self.services.auth.authenticate(token)
+        return self._principal

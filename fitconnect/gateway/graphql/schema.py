@@ -8,7 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import (
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
 
 from fitconnect.errors import FitConnectError
 from fitconnect.gateway.errors import code_of
@@ -251,5 +256,12 @@ def build_schema(*extra: type[SchemaExtension]) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=[lambda: QueryDepthLimiter(max_depth=MAX_DEPTH), DomainErrorCodes, *extra],
+        extensions=[
+            # Apps send the same few documents again and again: parse and validate each once.
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            DomainErrorCodes,
+            *extra,
+        ],
     )
