@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import signal
 import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +19,7 @@ from fitconnect.edge_agent.config import load_config
 from fitconnect.edge_agent.metrics import EdgeMetrics
 from fitconnect.edge_agent.publisher import BrokerConfig, Publisher
 from fitconnect.edge_agent.simulator import SimulatedDevice, fleet_ticks
+from fitconnect.edge_agent.sources.ble import BleDeviceSource
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +34,12 @@ def run(
     except ValueError as exc:
         typer.secho(f"configuration error: {exc}", err=True, fg="red")
         raise typer.Exit(2) from exc
-    if any(d.source == "ble" for d in cfg.devices):
-        typer.secho(
-            "BLE devices are not supported by this build yet (issue #3); use source = "
-            '"simulated" or `fitconnect-edge replay`',
-            err=True,
-            fg="red",
-        )
+    kinds = {d.source for d in cfg.devices}
+    if len(kinds) > 1:
+        typer.secho("run BLE and simulated devices in separate agents", err=True, fg="red")
+        raise typer.Exit(2)
+    if kinds == {"ble"} and any(d.address is None for d in cfg.devices):
+        typer.secho("every BLE device needs its address", err=True, fg="red")
         raise typer.Exit(2)
     buffer = DiskBuffer(Path(cfg.buffer))
     agent = EdgeAgent(cfg.tenant, buffer)
@@ -55,15 +57,45 @@ def run(
     publisher.start()
     log.info("agent running: %d device(s), %d batch(es) waiting on disk", len(ids), len(buffer))
     try:
-        for notifications in fleet_ticks(fleet, cfg.hz, None):
-            for n in notifications:
-                agent.handle(n)
-            agent.flush_due()
-            metrics.refresh(agent.counters, buffer, publisher)
-            if stop.is_set():
-                break
+        if kinds == {"ble"}:
+            sources = [BleDeviceSource(d.id, d.address or "") for d in cfg.devices]
+            asyncio.run(
+                _run_ble(
+                    sources, agent, stop, lambda: metrics.refresh(agent.counters, buffer, publisher)
+                )
+            )
+        else:
+            for notifications in fleet_ticks(fleet, cfg.hz, None):
+                for n in notifications:
+                    agent.handle(n)
+                agent.flush_due()
+                metrics.refresh(agent.counters, buffer, publisher)
+                if stop.is_set():
+                    break
     finally:
         agent.flush_due(force=True)
         publisher.stop()
         log.info("stopped with %d batch(es) kept on disk for the next start", len(buffer))
         buffer.close()
+
+
+async def _run_ble(
+    sources: list[BleDeviceSource],
+    agent: EdgeAgent,
+    stop: threading.Event,
+    refresh: Callable[[], None],
+) -> None:
+    """Pump every device's notifications into the agent until ``stop``."""
+
+    async def pump(source: BleDeviceSource) -> None:
+        async for n in source.notifications():
+            agent.handle(n)
+
+    tasks = [asyncio.create_task(pump(s)) for s in sources]
+    while not stop.is_set():
+        await asyncio.sleep(0.25)
+        agent.flush_due()
+        refresh()
+    for s in sources:
+        await s.aclose()
+    await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,0 +1,78 @@
+"""The real-BLE source through bleak's backend= swap point, over bumble's virtual radio."""
+
+import asyncio
+
+import pytest
+
+from fitconnect.edge_agent.gatt import decode_notification
+from fitconnect.edge_agent.sources.ble import BleDeviceSource
+
+from ...bumble_backend import PERIPHERAL_ADDRESS, BumbleClient, virtual_radio
+
+pytestmark = pytest.mark.integration
+
+HR_PAYLOADS = [bytes.fromhex(h) for h in ("0050", "16485401ec02", "0e4b8000", "0046")]
+
+
+async def _collect(source: BleDeviceSource, count: int) -> list[tuple[str, bytes]]:
+    got: list[tuple[str, bytes]] = []
+    async for n in source.notifications():
+        got.append((n.characteristic, n.payload))
+        if len(got) >= count:
+            break
+    return got
+
+
+async def test_reads_device_information_and_receives_every_notification_byte_exact() -> None:
+    strap, central = await virtual_radio()
+    source = BleDeviceSource(
+        "strap-1", PERIPHERAL_ADDRESS, backend=BumbleClient, client_options={"central": central}
+    )
+    reads = asyncio.ensure_future(_collect(source, 3 + len(HR_PAYLOADS)))
+    await asyncio.wait_for(source.subscribed.wait(), 10)
+    for payload in HR_PAYLOADS:
+        await strap.notify(payload)
+        await asyncio.sleep(0.05)
+    got = await asyncio.wait_for(reads, 20)
+    await source.aclose()
+    by_char: dict[str, list[bytes]] = {}
+    for char, payload in got:
+        by_char.setdefault(char, []).append(payload)
+    assert by_char["2A19"] == [b"\x57"]
+    assert by_char["2A38"] == [b"\x01"]
+    assert by_char["2A29"] == [b"FitConnect Labs"]
+    assert by_char["2A37"] == HR_PAYLOADS
+    assert decode_notification("2A37", by_char["2A37"][1])["rr_intervals_raw_1024"] == (340, 748)
+
+
+async def test_reconnects_after_the_peripheral_drops_the_link() -> None:
+    strap, central = await virtual_radio()
+    source = BleDeviceSource(
+        "strap-1",
+        PERIPHERAL_ADDRESS,
+        backend=BumbleClient,
+        client_options={"central": central},
+        max_backoff_s=1.0,
+    )
+    heart_rates: list[bytes] = []
+
+    async def consume() -> None:
+        async for n in source.notifications():
+            if n.characteristic == "2A37":
+                heart_rates.append(n.payload)
+
+    task = asyncio.ensure_future(consume())
+    await asyncio.wait_for(source.subscribed.wait(), 10)
+    await strap.notify(b"\x00\x50")
+    await asyncio.sleep(0.3)
+    await strap.drop_connections()
+    for _ in range(100):  # reconnected: the source subscribes again
+        await asyncio.sleep(0.1)
+        if source.connections >= 2 and source.subscribed.is_set():
+            break
+    await strap.notify(b"\x00\x60")
+    await asyncio.sleep(0.5)
+    await source.aclose()
+    await asyncio.wait_for(task, 10)
+    assert source.connections >= 2
+    assert heart_rates == [b"\x00\x50", b"\x00\x60"]
