@@ -1,4 +1,5 @@
-"""Real Bluetooth LE devices through bleak: connect, read, subscribe, reconnect after drops.
+"""Real Bluetooth LE devices through bleak: connect (bleak-retry-connector), read, subscribe,
+reconnect after drops.
 
 ``backend=`` is bleak's own swap point: ``None`` picks the platform backend (BlueZ, Core
 Bluetooth, WinRT); tests pass a backend over bumble's virtual radio instead of patching bleak.
@@ -13,9 +14,11 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from bleak import BleakClient
+from bleak import BleakClient, BleakScanner
 from bleak.backends.characteristic import BleakGATTCharacteristic
+from bleak.backends.device import BLEDevice
 from bleak.exc import BleakError
+from bleak_retry_connector import establish_connection
 
 from fitconnect.edge_agent.sources.base import Notification
 
@@ -66,14 +69,17 @@ class BleDeviceSource:
             def on_drop(_client: BleakClient, gone: asyncio.Event = dropped) -> None:
                 gone.set()
 
-            client = BleakClient(
-                self._address,
-                disconnected_callback=on_drop,
-                backend=self._backend,
-                **self._options,
-            )
+            client: BleakClient | None = None
             try:
-                await client.connect()
+                client = await establish_connection(
+                    BleakClient,
+                    await self._find(),
+                    self._key,
+                    disconnected_callback=on_drop,
+                    max_attempts=3,
+                    backend=self._backend,
+                    **self._options,
+                )
                 self.connections += 1
                 backoff = 0.5
                 await self._read_once(client, queue)
@@ -85,12 +91,21 @@ class BleDeviceSource:
                 log.warning("device %s: %s; retrying in %.1f s", self._key, exc, backoff)
             finally:
                 self.subscribed.clear()
-                if client.is_connected:
+                if client is not None and client.is_connected:
                     await client.disconnect()
             if self._closed.is_set():
                 break
             await asyncio.sleep(backoff * (0.8 + 0.4 * random.random()))  # noqa: S311 - jitter
             backoff = min(backoff * 2, self._max_backoff)
+
+    async def _find(self) -> BLEDevice:
+        """The device to connect to: scanned for on real radios, by address on a test backend."""
+        if self._backend is not None:
+            return BLEDevice(self._address, self._key, None)
+        found = await BleakScanner.find_device_by_address(self._address, timeout=10.0)
+        if found is None:
+            raise BleakError(f"{self._address} is not advertising")
+        return found
 
     async def aclose(self) -> None:
         self._closed.set()
