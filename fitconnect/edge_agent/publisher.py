@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
@@ -27,11 +27,20 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class BrokerConfig:
-    url: str  # mqtt://user:password@host:port (mqtts:// for TLS)
+    """``url``: mqtt://user:password@host:port, mqtts:// for TLS; ``?protocol=3.1.1`` for
+    brokers without MQTT v5."""
+
+    url: str
     tenant: str
     client_id: str
-    protocol: MQTTProtocolVersion = MQTTProtocolVersion.MQTTv5
     in_flight: int = 1_000
+
+    @property
+    def protocol(self) -> MQTTProtocolVersion:
+        asked = parse_qs(urlsplit(self.url).query).get("protocol", ["5"])[0]
+        if asked not in {"5", "3.1.1"}:
+            raise ValueError(f"protocol must be 5 or 3.1.1, not {asked!r}")
+        return MQTTProtocolVersion.MQTTv5 if asked == "5" else MQTTProtocolVersion.MQTTv311
 
 
 class Publisher:

@@ -141,3 +141,23 @@ def test_an_agent_killed_with_sigkill_resumes_from_its_disk_buffer(tmp_path: Pat
     for device in devices:
         assert len(seen[device]) > 6
         assert seen[device] == set(range(max(seen[device]) + 1)), "no gap across the kill"
+
+
+def test_the_agent_publishes_to_an_mqtt_311_only_broker(tmp_path: Path) -> None:
+    tenant, devices = str(uuid.uuid4()), [str(uuid.uuid4())]
+    with EmbeddedBroker.start(tmp_path / "broker", kind="amqtt") as broker:
+        received: list[int] = []
+        sub = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=MQTTProtocolVersion.MQTTv311)
+        sub.on_message = lambda _c, _u, m: received.append(
+            decode(bytes(m.payload), TelemetryBatch).seq
+        )
+        sub.connect("127.0.0.1", broker.port)
+        sub.loop_start()
+        sub.subscribe(f"fc/v1/{tenant}/+/telemetry", qos=1)
+        time.sleep(0.5)
+        agent = simulator(f"{broker.url}?protocol=3.1.1", tenant, tmp_path / "e.sqlite", devices, 3)
+        output, _ = agent.communicate(timeout=60)
+        wait_until(lambda: len(set(received)) >= batches_made(output), 15)
+        sub.loop_stop()
+        sub.disconnect()
+    assert sorted(set(received)) == list(range(batches_made(output)))
