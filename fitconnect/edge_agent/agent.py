@@ -44,6 +44,8 @@ class EdgeAgent:
         self._circumference = wheel_circumference_m
         self._derivers: dict[str, RevolutionDeriver] = {}
         self.counters = AgentCounters()
+        for device_id, ts_ms, samples in buffer.journaled():  # what a crash left unbatched
+            self._add(device_id, ts_ms, samples, journal=False)
 
     def handle(self, n: Notification) -> None:
         self.counters.notifications += 1
@@ -62,12 +64,20 @@ class EdgeAgent:
             for name in ("cadence_rpm", "speed_kmh"):
                 if name in derived:
                     samples[name] = derived[name]
-        closed = self._batcher.add(n.device_key, int(n.received_at * 1000), samples)
-        if closed is not None:
-            self._store(closed)
+        self._add(n.device_key, int(n.received_at * 1000), samples)
 
     def handle_samples(self, device_id: str, ts_ms: int, samples: dict[str, float]) -> None:
         """Samples that did not come as notifications (FIT replay) take the same path."""
+        self._add(device_id, ts_ms, samples)
+
+    def _add(
+        self, device_id: str, ts_ms: int, samples: dict[str, float], *, journal: bool = True
+    ) -> None:
+        """Journal the samples on disk (a SIGKILL loses nothing), then batch them."""
+        if not samples:
+            return
+        if journal:
+            self._buffer.journal(device_id, ts_ms, samples)
         closed = self._batcher.add(device_id, ts_ms, samples)
         if closed is not None:
             self._store(closed)
@@ -94,5 +104,5 @@ class EdgeAgent:
             corr = f"{batch.device_id[:8]}-{seq}-{uuid.uuid4().hex[:6]}"
             return topic, encode(msgspec.structs.replace(batch, seq=seq, corr=corr))
 
-        self._buffer.put_sequenced(batch.device_id, numbered)
+        self._buffer.put_sequenced(batch.device_id, numbered, max(batch.ts_ms))
         self.counters.batches += 1

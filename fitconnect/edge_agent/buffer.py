@@ -12,6 +12,7 @@ logged.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import threading
@@ -28,6 +29,12 @@ CREATE TABLE IF NOT EXISTS batches (
     topic TEXT NOT NULL,
     payload BLOB NOT NULL,
     created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS journal (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id TEXT NOT NULL,
+    ts_ms INTEGER NOT NULL,
+    samples BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sequences (
     device_id TEXT PRIMARY KEY,
@@ -64,9 +71,31 @@ class DiskBuffer:
             ).fetchone()
         return int(row[0]) if row else 0
 
-    def put_sequenced(self, device_id: str, make: Callable[[int], tuple[str, bytes]]) -> int:
+    def journal(self, device_id: str, ts_ms: int, samples: dict[str, float]) -> None:
+        """Keep one notification's samples until the batch that holds them is stored."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO journal (device_id, ts_ms, samples) VALUES (?, ?, ?)",
+                (device_id, ts_ms, json.dumps(samples)),
+            )
+
+    def journaled(self) -> list[tuple[str, int, dict[str, float]]]:
+        """Samples that were received but not yet batched when the agent last stopped."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT device_id, ts_ms, samples FROM journal ORDER BY id"
+            ).fetchall()
+        return [(str(d), int(t), json.loads(s)) for d, t, s in rows]
+
+    def put_sequenced(
+        self,
+        device_id: str,
+        make: Callable[[int], tuple[str, bytes]],
+        journaled_through_ms: int | None = None,
+    ) -> int:
         """Take the device's next sequence number and store the batch ``make`` builds with it,
-        in one transaction: a crash leaves neither, so sequence numbers have no gaps."""
+        in one transaction: a crash leaves neither, so sequence numbers have no gaps. The
+        journaled samples the batch holds (up to ``journaled_through_ms``) leave with it."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -78,6 +107,11 @@ class DiskBuffer:
                 ).fetchone()
                 topic, payload = make(int(row[0]))
                 batch_id = self._insert(topic, payload)
+                if journaled_through_ms is not None:
+                    self._db.execute(
+                        "DELETE FROM journal WHERE device_id = ? AND ts_ms <= ?",
+                        (device_id, journaled_through_ms),
+                    )
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise

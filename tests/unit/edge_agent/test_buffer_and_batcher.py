@@ -2,8 +2,11 @@ from pathlib import Path
 
 import pytest
 
+from fitconnect.edge_agent.agent import EdgeAgent
 from fitconnect.edge_agent.batcher import Batcher
 from fitconnect.edge_agent.buffer import DiskBuffer
+from fitconnect.edge_agent.sources.base import Notification
+from fitconnect.schemas import TelemetryBatch, decode
 
 
 def test_buffered_batches_and_sequences_survive_a_restart(tmp_path: Path) -> None:
@@ -67,3 +70,18 @@ def test_batches_close_by_age_when_flushed() -> None:
     [batch] = batcher.flush_due()
     assert batch.ts_ms == [1]
     assert batcher.flush_due() == []
+
+
+def test_samples_not_yet_batched_survive_a_kill(tmp_path: Path) -> None:
+    path = tmp_path / "b.sqlite"
+    first = EdgeAgent("tenant", DiskBuffer(path))
+    for i in range(3):  # received, journaled, not yet batched (no flush): then the process dies
+        first.handle(Notification("dev", "2A37", bytes([0, 100 + i]), 1_000.0 + i))
+    assert len(DiskBuffer(path)) == 0
+    second = EdgeAgent("tenant", DiskBuffer(path))
+    second.flush_due(force=True)
+    buffer = DiskBuffer(path)
+    [stored] = buffer.pending()
+    batch = decode(stored.payload, TelemetryBatch)
+    assert batch.metrics["heart_rate_bpm"] == [100.0, 101.0, 102.0]
+    assert buffer.journaled() == []
