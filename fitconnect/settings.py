@@ -72,6 +72,9 @@ class Settings(BaseSettings):
         description="Where the gateway writes Mosquitto's passwd and acl files (unset: none).",
     )
     log_level: str = "INFO"
+    otel_endpoint: str | None = Field(
+        default=None, description="OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces"
+    )
     database: DatabaseSettings = DatabaseSettings()
     ingest: IngestSettings = IngestSettings()
     gateway: GatewaySettings = GatewaySettings()

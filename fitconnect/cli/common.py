@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from fitconnect.errors import NotBuiltYetError
 from fitconnect.logs import configure_logging
 from fitconnect.settings import Settings
+from fitconnect.tracing import configure_tracing
 
 
 def load_settings(service: str = "fitconnect") -> Settings:
@@ -20,6 +21,7 @@ def load_settings(service: str = "fitconnect") -> Settings:
             typer.secho(f"configuration error ({where}): {err['msg']}", err=True, fg="red")
         raise typer.Exit(2) from exc
     configure_logging(service, settings.log_level, json_lines=settings.environment == "production")
+    configure_tracing(service, settings.otel_endpoint)
     return settings
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import HTTPConnection
+from strawberry.extensions import SchemaExtension
+from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.fastapi import GraphQLRouter
 
 from fitconnect.errors import FitConnectError
@@ -24,9 +28,18 @@ from fitconnect.runtime.ports import is_listening
 from fitconnect.settings import Settings
 
 
-def create_app(settings: Settings, database_url: str, mqtt_url: str | None = None) -> FastAPI:
-    """Build the app; the pool opens in the lifespan (nothing happens at import or here)."""
+def create_app(
+    settings: Settings,
+    database_url: str,
+    mqtt_url: str | None = None,
+    tracer_provider: TracerProvider | None = None,
+) -> FastAPI:
+    """Build the app; the pool opens in the lifespan (nothing happens at import or here).
+
+    Spans go to ``tracer_provider``, else to the process's (``fitconnect.tracing``).
+    """
     metrics = GatewayMetrics.create()
+    tracer = trace.get_tracer("fitconnect.gateway", tracer_provider=tracer_provider)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -46,7 +59,19 @@ def create_app(settings: Settings, database_url: str, mqtt_url: str | None = Non
     )
     app.middleware("http")(metrics.middleware)
 
-    schema = build_schema(metrics.graphql_extension())
+    @app.middleware("http")
+    async def traced(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        with tracer.start_as_current_span(f"{request.method} {request.url.path}") as span:
+            response = await call_next(request)
+            span.set_attribute("http.status_code", response.status_code)
+            return response
+
+    def graphql_spans() -> SchemaExtension:
+        return OpenTelemetryExtension(tracer_provider=tracer_provider)
+
+    schema = build_schema(metrics.graphql_extension(), graphql_spans)
 
     async def context(connection: HTTPConnection) -> Context:
         address = connection.client.host if connection.client else "unknown"

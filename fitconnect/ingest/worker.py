@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 import psycopg
+from opentelemetry import trace
 
 from fitconnect.ingest.batch import Outcome, Pending, write_batch
 from fitconnect.ingest.consumer import Incoming, MqttConsumer
@@ -28,6 +29,7 @@ from fitconnect.logs import log_context
 from fitconnect.settings import IngestSettings
 
 log = logging.getLogger(__name__)
+_tracer = trace.get_tracer("fitconnect.ingest")
 
 ROLLUP_EVERY_S = 5.0
 MAX_BACKOFF_S = 10.0
@@ -125,7 +127,10 @@ class IngestWorker:
         while True:
             try:
                 began = time.perf_counter()
-                outcome = self._write(pending)
+                with _tracer.start_as_current_span("ingest.batch") as span:
+                    span.set_attribute("fitconnect.messages", len(pending))
+                    outcome = self._write(pending)
+                    span.set_attribute("fitconnect.samples", outcome.samples_new)
                 self._observe(outcome, len(pending), time.perf_counter() - began)
                 break
             except psycopg.OperationalError as exc:

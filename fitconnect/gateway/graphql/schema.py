@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import strawberry
@@ -251,7 +251,9 @@ def _with_code(error: GraphQLError, message: str, code: str) -> GraphQLError:
     )
 
 
-def build_schema(*extra: type[SchemaExtension]) -> strawberry.Schema:
+def build_schema(
+    *extra: type[SchemaExtension] | Callable[[], SchemaExtension],
+) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from fitconnect.gateway.app import create_app
 from fitconnect.platform.db import open_pool
@@ -269,3 +272,17 @@ def test_the_profile_changes_only_the_fields_sent_and_refuses_impossible_values(
     bad = gql(client, update, access, c={"hrMaxBpm": 400})
     assert bad["errors"][0]["extensions"]["code"] == "VALIDATION"
     assert gql(client, "{ profile { hrMaxBpm } }", access)["data"]["profile"]["hrMaxBpm"] == 188
+
+
+def test_gateway_requests_and_graphql_operations_are_traced(
+    database_url: str, mqtt_url: str
+) -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    settings = Settings(environment="test", secret_key="t" * 40)  # type: ignore[arg-type]
+    with TestClient(create_app(settings, database_url, mqtt_url, tracer_provider=provider)) as c:
+        gql(c, "query Who { me { id } }")
+    names = {span.name for span in exporter.get_finished_spans()}
+    assert "POST /graphql" in names
+    assert any("Who" in name or "query" in name.lower() for name in names - {"POST /graphql"})
