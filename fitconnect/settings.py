@@ -72,6 +72,12 @@ class Settings(BaseSettings):
         description="Where the gateway writes Mosquitto's passwd and acl files (unset: none).",
     )
     log_level: str = "INFO"
+    metrics_host: str = Field(
+        default="127.0.0.1", description="Where /metrics of workers listen (0.0.0.0 in containers)"
+    )
+    analytics_metrics_port: int = Field(
+        default=9102, ge=0, le=65535, description="The analytics scheduler's /metrics (0: none)"
+    )
     otel_endpoint: str | None = Field(
         default=None, description="OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces"
     )

@@ -18,6 +18,7 @@ from rich.progress import Progress
 from fitconnect.analytics.activity import file_sessions
 from fitconnect.analytics.errors import AnalyticsError
 from fitconnect.analytics.jobs import run_once
+from fitconnect.analytics.metrics_export import AnalyticsMetrics
 from fitconnect.analytics.params import AthleteParams
 from fitconnect.analytics.repository import set_athlete_params
 from fitconnect.cli.common import load_settings
@@ -165,6 +166,7 @@ def params_command(
 def _schedule(every_s: float) -> None:
     """Run a pass every ``every_s`` seconds until SIGINT/SIGTERM (``fitconnect up`` uses it)."""
     settings = load_settings("analytics")
+    metrics = AnalyticsMetrics(settings.analytics_metrics_port, settings.metrics_host)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -172,6 +174,7 @@ def _schedule(every_s: float) -> None:
         while not stop.is_set():
             try:
                 summary = run_once(services.database_url)
+                metrics.observe(summary)
                 log.info(
                     "analytics pass: %d sessions, %d rows written in %.2f s",
                     summary.sessions,
@@ -179,5 +182,6 @@ def _schedule(every_s: float) -> None:
                     summary.elapsed_s,
                 )
             except (psycopg.Error, AnalyticsError):
+                metrics.failures.inc()
                 log.exception("analytics pass failed; retrying in %.0f s", every_s)
             stop.wait(every_s)

@@ -61,6 +61,7 @@ def ingest(
             settings=settings.ingest,
             index=index,
             stop=stop,
+            metrics_host=settings.metrics_host,
         )
 
 

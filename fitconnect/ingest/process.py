@@ -52,6 +52,7 @@ def run_worker(
     index: int = 0,
     stop: threading.Event,
     metrics_registry: CollectorRegistry | None = None,
+    metrics_host: str = "127.0.0.1",
 ) -> None:
     """Run one worker until ``stop`` is set (signals set it in the CLI)."""
     name = f"{socket.gethostname()}-{index}"
@@ -59,8 +60,8 @@ def run_worker(
     metrics = IngestMetrics.create(registry)
     if metrics_registry is None and settings.metrics_port:
         port = settings.metrics_port + index
-        start_http_server(port, addr="127.0.0.1", registry=registry)
-        log.info("worker %s metrics on http://127.0.0.1:%d/metrics", name, port)
+        start_http_server(port, addr=metrics_host, registry=registry)
+        log.info("worker %s metrics on http://%s:%d/metrics", name, metrics_host, port)
     consumer = connect_consumer(mqtt_url, f"{settings.client_id_prefix}-{name}", settings)
     worker = IngestWorker(WorkerConfig(name, database_url, settings), consumer, metrics, stop)
     try:

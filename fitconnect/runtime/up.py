@@ -37,10 +37,11 @@ class Ports:
 
     ingest_metrics: int
     gateway: int
+    analytics_metrics: int
 
     @classmethod
     def pick(cls) -> Ports:
-        return cls(ingest_metrics=free_port(), gateway=free_port())
+        return cls(ingest_metrics=free_port(), gateway=free_port(), analytics_metrics=free_port())
 
 
 def children_for(options: UpOptions, ports: Ports) -> list[ChildSpec]:
@@ -53,7 +54,11 @@ def children_for(options: UpOptions, ports: Ports) -> list[ChildSpec]:
             {"FITCONNECT_INGEST__METRICS_PORT": str(ports.ingest_metrics)},
         ),
         ChildSpec("notifications", ("gateway", "--notifications-worker")),
-        ChildSpec("analytics", ("analytics", "run", "--every", str(ANALYTICS_EVERY_S))),
+        ChildSpec(
+            "analytics",
+            ("analytics", "run", "--every", str(ANALYTICS_EVERY_S)),
+            {"FITCONNECT_ANALYTICS_METRICS_PORT": str(ports.analytics_metrics)},
+        ),
         ChildSpec("gateway", ("gateway", "--port", str(ports.gateway))),
     ]
 
