@@ -14,7 +14,6 @@ from fitconnect.edge_agent.gatt.layout import Value
 from fitconnect.edge_agent.gatt.measurement import Measurement
 from fitconnect.edge_agent.gatt.registry import (
     SUPPORTED,
-    characteristic_of,
     decode_notification,
     encode_measurement,
     normalise,
@@ -61,7 +60,6 @@ __all__ = [
     "Measurement",
     "RevolutionDeriver",
     "Value",
-    "characteristic_of",
     "decode_notification",
     "encode_measurement",
     "normalise",

@@ -75,10 +75,6 @@ def encode_measurement(measurement: Measurement) -> bytes:
     raise DecodeError(char, 0, "unsupported characteristic")
 
 
-def characteristic_of(measurement: Measurement) -> str:
-    return measurement.characteristic
-
-
 def _one_byte(char: str, payload: bytes) -> int:
     if not payload:
         raise DecodeError(char, 0, "one byte expected")
