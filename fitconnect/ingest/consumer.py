@@ -64,6 +64,7 @@ class MqttConsumer:
         self.inbox: queue.Queue[Incoming] = queue.Queue()
         self._connected = threading.Event()
         self._answered = threading.Event()
+        self._subscribed = threading.Event()
         self.refusal: ReasonCode | None = None
         self._receive_maximum = receive_maximum
         self._share_group = share_group
@@ -83,6 +84,7 @@ class MqttConsumer:
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
+        self._client.on_subscribe = self._on_subscribe
         self._client.on_socket_open = self._on_socket_open
 
     @property
@@ -94,7 +96,11 @@ class MqttConsumer:
         return bool(self.protocol == MQTTProtocolVersion.MQTTv5)
 
     def start(self, timeout_s: float = 10.0) -> None:
-        """Connect and subscribe; raises ``BrokerUnavailableError`` if that fails in time."""
+        """Connect and subscribe; raises ``BrokerUnavailableError`` if that fails in time.
+
+        Returns once the broker has acknowledged the subscription: from then on, what devices
+        publish is delivered or queued for this worker's session.
+        """
         properties = None
         if self.shared:
             properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
@@ -115,6 +121,9 @@ class MqttConsumer:
             self.stop()
             why = f"refused: {self.refusal}" if self.refusal else "no CONNACK"
             raise BrokerUnavailableError(f"{self._host}:{self._port} {why}")
+        if not self._subscribed.wait(timeout_s):
+            self.stop()
+            raise BrokerUnavailableError(f"{self._host}:{self._port} did not acknowledge SUBSCRIBE")
 
     def unsubscribe(self) -> None:
         """Stop new deliveries (graceful stop): what is already in flight still arrives."""
@@ -151,9 +160,24 @@ class MqttConsumer:
             self._answered.set()
             return
         client.subscribe([(f, 1) for f in self._filters()])
-        log.info("connected to %s:%d, subscribed to %s", self._host, self._port, self._filters())
+        log.info("connected to %s:%d, subscribing to %s", self._host, self._port, self._filters())
         self._connected.set()
         self._answered.set()
+
+    def _on_subscribe(
+        self,
+        _c: mqtt.Client,
+        _u: object,
+        _mid: int,
+        reasons: list[ReasonCode],
+        _props: Properties | None,
+    ) -> None:
+        refused = [r for r in reasons if r.is_failure]
+        if refused:
+            log.error("broker refused the subscription: %s", refused)
+            return
+        log.info("subscribed: receiving")
+        self._subscribed.set()
 
     def _on_disconnect(
         self,

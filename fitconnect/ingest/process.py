@@ -53,8 +53,12 @@ def run_worker(
     stop: threading.Event,
     metrics_registry: CollectorRegistry | None = None,
     metrics_host: str = "127.0.0.1",
+    ready: threading.Event | None = None,
 ) -> None:
-    """Run one worker until ``stop`` is set (signals set it in the CLI)."""
+    """Run one worker until ``stop`` is set (signals set it in the CLI).
+
+    ``ready`` is set once the broker has acknowledged the worker's subscription.
+    """
     name = f"{socket.gethostname()}-{index}"
     registry = metrics_registry or CollectorRegistry()
     metrics = IngestMetrics.create(registry)
@@ -63,6 +67,8 @@ def run_worker(
         start_http_server(port, addr=metrics_host, registry=registry)
         log.info("worker %s metrics on http://%s:%d/metrics", name, metrics_host, port)
     consumer = connect_consumer(mqtt_url, f"{settings.client_id_prefix}-{name}", settings)
+    if ready is not None:
+        ready.set()
     worker = IngestWorker(WorkerConfig(name, database_url, settings), consumer, metrics, stop)
     try:
         worker.run()

@@ -102,7 +102,7 @@ def running_worker(
     metrics_registry: CollectorRegistry | None = None,
 ) -> Iterator[None]:
     """An in-process worker thread on the real database and broker."""
-    stop = threading.Event()
+    stop, ready = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
     def target() -> None:
@@ -113,13 +113,14 @@ def running_worker(
                 settings=settings,
                 stop=stop,
                 metrics_registry=metrics_registry or CollectorRegistry(),
+                ready=ready,
             )
         except BaseException as exc:  # noqa: BLE001 - handed to the test's assertion below
             errors.append(exc)
 
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
-    time.sleep(0.5)  # connected and subscribed before the test publishes
+    ready.wait(15)  # subscribed before the test publishes
     try:
         yield
     finally:

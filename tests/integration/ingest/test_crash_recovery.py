@@ -40,7 +40,6 @@ def worker_process(
         "FITCONNECT_INGEST__BATCH_MAX_WAIT_S": "0.05",
     }
     process = subprocess.Popen([sys.executable, "-m", "fitconnect", "ingest"], env=env)
-    time.sleep(1.5)  # connected, subscribed
     try:
         yield process
     finally:
@@ -49,12 +48,31 @@ def worker_process(
             process.wait(30)
 
 
-def publish_steadily(mqtt_url: str, device: Device, pause_s: float) -> threading.Thread:
+def first_batch_stored(database_url: str, mqtt_url: str, device: Device, start_ms: int) -> None:
+    """Publish batch 0 until the worker stores it: the worker has subscribed.
+
+    Until a worker of a new share group has subscribed, the broker has nowhere to queue a
+    message and drops it; a fixed sleep loses the start of the stream on a loaded machine.
+    Repeating batch 0 is harmless: it is stored once.
+    """
+    publisher = Publisher(mqtt_url)
+    deadline = time.monotonic() + 60
+    while count(database_url, SAMPLES, device.id) == 0:
+        assert time.monotonic() < deadline, "the worker never stored a batch"
+        publisher.send_batch(device, batch(device, 0, start_ms=start_ms, n=PER_BATCH))
+        time.sleep(0.25)
+    publisher.close()
+
+
+def publish_steadily(
+    database_url: str, mqtt_url: str, device: Device, pause_s: float
+) -> threading.Thread:
     start_ms = int(time.time() * 1000) - BATCHES * PER_BATCH * 250  # 4 Hz
+    first_batch_stored(database_url, mqtt_url, device, start_ms)
 
     def run() -> None:
         publisher = Publisher(mqtt_url)
-        for seq in range(BATCHES):
+        for seq in range(1, BATCHES):
             b = batch(device, seq, start_ms=start_ms + seq * PER_BATCH * 250, n=PER_BATCH)
             publisher.send_batch(device, b)
             time.sleep(pause_s)
@@ -65,22 +83,14 @@ def publish_steadily(mqtt_url: str, device: Device, pause_s: float) -> threading
     return thread
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "passes alone; with three copies running in parallel on 2 cores, 15-20 % of the "
-        "samples published around the kill never reached the restarted worker — a known, "
-        "open investigation (issue #4), not hidden"
-    ),
-)
 def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(
     database_url: str, tuned_broker: EmbeddedBroker
 ) -> None:
     device = register_device(database_url)
     group = f"kill{uuid.uuid4().hex[:6]}"
     with worker_process(database_url, tuned_broker.url, group) as first:
-        publishing = publish_steadily(tuned_broker.url, device, pause_s=0.02)
-        wait_for(lambda: count(database_url, SAMPLES, device.id) > 0)
+        publishing = publish_steadily(database_url, tuned_broker.url, device, pause_s=0.02)
+        wait_for(lambda: count(database_url, SAMPLES, device.id) > 10 * PER_BATCH)
         first.kill()  # SIGKILL: no chance to flush or acknowledge
         first.wait()
     stored_when_killed = count(database_url, SAMPLES, device.id)
@@ -106,8 +116,8 @@ def test_workers_recover_when_the_database_restarts_under_load(
         device = register_device(url)
         group = f"rst{uuid.uuid4().hex[:6]}"
         with worker_process(url, tuned_broker.url, group):
-            publishing = publish_steadily(tuned_broker.url, device, pause_s=0.03)
-            wait_for(lambda: count(url, SAMPLES, device.id) > 0)
+            publishing = publish_steadily(url, tuned_broker.url, device, pause_s=0.03)
+            wait_for(lambda: count(url, SAMPLES, device.id) > 10 * PER_BATCH)
             server.stop()
             time.sleep(3)  # the worker sees connection errors and backs off
             server = EmbeddedPostgres.start(pgdata)
