@@ -7,7 +7,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY fitconnect ./fitconnect
 COPY deploy ./deploy
-RUN pip install '.[server,edge]'
+RUN pip install '.[server,edge,s3]'
 USER fitconnect
 ENV FITCONNECT_ENVIRONMENT=production
 HEALTHCHECK --interval=15s --timeout=5s --retries=5 CMD ["fitconnect", "doctor"]

@@ -13,6 +13,7 @@ from fitconnect.cli.common import load_settings
 from fitconnect.gateway.app import create_app
 from fitconnect.platform.notifications.worker import run_notification_worker
 from fitconnect.runtime.services import start_services
+from fitconnect.settings import SmtpSettings
 
 
 def gateway(
@@ -30,7 +31,7 @@ def gateway(
     settings = load_settings("notifications" if notifications_worker else "gateway")
     with start_services(settings) as services:
         if notifications_worker:
-            asyncio.run(_notifications(services.database_url))
+            asyncio.run(_notifications(services.database_url, settings.smtp))
             return
         app = create_app(settings, services.database_url, services.mqtt_url)
         uvicorn.run(
@@ -42,9 +43,9 @@ def gateway(
         )
 
 
-async def _notifications(database_url: str) -> None:
+async def _notifications(database_url: str, smtp: SmtpSettings) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await run_notification_worker(database_url, stop)
+    await run_notification_worker(database_url, stop, smtp)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
@@ -17,11 +17,11 @@ from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.fastapi import GraphQLRouter
 
 from fitconnect.errors import FitConnectError
-from fitconnect.gateway import rest
+from fitconnect.gateway import avatars, rest
 from fitconnect.gateway.errors import code_of
 from fitconnect.gateway.graphql.context import Context
 from fitconnect.gateway.graphql.schema import build_schema
-from fitconnect.gateway.metrics import GatewayMetrics
+from fitconnect.gateway.metrics import GatewayMetrics, ObservedRequests
 from fitconnect.gateway.services import Services
 from fitconnect.platform.db import open_pool
 from fitconnect.runtime.ports import is_listening
@@ -57,21 +57,14 @@ def create_app(
         docs_url="/api/v1/docs",
         openapi_url="/api/v1/openapi.json",
     )
-    app.middleware("http")(metrics.middleware)
-
-    @app.middleware("http")
-    async def traced(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        with tracer.start_as_current_span(f"{request.method} {request.url.path}") as span:
-            response = await call_next(request)
-            span.set_attribute("http.status_code", response.status_code)
-            return response
+    app.add_middleware(ObservedRequests, metrics=metrics, tracer=tracer)
 
     def graphql_spans() -> SchemaExtension:
         return OpenTelemetryExtension(tracer_provider=tracer_provider)
 
-    schema = build_schema(metrics.graphql_extension(), graphql_spans)
+    # Resolver spans cost real time per field: only when someone collects them.
+    tracing = tracer_provider is not None or settings.otel_endpoint is not None
+    schema = build_schema(metrics.graphql_extension(), *([graphql_spans] if tracing else []))
 
     async def context(connection: HTTPConnection) -> Context:
         address = connection.client.host if connection.client else "unknown"
@@ -86,6 +79,7 @@ def create_app(
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(rest.router)
+    app.include_router(avatars.router)
 
     @app.exception_handler(FitConnectError)
     async def domain_error(_request: Request, exc: FitConnectError) -> JSONResponse:

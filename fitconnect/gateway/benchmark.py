@@ -27,7 +27,7 @@ from fitconnect.runtime.ports import free_port
 
 DASHBOARD = (
     "query Dashboard { me { displayName } totals { samples avgHeartRateBpm maxPowerW }"
-    " stream(maxPoints: 120) { ts heartRateBpm powerW } sessions(first: 10) { start tss } }"
+    " series(maxPoints: 120) { ts heartRateBpm powerW } sessions(first: 10) { start tss } }"
 )
 PASSWORD = "benchmark-password"  # noqa: S105 - a throwaway account in a throwaway database
 

@@ -17,6 +17,11 @@ from fitconnect.platform.coaching.errors import (
     ReadForbiddenError,
 )
 from fitconnect.platform.devices.errors import DeviceNotFoundError
+from fitconnect.platform.users.errors import (
+    AvatarTooLargeError,
+    InvalidAvatarError,
+    NoAvatarError,
+)
 from fitconnect.platform.users.service import InvalidProfileError
 
 
@@ -42,6 +47,9 @@ _CODES: list[tuple[type[Exception], str, int]] = [
     (EmailTakenError, "VALIDATION", 422),
     (WeakPasswordError, "VALIDATION", 422),
     (InvalidProfileError, "VALIDATION", 422),
+    (InvalidAvatarError, "VALIDATION", 422),
+    (AvatarTooLargeError, "TOO_LARGE", 413),
+    (NoAvatarError, "NOT_FOUND", 404),
 ]
 
 

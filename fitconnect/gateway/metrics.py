@@ -1,17 +1,22 @@
-"""Gateway metrics: requests and latency by route, GraphQL operations by name."""
+"""Gateway metrics: requests, latency and SQL statements by route, GraphQL operations by name."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from opentelemetry.trace import Tracer
 from prometheus_client import CollectorRegistry, Counter, Histogram
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
+from fitconnect.platform.db.statements import tally_statements
+
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+STATEMENT_BUCKETS = (0, 1, 2, 4, 8, 16, 32, 64)
+STATEMENTS_HEADER = "x-db-statements"
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +24,7 @@ class GatewayMetrics:
     registry: CollectorRegistry
     requests: Counter
     latency: Histogram
+    statements: Histogram
     operations: Histogram
 
     @classmethod
@@ -40,6 +46,13 @@ class GatewayMetrics:
                 registry=registry,
             ),
             Histogram(
+                "fitconnect_gateway_db_statements",
+                "SQL statements sent to the database per HTTP request, by route.",
+                ["route"],
+                buckets=STATEMENT_BUCKETS,
+                registry=registry,
+            ),
+            Histogram(
                 "fitconnect_gateway_graphql_operation_seconds",
                 "GraphQL operation latency by operation name.",
                 ["operation"],
@@ -47,17 +60,6 @@ class GatewayMetrics:
                 registry=registry,
             ),
         )
-
-    async def middleware(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        began = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        self.requests.labels(path, request.method, str(response.status_code)).inc()
-        self.latency.labels(path).observe(time.perf_counter() - began)
-        return response
 
     def graphql_extension(self) -> type[SchemaExtension]:
         histogram = self.operations
@@ -70,3 +72,42 @@ class GatewayMetrics:
                 histogram.labels(name).observe(time.perf_counter() - began)
 
         return OperationTiming
+
+
+class ObservedRequests:
+    """ASGI middleware: a span, latency, status and SQL statement count for each request.
+
+    The statement count also goes back to the client in the ``X-DB-Statements`` header, so a
+    developer sees at once when a query does one round trip per item (N+1).
+    """
+
+    def __init__(self, app: ASGIApp, metrics: GatewayMetrics, tracer: Tracer) -> None:
+        self._app = app
+        self._metrics = metrics
+        self._tracer = tracer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        began = time.perf_counter()
+        status = 500
+        span_name = f"{scope['method']} {scope['path']}"
+        with tally_statements() as tally, self._tracer.start_as_current_span(span_name) as span:
+
+            async def observed_send(message: Message) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                    MutableHeaders(scope=message).append(STATEMENTS_HEADER, str(tally.count))
+                    span.set_attribute("http.status_code", status)
+                await send(message)
+
+            try:
+                await self._app(scope, receive, observed_send)
+            finally:
+                route = getattr(scope.get("route"), "path", "unmatched")
+                m = self._metrics
+                m.requests.labels(route, scope["method"], str(status)).inc()
+                m.latency.labels(route).observe(time.perf_counter() - began)
+                m.statements.labels(route).observe(tally.count)

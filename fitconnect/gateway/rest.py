@@ -157,7 +157,10 @@ async def stream(
 ) -> list[dict[str, object]]:
     until = datetime.now(UTC)
     points = await svc.training.stream(
-        principal, until - timedelta(minutes=minutes), until, min(max(max_points, 1), 5_000)
+        await svc.training.subject(principal),
+        until - timedelta(minutes=minutes),
+        until,
+        min(max(max_points, 1), 5_000),
     )
     return [_fields(p) for p in points]
 

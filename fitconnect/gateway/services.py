@@ -9,9 +9,13 @@ from psycopg_pool import AsyncConnectionPool
 from fitconnect.platform.auth.service import AuthService, TokenPolicy
 from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.devices.service import DeviceService
+from fitconnect.platform.objects import open_object_store
 from fitconnect.platform.training.service import TrainingService
+from fitconnect.platform.users.avatars import AvatarService
 from fitconnect.platform.users.service import UserService
 from fitconnect.settings import Settings
+
+AVATARS_URL = "/api/v1/avatars"  # where gateway.avatars serves them
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +26,7 @@ class Services:
     training: TrainingService
     coaching: CoachingService
     users: UserService
+    avatars: AvatarService
 
     @classmethod
     def build(
@@ -36,4 +41,7 @@ class Services:
         coaching = CoachingService(pool)
         training = TrainingService(pool, devices, coaching, mqtt_url)
         auth = AuthService(pool, policy)
-        return cls(pool, auth, devices, training, coaching, UserService(pool))
+        users = UserService(pool, AVATARS_URL)
+        store = open_object_store(settings.objects, settings.data_dir)
+        avatars = AvatarService(pool, store, AVATARS_URL)
+        return cls(pool, auth, devices, training, coaching, users, avatars)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 from strawberry.fastapi import BaseContext
 
 from fitconnect.gateway.errors import UnauthenticatedError
+from fitconnect.gateway.graphql.loaders import Loaders
 from fitconnect.gateway.services import Services
 from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.training.service import Subject
 
 
 class Context(BaseContext):
@@ -16,6 +20,7 @@ class Context(BaseContext):
         self.address = address
         self._authorization = authorization
         self._principal: Principal | None = None
+        self._loaders: Loaders | None = None
 
     def principal(self) -> Principal:
         """The caller; ``UnauthenticatedError`` without a valid access token (checked once)."""
@@ -28,3 +33,14 @@ class Context(BaseContext):
             raise UnauthenticatedError("an access token is required")
         self._principal = self.services.auth.authenticate(token)
         return self._principal
+
+    @property
+    def loaders(self) -> Loaders:
+        """This request's DataLoaders (for the authenticated caller)."""
+        if self._loaders is None:
+            self._loaders = Loaders.create(self.services, self.principal())
+        return self._loaders
+
+    async def subject(self, athlete_id: uuid.UUID | None) -> Subject:
+        """The athlete a field reads (default: the caller), authorized once per request."""
+        return await self.loaders.subjects.load(athlete_id or self.principal().account_id)

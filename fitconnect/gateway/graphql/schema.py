@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
@@ -30,15 +31,20 @@ from fitconnect.gateway.graphql.types import (
     ProfileType,
     SessionType,
     StreamPointType,
+    StreamSeriesType,
     TokensType,
     TotalsType,
 )
 from fitconnect.platform.auth.models import Role
 from fitconnect.platform.notifications import service as notifications
+from fitconnect.platform.training.service import StreamPoint
 from fitconnect.platform.users.service import ProfileChange
 
 Info = strawberry.Info[Context, None]
 MAX_DEPTH = 8
+# One depth rule for the process: a new rule class per request would change the validation
+# cache's key every time, so every request would be validated again.
+DEPTH_RULES = QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
 MAX_POINTS = 5_000
 
 
@@ -74,13 +80,20 @@ class Query:
         max_points: int = 500,
         athlete_id: uuid.UUID | None = None,
     ) -> list[StreamPointType]:
-        ctx = info.context
-        until = until or datetime.now(UTC)
-        since = since or until - timedelta(hours=1)
-        points = await ctx.services.training.stream(
-            ctx.principal(), since, until, min(max(max_points, 1), MAX_POINTS), athlete_id
-        )
+        points = await _stream(info, since, until, max_points, athlete_id)
         return [StreamPointType.from_domain(p) for p in points]
+
+    @strawberry.field(description="The same stream as parallel arrays, for charts.")
+    async def series(
+        self,
+        info: Info,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        max_points: int = 500,
+        athlete_id: uuid.UUID | None = None,
+    ) -> StreamSeriesType:
+        points = await _stream(info, since, until, max_points, athlete_id)
+        return StreamSeriesType.from_points(points)
 
     @strawberry.field(description="The caller's sessions, newest first (cursor: before).")
     async def sessions(
@@ -92,7 +105,7 @@ class Query:
     ) -> list[SessionType]:
         ctx = info.context
         found = await ctx.services.training.sessions(
-            ctx.principal(), min(max(first, 1), 100), before, athlete_id
+            await ctx.subject(athlete_id), min(max(first, 1), 100), before
         )
         return [SessionType.from_domain(s) for s in found]
 
@@ -102,7 +115,7 @@ class Query:
     ) -> list[FitnessDayType]:
         ctx = info.context
         found = await ctx.services.training.fitness(
-            ctx.principal(), min(max(days, 1), 730), athlete_id
+            await ctx.subject(athlete_id), min(max(days, 1), 730)
         )
         return [FitnessDayType.from_domain(d) for d in found]
 
@@ -112,7 +125,7 @@ class Query:
     ) -> TotalsType:
         ctx = info.context
         since = since or datetime.now(UTC) - timedelta(days=7)
-        totals = await ctx.services.training.totals(ctx.principal(), since, athlete_id)
+        totals = await ctx.services.training.totals(await ctx.subject(athlete_id), since)
         return TotalsType.from_domain(totals)
 
     @strawberry.field(description="Coaching links of the caller, as coach or as athlete.")
@@ -120,6 +133,22 @@ class Query:
         ctx = info.context
         links = await ctx.services.coaching.links(ctx.principal())
         return [CoachingLinkType.from_domain(link) for link in links]
+
+
+async def _stream(
+    info: Info,
+    since: datetime | None,
+    until: datetime | None,
+    max_points: int,
+    athlete_id: uuid.UUID | None,
+) -> list[StreamPoint]:
+    """The last hour unless told otherwise, in at most ``max_points`` buckets."""
+    ctx = info.context
+    until = until or datetime.now(UTC)
+    since = since or until - timedelta(hours=1)
+    return await ctx.services.training.stream(
+        await ctx.subject(athlete_id), since, until, min(max(max_points, 1), MAX_POINTS)
+    )
 
 
 @strawberry.type
@@ -214,7 +243,7 @@ class Subscription:
         self, info: Info, athlete_id: uuid.UUID | None = None
     ) -> AsyncGenerator[LivePointType, None]:
         ctx = info.context
-        async for point in ctx.services.training.live(ctx.principal(), athlete_id):
+        async for point in ctx.services.training.live(await ctx.subject(athlete_id)):
             yield LivePointType.from_domain(point)
 
 
@@ -262,7 +291,7 @@ def build_schema(
             # Apps send the same few documents again and again: parse and validate each once.
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: AddValidationRules(DEPTH_RULES),
             DomainErrorCodes,
             *extra,
         ],

@@ -9,18 +9,25 @@ from typing import Self
 
 import strawberry
 
+from fitconnect.gateway.graphql.context import Context
 from fitconnect.platform.auth.models import Account
 from fitconnect.platform.devices.service import Device, DeviceCredentials
 from fitconnect.platform.notifications.service import Notification
-from fitconnect.platform.training.service import Session
+from fitconnect.platform.training.service import Session, StreamPoint
+from fitconnect.platform.users.directory import AccountSummary
+
+Info = strawberry.Info[Context, None]
 
 
 class SameFields:
-    """``from_domain`` for a type whose fields are the domain object's, by the same names."""
+    """``from_domain`` for a type whose fields are the domain object's, by the same names.
+
+    Fields with resolvers (relations loaded on demand) are not copied.
+    """
 
     @classmethod
     def from_domain(cls, obj: object) -> Self:
-        names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+        names = [f.name for f in dataclasses.fields(cls) if f.init]  # type: ignore[arg-type]
         return cls(**{name: getattr(obj, name) for name in names})
 
 
@@ -116,6 +123,28 @@ class StreamPointType(SameFields):
     speed_kmh: float | None
 
 
+@strawberry.type(
+    description="A time-bucketed stream as parallel arrays (one entry per bucket), the shape "
+    "chart libraries take; much cheaper to serve than a list of point objects."
+)
+class StreamSeriesType:
+    ts: list[datetime]
+    heart_rate_bpm: list[float | None]
+    power_w: list[float | None]
+    cadence_rpm: list[float | None]
+    speed_kmh: list[float | None]
+
+    @classmethod
+    def from_points(cls, points: list[StreamPoint]) -> Self:
+        return cls(
+            ts=[p.ts for p in points],
+            heart_rate_bpm=[p.heart_rate_bpm for p in points],
+            power_w=[p.power_w for p in points],
+            cadence_rpm=[p.cadence_rpm for p in points],
+            speed_kmh=[p.speed_kmh for p in points],
+        )
+
+
 @strawberry.type
 class TotalsType(SameFields):
     samples: int
@@ -139,6 +168,11 @@ class SessionType:
     normalized_power_w: float | None
     tss: float | None
     work_kj: float | None
+
+    @strawberry.field(description="The device that recorded the session.")
+    async def device(self, info: Info) -> DeviceType | None:
+        found = await info.context.loaders.devices.load(self.device_id)
+        return DeviceType.from_domain(found) if found else None
 
     @classmethod
     def from_domain(cls, s: Session) -> Self:
@@ -168,11 +202,30 @@ class FitnessDayType(SameFields):
 
 
 @strawberry.type
+class AccountSummaryType(SameFields):
+    id: uuid.UUID
+    display_name: str
+    role: str
+
+
+@strawberry.type
 class CoachingLinkType(SameFields):
     coach_id: uuid.UUID
     athlete_id: uuid.UUID
     status: str
     updated_at: datetime
+
+    @strawberry.field
+    async def coach(self, info: Info) -> AccountSummaryType | None:
+        return _summary(await info.context.loaders.accounts.load(self.coach_id))
+
+    @strawberry.field
+    async def athlete(self, info: Info) -> AccountSummaryType | None:
+        return _summary(await info.context.loaders.accounts.load(self.athlete_id))
+
+
+def _summary(found: AccountSummary | None) -> AccountSummaryType | None:
+    return AccountSummaryType.from_domain(found) if found else None
 
 
 @strawberry.type
@@ -195,6 +248,7 @@ class ProfileType(SameFields):
     hr_rest_bpm: int | None
     ftp_w: int | None
     units: str
+    avatar_url: str | None
 
 
 @strawberry.input

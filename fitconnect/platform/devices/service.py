@@ -87,6 +87,19 @@ class DeviceService:
             )
             return [uuid.UUID(str(r[0])) for r in await cur.fetchall()]
 
+    async def by_ids(self, tenant_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, Device]:
+        """The devices of ``tenant_id`` among ``ids``, in one statement (others are absent)."""
+        async with (
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=class_row(Device)) as cur,
+        ):
+            await cur.execute(
+                f"SELECT {_COLUMNS} FROM devices.devices"  # noqa: S608 - fixed column list
+                " WHERE tenant_id = %s AND id = ANY(%s)",
+                (tenant_id, ids),
+            )
+            return {d.id: d for d in await cur.fetchall()}
+
     async def list(self, principal: Principal) -> list[Device]:
         async with (
             self._pool.connection() as conn,

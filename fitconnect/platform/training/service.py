@@ -18,6 +18,18 @@ from fitconnect.platform.training.live import LivePoint, live_points
 
 
 @dataclass(frozen=True, slots=True)
+class Subject:
+    """An athlete whose data the caller may read, with the athlete's devices.
+
+    Only ``TrainingService.subject`` makes one, after checking the caller's rights; the reads
+    below take it, so a request resolves (and a GraphQL request caches) it once.
+    """
+
+    athlete_id: uuid.UUID
+    device_ids: list[uuid.UUID]
+
+
+@dataclass(frozen=True, slots=True)
 class StreamPoint:
     ts: datetime
     heart_rate_bpm: float | None
@@ -77,31 +89,21 @@ class TrainingService:
         self._coaching = coaching
         self._mqtt_url = mqtt_url
 
-    async def live(
-        self, principal: Principal, athlete_id: uuid.UUID | None = None
-    ) -> AsyncIterator[LivePoint]:
+    async def subject(self, principal: Principal, athlete_id: uuid.UUID | None = None) -> Subject:
+        """The athlete the caller asks for (default: themself); ``ReadForbiddenError`` if the
+        caller is neither that athlete nor a coach the athlete accepted."""
+        athlete = await self._coaching.readable_athlete(principal, athlete_id)
+        return Subject(athlete, await self._devices.ids_of_athlete(athlete))
+
+    async def live(self, subject: Subject) -> AsyncIterator[LivePoint]:
         """The athlete's samples within a second of the device sending them."""
         if self._mqtt_url is None:
             raise LiveUnavailableError("no broker configured for live data")
-        devices = await self._device_ids(principal, athlete_id)
-        async for point in live_points(self._mqtt_url, devices):
+        async for point in live_points(self._mqtt_url, subject.device_ids):
             yield point
 
-    async def _subject(self, principal: Principal, athlete_id: uuid.UUID | None) -> uuid.UUID:
-        return await self._coaching.readable_athlete(principal, athlete_id)
-
-    async def _device_ids(
-        self, principal: Principal, athlete_id: uuid.UUID | None
-    ) -> list[uuid.UUID]:
-        return await self._devices.ids_of_athlete(await self._subject(principal, athlete_id))
-
     async def stream(
-        self,
-        principal: Principal,
-        since: datetime,
-        until: datetime,
-        max_points: int,
-        athlete_id: uuid.UUID | None = None,
+        self, subject: Subject, since: datetime, until: datetime, max_points: int
     ) -> list[StreamPoint]:
         """Averages per time bucket so that at most ``max_points`` points come back."""
         span = max((until - since).total_seconds(), 1.0)
@@ -121,15 +123,14 @@ class TrainingService:
                     "bucket": bucket,
                     "since": since,
                     "until": until,
-                    "devices": await self._device_ids(principal, athlete_id),
+                    "devices": subject.device_ids,
                     "limit": max_points,
                 },
+                binary=True,  # timestamps and floats arrive as C-decoded binary values
             )
             return await cur.fetchall()
 
-    async def totals(
-        self, principal: Principal, since: datetime, athlete_id: uuid.UUID | None = None
-    ) -> Totals:
+    async def totals(self, subject: Subject, since: datetime) -> Totals:
         async with (
             self._pool.connection() as conn,
             conn.cursor(row_factory=class_row(Totals)) as cur,
@@ -138,18 +139,14 @@ class TrainingService:
                 "SELECT count(*)::int AS samples, min(ts) AS first, max(ts) AS last,"
                 " avg(heart_rate_bpm)::float AS avg_heart_rate_bpm, max(power_w) AS max_power_w"
                 " FROM telemetry.samples WHERE device_id = ANY(%s) AND ts >= %s",
-                (await self._device_ids(principal, athlete_id), since),
+                (subject.device_ids, since),
             )
             row = await cur.fetchone()
         assert row is not None  # noqa: S101 - an aggregate always returns a row
         return row
 
     async def sessions(
-        self,
-        principal: Principal,
-        first: int,
-        before: datetime | None,
-        athlete_id: uuid.UUID | None = None,
+        self, subject: Subject, first: int, before: datetime | None
     ) -> list[Session]:
         """The athlete's sessions, newest first; ``before`` is the cursor of the next page."""
         async with (
@@ -162,13 +159,11 @@ class TrainingService:
                 " tss, work_kj FROM analytics.sessions"
                 " WHERE athlete_id = %s AND (%s::timestamptz IS NULL OR start_ts < %s)"
                 " ORDER BY start_ts DESC LIMIT %s",
-                (await self._subject(principal, athlete_id), before, before, first),
+                (subject.athlete_id, before, before, first),
             )
             return await cur.fetchall()
 
-    async def fitness(
-        self, principal: Principal, days: int, athlete_id: uuid.UUID | None = None
-    ) -> list[FitnessDay]:
+    async def fitness(self, subject: Subject, days: int) -> list[FitnessDay]:
         """The performance-management chart: daily TSS, CTL, ATL and TSB."""
         async with (
             self._pool.connection() as conn,
@@ -177,6 +172,6 @@ class TrainingService:
             await cur.execute(
                 "SELECT day, tss, ctl, atl, tsb FROM analytics.daily_load"
                 " WHERE athlete_id = %s AND day > current_date - %s ORDER BY day",
-                (await self._subject(principal, athlete_id), days),
+                (subject.athlete_id, days),
             )
             return await cur.fetchall()

@@ -1,17 +1,20 @@
-"""The athlete's profile: read it, and change the fields they send, validated."""
+"""The athlete's profile: read it, and change the fields they send, validated; e-mail lookup."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Literal
 
 from psycopg import sql
-from psycopg.rows import class_row
+from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.errors import FitConnectError
 from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.users.avatars import avatar_url
 
 
 class InvalidProfileError(FitConnectError):
@@ -28,6 +31,7 @@ class Profile:
     hr_rest_bpm: int | None
     ftp_w: int | None
     units: str
+    avatar_url: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +54,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "hr_rest_bpm": (20, 120),
     "ftp_w": (50, 600),
 }
-_COLUMNS = [f.name for f in fields(Profile)]
+_COLUMNS = [f.name for f in fields(Profile) if f.name != "avatar_url"]
 
 
 def _check(change: ProfileChange) -> dict[str, object]:
@@ -73,17 +77,27 @@ def _check(change: ProfileChange) -> dict[str, object]:
     return values
 
 
+async def email_addresses(
+    pool: AsyncConnectionPool, account_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The e-mail address of each of these accounts that exists."""
+    async with pool.connection() as conn:
+        cur = await conn.execute(
+            "SELECT id, email FROM users.accounts WHERE id = ANY(%s)", (list(account_ids),)
+        )
+        rows = await cur.fetchall()
+    return {uuid.UUID(str(account_id)): str(email) for account_id, email in rows}
+
+
 class UserService:
-    def __init__(self, pool: AsyncConnectionPool) -> None:
+    def __init__(self, pool: AsyncConnectionPool, avatar_base_url: str) -> None:
         self._pool = pool
+        self._avatar_base_url = avatar_base_url
 
     async def profile(self, principal: Principal) -> Profile:
-        async with (
-            self._pool.connection() as conn,
-            conn.cursor(row_factory=class_row(Profile)) as cur,
-        ):
+        async with self._pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             await cur.execute(
-                sql.SQL("SELECT {} FROM users.accounts WHERE id = %s").format(
+                sql.SQL("SELECT {}, avatar_key FROM users.accounts WHERE id = %s").format(
                     sql.SQL(", ").join(map(sql.Identifier, _COLUMNS))
                 ),
                 (principal.account_id,),
@@ -91,7 +105,9 @@ class UserService:
             found = await cur.fetchone()
         if found is None:
             raise InvalidProfileError("account gone")
-        return found
+        key = found.pop("avatar_key")
+        url = avatar_url(self._avatar_base_url, principal.account_id, key) if key else None
+        return Profile(**found, avatar_url=url)
 
     async def update(self, principal: Principal, change: ProfileChange) -> Profile:
         """Apply the given fields in one statement and return the whole profile."""

@@ -1,8 +1,6 @@
 """An athlete through the real app on the real PostgreSQL and broker, as a client would."""
 
-import asyncio
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,58 +10,13 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from fitconnect.gateway.app import create_app
-from fitconnect.platform.db import open_pool
-from fitconnect.platform.notifications.service import deliver_pending
 from fitconnect.schemas import TelemetryBatch, encode
 from fitconnect.settings import Settings
 
 from ...integration.ingest.support import Publisher, running_worker, worker_settings
+from .support import deliver, gql, register_and_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
-
-
-@pytest.fixture
-def client(database_url: str, mqtt_url: str) -> Iterator[TestClient]:
-    settings = Settings(environment="test", secret_key="t" * 40)  # type: ignore[arg-type]
-    with TestClient(create_app(settings, database_url, mqtt_url)) as c:
-        yield c
-
-
-def gql(client: TestClient, query: str, token: str | None = None, **variables: Any) -> Any:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = client.post(
-        "/graphql", json={"query": query, "variables": variables}, headers=headers
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def register_and_login(client: TestClient, email: str) -> dict[str, str]:
-    body = gql(
-        client,
-        'mutation($e: String!) { register(email: $e, password: "correct horse battery",'
-        ' displayName: "Ada") { id email role } }',
-        e=email,
-    )
-    assert body["data"]["register"]["role"] == "athlete", body
-    login = gql(
-        client,
-        'mutation($e: String!) { login(email: $e, password: "correct horse battery")'
-        " { accessToken refreshToken } }",
-        e=email,
-    )
-    return dict(login["data"]["login"])
-
-
-def deliver(database_url: str) -> None:
-    async def run() -> None:
-        pool = await open_pool(database_url)
-        try:
-            await deliver_pending(pool)
-        finally:
-            await pool.close()
-
-    asyncio.run(run())
 
 
 def test_register_welcome_login_device_telemetry_and_stream(

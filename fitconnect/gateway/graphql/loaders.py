@@ -1,0 +1,49 @@
+"""Per-request DataLoaders: each relation a query touches is read once, for all its items.
+
+A list of sessions asking for each session's device, or coaching links asking for both
+people, costs one statement per relation instead of one per item (no N+1); the same athlete
+asked for by several root fields is authorized and resolved once per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+
+from strawberry.dataloader import DataLoader
+
+from fitconnect.gateway.services import Services
+from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.devices.service import Device
+from fitconnect.platform.training.service import Subject
+from fitconnect.platform.users.directory import AccountSummary, summaries
+
+
+@dataclass(frozen=True, slots=True)
+class Loaders:
+    subjects: DataLoader[uuid.UUID, Subject]
+    devices: DataLoader[uuid.UUID, Device | None]
+    accounts: DataLoader[uuid.UUID, AccountSummary | None]
+
+    @classmethod
+    def create(cls, services: Services, principal: Principal) -> Loaders:
+        async def load_subjects(ids: list[uuid.UUID]) -> list[Subject | BaseException]:
+            found = await asyncio.gather(
+                *(services.training.subject(principal, i) for i in ids), return_exceptions=True
+            )
+            return list(found)
+
+        async def load_devices(ids: list[uuid.UUID]) -> list[Device | None]:
+            found = await services.devices.by_ids(principal.tenant_id, list(ids))
+            return [found.get(i) for i in ids]
+
+        async def load_accounts(ids: list[uuid.UUID]) -> list[AccountSummary | None]:
+            found = await summaries(services.pool, principal.tenant_id, list(ids))
+            return [found.get(i) for i in ids]
+
+        return cls(
+            DataLoader(load_fn=load_subjects),
+            DataLoader(load_fn=load_devices),
+            DataLoader(load_fn=load_accounts),
+        )

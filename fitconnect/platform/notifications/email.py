@@ -1,0 +1,67 @@
+"""E-mail one notification to its account's address through the configured SMTP server."""
+
+from __future__ import annotations
+
+import asyncio
+from email.message import EmailMessage
+from email.utils import parseaddr
+
+import aiosmtplib
+
+from fitconnect.platform.notifications.errors import EmailRefusedError, MailServerUnavailableError
+from fitconnect.settings import SmtpSettings
+
+# Connect, EHLO, STARTTLS, EHLO, AUTH, MAIL, RCPT, DATA: each may take up to ``timeout_s``.
+_STEPS_PER_SEND = 8
+
+
+def send_deadline_s(settings: SmtpSettings) -> float:
+    """The longest one ``SmtpMailer.send`` takes before it gives up."""
+    return settings.timeout_s * _STEPS_PER_SEND
+
+
+class SmtpMailer:
+    """Sends each message on its own connection (notifications are few and far between)."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        if settings.host is None:
+            raise ValueError("e-mail is off: no SMTP host is configured")
+        self._settings = settings
+        self._host = settings.host
+
+    async def send(self, to: str, notification_id: int, subject: str, body: str) -> None:
+        """Send one notification; ``MailServerUnavailableError`` or ``EmailRefusedError``."""
+        s = self._settings
+        message = self._message(to, notification_id, subject, body)
+        try:
+            async with asyncio.timeout(send_deadline_s(s)):
+                await aiosmtplib.send(
+                    message,
+                    hostname=self._host,
+                    port=s.port,
+                    username=s.username,
+                    password=s.password.get_secret_value() if s.password else None,
+                    use_tls=s.security == "ssl",
+                    start_tls=s.security == "starttls",
+                    timeout=s.timeout_s,
+                )
+        except (OSError, aiosmtplib.SMTPAuthenticationError, aiosmtplib.SMTPNotSupported) as exc:
+            # OSError covers refused connections, timeouts and disconnects.
+            raise MailServerUnavailableError(_describe(exc)) from exc
+        except (aiosmtplib.SMTPException, ValueError) as exc:
+            raise EmailRefusedError(_describe(exc)) from exc
+
+    def _message(self, to: str, notification_id: int, subject: str, body: str) -> EmailMessage:
+        domain = parseaddr(self._settings.from_address)[1].rpartition("@")[2] or "fitconnect"
+        message = EmailMessage()
+        message["From"] = self._settings.from_address
+        message["To"] = to
+        message["Subject"] = subject
+        # The same id on every attempt: a receiver can drop a repeat.
+        message["Message-ID"] = f"<notification-{notification_id}@{domain}>"
+        message.set_content(body)
+        return message
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

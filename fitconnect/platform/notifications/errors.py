@@ -1,0 +1,15 @@
+"""Errors of the notifications context's e-mail delivery."""
+
+from fitconnect.errors import FitConnectError
+
+
+class EmailError(FitConnectError):
+    """An e-mail that was not sent."""
+
+
+class MailServerUnavailableError(EmailError):
+    """The mail server cannot be reached or used now (down, slow, TLS or login failing)."""
+
+
+class EmailRefusedError(EmailError):
+    """The mail server, or we, refused this one message (its recipient, its content)."""
