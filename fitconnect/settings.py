@@ -47,6 +47,42 @@ class GatewaySettings(BaseModel):
     refresh_token_ttl_s: int = Field(default=30 * 24 * 3600, ge=60)
 
 
+class SmtpSettings(BaseModel):
+    """The mail server that e-mails notifications; no host: e-mail is off."""
+
+    host: str | None = None
+    port: int = Field(default=587, ge=1, le=65535)
+    username: str | None = None
+    password: SecretStr | None = None
+    from_address: str = "FitConnect <no-reply@fitconnect.invalid>"
+    security: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls", description="starttls (required), ssl (implicit TLS) or none"
+    )
+    timeout_s: float = Field(default=10.0, gt=0)
+    batch_size: int = Field(default=50, ge=1, description="E-mails sent per worker round")
+    max_attempts: int = Field(default=8, ge=1, description="Then the e-mail is given up")
+    backoff_base_s: float = Field(default=30.0, gt=0, description="First retry delay, doubling")
+    backoff_max_s: float = Field(default=3600.0, gt=0)
+
+
+class ObjectStoreSettings(BaseModel):
+    """Where media (avatars) goes: a local folder, or an S3-compatible bucket."""
+
+    kind: Literal["local", "s3"] = "local"
+    root: Path | None = Field(default=None, description="Local folder; unset: data_dir/objects")
+    s3_endpoint_url: str | None = Field(default=None, description="Unset: AWS itself")
+    bucket: str | None = None
+    access_key: str | None = None
+    secret_key: SecretStr | None = None
+    region: str = "us-east-1"
+
+    @model_validator(mode="after")
+    def _bucket_for_s3(self) -> ObjectStoreSettings:
+        if self.kind == "s3" and not self.bucket:
+            raise ValueError("an s3 object store needs FITCONNECT_OBJECTS__BUCKET")
+        return self
+
+
 class Settings(BaseSettings):
     """Everything a FitConnect server process needs to know, from the environment."""
 
@@ -84,6 +120,8 @@ class Settings(BaseSettings):
     database: DatabaseSettings = DatabaseSettings()
     ingest: IngestSettings = IngestSettings()
     gateway: GatewaySettings = GatewaySettings()
+    smtp: SmtpSettings = SmtpSettings()
+    objects: ObjectStoreSettings = ObjectStoreSettings()
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -1,4 +1,4 @@
-"""``fitconnect gateway``: the GraphQL and REST API (or its notification worker)."""
+"""``fitconnect gateway``: the GraphQL and REST API, or its background worker."""
 
 from __future__ import annotations
 
@@ -11,16 +11,21 @@ import uvicorn
 
 from fitconnect.cli.common import load_settings
 from fitconnect.gateway.app import create_app
+from fitconnect.platform.db import open_pool
 from fitconnect.platform.notifications.worker import run_notification_worker
+from fitconnect.platform.training.reports import run_report_worker
 from fitconnect.runtime.services import start_services
 from fitconnect.settings import SmtpSettings
 
 
 def gateway(
-    notifications_worker: Annotated[
+    worker: Annotated[
         bool,
         typer.Option(
-            "--notifications-worker", help="Run the notification delivery worker instead."
+            "--worker",
+            "--notifications-worker",
+            help="Run the background worker instead: notifications (inbox, e-mail) and"
+            " report jobs.",
         ),
     ] = False,
     port: Annotated[
@@ -28,10 +33,10 @@ def gateway(
     ] = None,
 ) -> None:
     """Serve GraphQL at /graphql (GraphiQL in development), REST at /api/v1, /metrics."""
-    settings = load_settings("notifications" if notifications_worker else "gateway")
+    settings = load_settings("worker" if worker else "gateway")
     with start_services(settings) as services:
-        if notifications_worker:
-            asyncio.run(_notifications(services.database_url, settings.smtp))
+        if worker:
+            asyncio.run(_background(services.database_url, settings.smtp))
             return
         app = create_app(settings, services.database_url, services.mqtt_url)
         uvicorn.run(
@@ -43,9 +48,15 @@ def gateway(
         )
 
 
-async def _notifications(database_url: str, smtp: SmtpSettings) -> None:
+async def _background(database_url: str, smtp: SmtpSettings) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await run_notification_worker(database_url, stop, smtp)
+    pool = await open_pool(database_url)
+    try:
+        async with asyncio.TaskGroup() as tasks:
+            tasks.create_task(run_notification_worker(database_url, stop, smtp))
+            tasks.create_task(run_report_worker(pool, stop))
+    finally:
+        await pool.close()

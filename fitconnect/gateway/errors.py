@@ -17,6 +17,7 @@ from fitconnect.platform.coaching.errors import (
     ReadForbiddenError,
 )
 from fitconnect.platform.devices.errors import DeviceNotFoundError
+from fitconnect.platform.training.errors import ReportNotFoundError, UnknownReportKindError
 from fitconnect.platform.users.errors import (
     AvatarTooLargeError,
     InvalidAvatarError,
@@ -40,6 +41,8 @@ _CODES: list[tuple[type[Exception], str, int]] = [
     (RateLimitedError, "RATE_LIMITED", 429),
     (ForbiddenError, "FORBIDDEN", 403),
     (DeviceNotFoundError, "NOT_FOUND", 404),
+    (ReportNotFoundError, "NOT_FOUND", 404),
+    (UnknownReportKindError, "VALIDATION", 422),
     (ReadForbiddenError, "FORBIDDEN", 403),
     (NotACoachError, "FORBIDDEN", 403),
     (NoSuchAthleteError, "NOT_FOUND", 404),

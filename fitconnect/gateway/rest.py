@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request
@@ -163,6 +163,30 @@ async def stream(
         min(max(max_points, 1), 5_000),
     )
     return [_fields(p) for p in points]
+
+
+class ReportIn(BaseModel):
+    kind: str = Field(description="power_curve or training_summary")
+    since: date
+    until: date
+    athlete_id: uuid.UUID | None = None
+
+
+@router.post("/reports", status_code=202)
+async def request_report(
+    body: ReportIn, principal: CurrentPrincipal, svc: ServicesDep
+) -> dict[str, object]:
+    """Queue a heavy report; poll ``GET /reports/{id}`` until its status is done or failed."""
+    subject = await svc.training.subject(principal, body.athlete_id)
+    job = await svc.reports.request(principal, subject, body.kind, body.since, body.until)
+    return _fields(job)
+
+
+@router.get("/reports/{report_id}")
+async def get_report(
+    report_id: uuid.UUID, principal: CurrentPrincipal, svc: ServicesDep
+) -> dict[str, object]:
+    return _fields(await svc.reports.get(principal, report_id))
 
 
 def _device(d: object) -> DeviceOut:

@@ -10,6 +10,7 @@ from fitconnect.platform.auth.service import AuthService, TokenPolicy
 from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.devices.service import DeviceService
 from fitconnect.platform.objects import open_object_store
+from fitconnect.platform.training.reports import ReportService
 from fitconnect.platform.training.service import TrainingService
 from fitconnect.platform.users.avatars import AvatarService
 from fitconnect.platform.users.service import UserService
@@ -27,6 +28,7 @@ class Services:
     coaching: CoachingService
     users: UserService
     avatars: AvatarService
+    reports: ReportService
 
     @classmethod
     def build(
@@ -44,4 +46,4 @@ class Services:
         users = UserService(pool, AVATARS_URL)
         store = open_object_store(settings.objects, settings.data_dir)
         avatars = AvatarService(pool, store, AVATARS_URL)
-        return cls(pool, auth, devices, training, coaching, users, avatars)
+        return cls(pool, auth, devices, training, coaching, users, avatars, ReportService(pool))

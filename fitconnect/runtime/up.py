@@ -53,7 +53,7 @@ def children_for(options: UpOptions, ports: Ports) -> list[ChildSpec]:
             ("ingest",),
             {"FITCONNECT_INGEST__METRICS_PORT": str(ports.ingest_metrics)},
         ),
-        ChildSpec("notifications", ("gateway", "--notifications-worker")),
+        ChildSpec("worker", ("gateway", "--worker")),
         ChildSpec(
             "analytics",
             ("analytics", "run", "--every", str(ANALYTICS_EVERY_S)),

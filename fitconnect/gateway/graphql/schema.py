@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncGenerator, Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import strawberry
 from graphql import GraphQLError
@@ -27,13 +27,16 @@ from fitconnect.gateway.graphql.types import (
     FitnessDayType,
     LivePointType,
     NotificationType,
+    PersonalRecordType,
     ProfileInput,
     ProfileType,
+    ReportJobType,
     SessionType,
     StreamPointType,
     StreamSeriesType,
     TokensType,
     TotalsType,
+    WeekVolumeType,
 )
 from fitconnect.platform.auth.models import Role
 from fitconnect.platform.notifications import service as notifications
@@ -127,6 +130,29 @@ class Query:
         since = since or datetime.now(UTC) - timedelta(days=7)
         totals = await ctx.services.training.totals(await ctx.subject(athlete_id), since)
         return TotalsType.from_domain(totals)
+
+    @strawberry.field(description="Sessions, moving time, distance, work and TSS per week.")
+    async def weekly_volume(
+        self, info: Info, weeks: int = 12, athlete_id: uuid.UUID | None = None
+    ) -> list[WeekVolumeType]:
+        ctx = info.context
+        found = await ctx.services.training.weekly_volume(
+            await ctx.subject(athlete_id), min(max(weeks, 1), 520)
+        )
+        return [WeekVolumeType.from_domain(w) for w in found]
+
+    @strawberry.field(description="Personal records: best power per duration, longest session…")
+    async def records(
+        self, info: Info, athlete_id: uuid.UUID | None = None
+    ) -> list[PersonalRecordType]:
+        ctx = info.context
+        found = await ctx.services.training.records(await ctx.subject(athlete_id))
+        return [PersonalRecordType.from_domain(r) for r in found]
+
+    @strawberry.field(description="A report the caller requested, finished or not.")
+    async def report(self, info: Info, id: uuid.UUID) -> ReportJobType:
+        ctx = info.context
+        return ReportJobType.from_domain(await ctx.services.reports.get(ctx.principal(), id))
 
     @strawberry.field(description="Coaching links of the caller, as coach or as athlete.")
     async def coaching(self, info: Info) -> list[CoachingLinkType]:
@@ -226,6 +252,24 @@ class Mutation:
         link = await ctx.services.coaching.revoke(ctx.principal(), coach_id)
         return CoachingLinkType.from_domain(link)
 
+    @strawberry.mutation(
+        description="Start a heavy report (power_curve, training_summary) over [since, until);"
+        " it returns at once: poll `report(id)` or subscribe to `reportReady(id)`."
+    )
+    async def request_report(
+        self,
+        info: Info,
+        kind: str,
+        since: date,
+        until: date,
+        athlete_id: uuid.UUID | None = None,
+    ) -> ReportJobType:
+        ctx = info.context
+        job = await ctx.services.reports.request(
+            ctx.principal(), await ctx.subject(athlete_id), kind, since, until
+        )
+        return ReportJobType.from_domain(job)
+
     @strawberry.mutation
     async def mark_notification_read(self, info: Info, notification_id: int) -> bool:
         ctx = info.context
@@ -245,6 +289,15 @@ class Subscription:
         ctx = info.context
         async for point in ctx.services.training.live(await ctx.subject(athlete_id)):
             yield LivePointType.from_domain(point)
+
+    @strawberry.subscription(description="The report once it is done or failed.")
+    async def report_ready(
+        self,
+        info: Info,
+        id: uuid.UUID,
+    ) -> AsyncGenerator[ReportJobType, None]:
+        ctx = info.context
+        yield ReportJobType.from_domain(await ctx.services.reports.wait(ctx.principal(), id))
 
 
 class DomainErrorCodes(SchemaExtension):

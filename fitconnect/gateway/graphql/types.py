@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Self
 
 import strawberry
+from strawberry.scalars import JSON
 
 from fitconnect.gateway.graphql.context import Context
 from fitconnect.platform.auth.models import Account
@@ -199,6 +200,36 @@ class FitnessDayType(SameFields):
     ctl: float
     atl: float
     tsb: float
+
+
+@strawberry.type
+class WeekVolumeType(SameFields):
+    week_start: date
+    sessions: int
+    moving_time_s: int
+    distance_m: float
+    work_kj: float
+    tss: float
+
+
+@strawberry.type
+class PersonalRecordType(SameFields):
+    metric: str
+    value: float
+    device_id: uuid.UUID
+    achieved_at: datetime
+
+
+@strawberry.type(description="An asynchronous report: queued, running, done or failed.")
+class ReportJobType(SameFields):
+    id: uuid.UUID
+    athlete_id: uuid.UUID
+    kind: str
+    status: str
+    result: JSON | None
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
 
 
 @strawberry.type

@@ -5,3 +5,11 @@ from fitconnect.errors import FitConnectError
 
 class LiveUnavailableError(FitConnectError):
     """Live data needs a broker, and none is configured."""
+
+
+class ReportNotFoundError(FitConnectError):
+    """No report job with that id was requested by the caller."""
+
+
+class UnknownReportKindError(FitConnectError):
+    """The report kind or its parameters are not ones the platform computes."""

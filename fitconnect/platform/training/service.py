@@ -66,6 +66,24 @@ class Session:
 
 
 @dataclass(frozen=True, slots=True)
+class WeekVolume:
+    week_start: date
+    sessions: int
+    moving_time_s: int
+    distance_m: float
+    work_kj: float
+    tss: float
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalRecord:
+    metric: str
+    value: float
+    device_id: uuid.UUID
+    achieved_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class FitnessDay:
     day: date
     tss: float
@@ -173,5 +191,32 @@ class TrainingService:
                 "SELECT day, tss, ctl, atl, tsb FROM analytics.daily_load"
                 " WHERE athlete_id = %s AND day > current_date - %s ORDER BY day",
                 (subject.athlete_id, days),
+            )
+            return await cur.fetchall()
+
+    async def weekly_volume(self, subject: Subject, weeks: int) -> list[WeekVolume]:
+        """Sessions, moving time, distance, work and TSS per week, oldest first."""
+        async with (
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=class_row(WeekVolume)) as cur,
+        ):
+            await cur.execute(
+                "SELECT week_start, sessions, moving_time_s, distance_m, work_kj, tss"
+                " FROM analytics.weekly_volume WHERE athlete_id = %s"
+                " AND week_start > current_date - 7 * %s ORDER BY week_start",
+                (subject.athlete_id, weeks),
+            )
+            return await cur.fetchall()
+
+    async def records(self, subject: Subject) -> list[PersonalRecord]:
+        """The athlete's personal records (best power per duration, longest ride, …)."""
+        async with (
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=class_row(PersonalRecord)) as cur,
+        ):
+            await cur.execute(
+                "SELECT metric, value, device_id, achieved_at FROM analytics.personal_records"
+                " WHERE athlete_id = %s ORDER BY metric",
+                (subject.athlete_id,),
             )
             return await cur.fetchall()
