@@ -45,6 +45,9 @@ class GatewaySettings(BaseModel):
     port: int = Field(default=8000, ge=0, le=65535)
     access_token_ttl_s: int = Field(default=900, ge=30)
     refresh_token_ttl_s: int = Field(default=30 * 24 * 3600, ge=60)
+    workers: int = Field(
+        default=1, ge=1, le=64, description="Gateway processes sharing the port (one per core)"
+    )
 
 
 class SmtpSettings(BaseModel):

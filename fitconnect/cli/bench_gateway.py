@@ -16,6 +16,7 @@ from fitconnect.runtime.services import start_services
 def bench_gateway(
     rps: Annotated[int, typer.Option(min=1, help="Dashboard requests per second offered.")] = 200,
     seconds: Annotated[float, typer.Option(min=1, help="How long the load runs.")] = 15,
+    workers: Annotated[int, typer.Option(min=1, help="Gateway processes (one per core).")] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Dashboard query and login latency under HTTP load on loopback."""
@@ -23,7 +24,7 @@ def bench_gateway(
     say = (lambda _m: None) if as_json else typer.echo
     with start_services(settings) as services:
         result = run_gateway_bench(
-            with_database(services.database_url, "postgres"), rps, seconds, say
+            with_database(services.database_url, "postgres"), rps, seconds, workers, say
         )
     if as_json:
         typer.echo(json.dumps(result.as_dict()))

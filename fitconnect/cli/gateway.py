@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import tempfile
 from typing import Annotated
 
 import typer
 import uvicorn
+from fastapi import FastAPI
 
 from fitconnect.cli.common import load_settings
 from fitconnect.gateway.app import create_app
@@ -31,6 +34,12 @@ def gateway(
     port: Annotated[
         int | None, typer.Option(help="Port (default: FITCONNECT_GATEWAY__PORT).")
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Processes serving the port (default: FITCONNECT_GATEWAY__WORKERS, 1)."
+        ),
+    ] = None,
 ) -> None:
     """Serve GraphQL at /graphql (GraphiQL in development), REST at /api/v1, /metrics."""
     settings = load_settings("worker" if worker else "gateway")
@@ -38,14 +47,41 @@ def gateway(
         if worker:
             asyncio.run(_background(services.database_url, settings.smtp))
             return
-        app = create_app(settings, services.database_url, services.mqtt_url)
-        uvicorn.run(
-            app,
-            host=settings.gateway.host,
-            port=port or settings.gateway.port,
-            log_level=settings.log_level.lower(),
-            access_log=False,
-        )
+        host, bind_port = settings.gateway.host, port or settings.gateway.port
+        level = settings.log_level.lower()
+        processes = workers or settings.gateway.workers
+        if processes == 1:
+            app = create_app(settings, services.database_url, services.mqtt_url)
+            uvicorn.run(app, host=host, port=bind_port, log_level=level, access_log=False)
+            return
+        # Each worker process builds its app from the environment (worker_app); Prometheus
+        # counters of all of them meet in one folder, so /metrics adds them up.
+        with tempfile.TemporaryDirectory(prefix="fitconnect-gateway-metrics-") as metrics_dir:
+            os.environ.update(
+                {
+                    "PROMETHEUS_MULTIPROC_DIR": metrics_dir,
+                    "FITCONNECT_DATABASE_URL": services.database_url,
+                    "FITCONNECT_MQTT_URL": services.mqtt_url or "",
+                }
+            )
+            uvicorn.run(
+                f"{__name__}:worker_app",
+                factory=True,
+                workers=processes,
+                host=host,
+                port=bind_port,
+                log_level=level,
+                access_log=False,
+            )
+
+
+def worker_app() -> FastAPI:
+    """The app of one of ``--workers`` gateway processes (servers already started)."""
+    settings = load_settings("gateway")
+    assert settings.database_url is not None  # noqa: S101 - set by the parent process
+    return create_app(
+        settings, settings.database_url, settings.mqtt_url or None, multiprocess_metrics=True
+    )
 
 
 async def _background(database_url: str, smtp: SmtpSettings) -> None:

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from starlette.requests import HTTPConnection
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.tracing import OpenTelemetryExtension
@@ -33,10 +33,13 @@ def create_app(
     database_url: str,
     mqtt_url: str | None = None,
     tracer_provider: TracerProvider | None = None,
+    *,
+    multiprocess_metrics: bool = False,
 ) -> FastAPI:
     """Build the app; the pool opens in the lifespan (nothing happens at import or here).
 
-    Spans go to ``tracer_provider``, else to the process's (``fitconnect.tracing``).
+    Spans go to ``tracer_provider``, else to the process's (``fitconnect.tracing``). With
+    ``multiprocess_metrics`` (``--workers N``), /metrics reports all worker processes.
     """
     metrics = GatewayMetrics.create()
     tracer = trace.get_tracer("fitconnect.gateway", tracer_provider=tracer_provider)
@@ -107,6 +110,10 @@ def create_app(
 
     @app.get("/metrics")
     async def prometheus_metrics() -> Response:
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        registry = metrics.registry
+        if multiprocess_metrics:  # the sum over every worker process of this gateway
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return app

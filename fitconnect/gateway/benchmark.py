@@ -1,8 +1,9 @@
 """``fitconnect bench gateway``: the athlete dashboard query and login under HTTP load.
 
-A real gateway process (uvicorn) on loopback, a fresh database with an hour of 1 Hz samples,
-and an open-loop load generator (requests are sent on schedule, not after the previous one
-returns, so slow responses show up as latency instead of hiding as a lower rate).
+A real gateway (uvicorn, ``--workers`` processes) on loopback, a fresh database with an hour
+of 1 Hz samples, and an open-loop load generator on aiohttp (requests are sent on schedule,
+not after the previous one returns, so slow responses show up as latency instead of hiding as
+a lower rate).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
+import aiohttp
 import httpx
 import psycopg
 
@@ -52,7 +54,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 async def _load(
-    client: httpx.AsyncClient, token: str, rps: int, seconds: float
+    client: aiohttp.ClientSession, token: str, rps: int, seconds: float
 ) -> tuple[list[float], int, float]:
     latencies: list[float] = []
     errors = 0
@@ -61,9 +63,9 @@ async def _load(
     async def one() -> None:
         nonlocal errors
         began = time.perf_counter()
-        response = await client.post("/graphql", json={"query": DASHBOARD}, headers=headers)
-        if response.status_code != 200 or "errors" in response.json():
-            errors += 1
+        async with client.post("/graphql", json={"query": DASHBOARD}, headers=headers) as response:
+            if response.status != 200 or "errors" in await response.json():
+                errors += 1
         latencies.append(time.perf_counter() - began)
 
     tasks = []
@@ -78,17 +80,18 @@ async def _load(
 
 
 async def _drive(base: str, rps: int, seconds: float) -> GatewayBenchResult:
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+    connector = aiohttp.TCPConnector(limit=64)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as client:
         login_times = []
         token = ""
         for _ in range(20):
             began = time.perf_counter()
-            response = await client.post(
+            async with client.post(
                 "/api/v1/auth/login", json={"email": "bench@example.com", "password": PASSWORD}
-            )
+            ) as response:
+                token = (await response.json())["access_token"]
             login_times.append(time.perf_counter() - began)
-            token = response.json()["access_token"]
         await _load(client, token, rps, 2)  # warm-up
         latencies, errors, achieved = await _load(client, token, rps, seconds)
     return GatewayBenchResult(
@@ -133,21 +136,23 @@ def _seed(db_url: str, base: str) -> None:
 
 
 def run_gateway_bench(
-    server_url: str, rps: int, seconds: float, say: Callable[[str], None]
+    server_url: str, rps: int, seconds: float, workers: int, say: Callable[[str], None]
 ) -> GatewayBenchResult:
     port = free_port()
     with scratch_database(server_url, "fc_bench_gateway") as db_url:
         env = {**os.environ, "FITCONNECT_DATABASE_URL": db_url, "FITCONNECT_LOG_LEVEL": "WARNING"}
         env["FITCONNECT_ENVIRONMENT"] = "test"
         env["FITCONNECT_SECRET_KEY"] = uuid.uuid4().hex * 2
-        process = subprocess.Popen(
-            [sys.executable, "-m", "fitconnect", "gateway", "--port", str(port)], env=env
-        )
+        command = ["gateway", f"--port={port}", f"--workers={workers}"]
+        process = subprocess.Popen([sys.executable, "-m", "fitconnect", *command], env=env)
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_ready(base)
             _seed(db_url, base)
-            say(f"gateway on {base}: 2 devices x 3,600 samples; {rps} req/s for {seconds} s")
+            say(
+                f"gateway ({workers} process(es)) on {base}: 2 devices x 3,600 samples;"
+                f" {rps} req/s for {seconds} s"
+            )
             logging.getLogger("httpx").setLevel(logging.WARNING)
             return asyncio.run(_drive(base, rps, seconds))
         finally:

@@ -19,6 +19,7 @@ from strawberry.extensions import (
 from fitconnect.errors import FitConnectError
 from fitconnect.gateway.errors import code_of
 from fitconnect.gateway.graphql.context import Context
+from fitconnect.gateway.graphql.cost import QueryCostLimiter
 from fitconnect.gateway.graphql.types import (
     AccountType,
     CoachingLinkType,
@@ -344,6 +345,7 @@ def build_schema(
             # Apps send the same few documents again and again: parse and validate each once.
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
+            QueryCostLimiter,  # after the cache, which would overwrite its verdict
             lambda: AddValidationRules(DEPTH_RULES),
             DomainErrorCodes,
             *extra,

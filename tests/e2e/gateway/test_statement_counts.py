@@ -132,3 +132,27 @@ def test_a_device_of_another_tenant_is_not_loaded_through_a_session(
     _, data = statements(client, SESSIONS, token, n=5)
 
     assert data["sessions"][0]["device"] is None
+
+
+def test_a_query_asking_for_too_much_is_refused_before_it_runs(client: TestClient) -> None:
+    token = register_and_login(client, "greedy@example.com")["accessToken"]
+    streams = " ".join(f"s{i}: stream(maxPoints: $n) {{ ts powerW }}" for i in range(12))
+    greedy = f"query($n: Int!) {{ {streams} }}"
+
+    refused = client.post(
+        "/graphql",
+        json={"query": greedy, "variables": {"n": 5000}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    modest = client.post(
+        "/graphql",
+        json={"query": greedy, "variables": {"n": 100}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+    error = refused.json()["errors"][0]
+    assert error["extensions"]["code"] == "VALIDATION"
+    assert "cost" in error["message"]
+    assert refused.headers["x-db-statements"] == "0"
+    assert "errors" not in modest.json()
+    assert len(modest.json()["data"]) == 12
