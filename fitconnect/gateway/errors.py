@@ -17,6 +17,14 @@ from fitconnect.platform.coaching.errors import (
     ReadForbiddenError,
 )
 from fitconnect.platform.devices.errors import DeviceNotFoundError
+from fitconnect.platform.gamification.service import UnknownLeaderboardError
+from fitconnect.platform.social.errors import (
+    AthleteNotFoundError,
+    ClubNameTakenError,
+    ClubNotFoundError,
+    InvalidClubNameError,
+    NotAClubMemberError,
+)
 from fitconnect.platform.training.errors import ReportNotFoundError, UnknownReportKindError
 from fitconnect.platform.users.errors import (
     AvatarTooLargeError,
@@ -42,6 +50,12 @@ _CODES: list[tuple[type[Exception], str, int]] = [
     (ForbiddenError, "FORBIDDEN", 403),
     (DeviceNotFoundError, "NOT_FOUND", 404),
     (ReportNotFoundError, "NOT_FOUND", 404),
+    (ClubNotFoundError, "NOT_FOUND", 404),
+    (AthleteNotFoundError, "NOT_FOUND", 404),
+    (NotAClubMemberError, "FORBIDDEN", 403),
+    (ClubNameTakenError, "VALIDATION", 422),
+    (InvalidClubNameError, "VALIDATION", 422),
+    (UnknownLeaderboardError, "VALIDATION", 422),
     (UnknownReportKindError, "VALIDATION", 422),
     (ReadForbiddenError, "FORBIDDEN", 403),
     (NotACoachError, "FORBIDDEN", 403),

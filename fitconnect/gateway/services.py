@@ -9,7 +9,9 @@ from psycopg_pool import AsyncConnectionPool
 from fitconnect.platform.auth.service import AuthService, TokenPolicy
 from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.devices.service import DeviceService
+from fitconnect.platform.gamification.service import GamificationService
 from fitconnect.platform.objects import open_object_store
+from fitconnect.platform.social.service import SocialService
 from fitconnect.platform.training.reports import ReportService
 from fitconnect.platform.training.service import TrainingService
 from fitconnect.platform.users.avatars import AvatarService
@@ -29,6 +31,8 @@ class Services:
     users: UserService
     avatars: AvatarService
     reports: ReportService
+    social: SocialService
+    gamification: GamificationService
 
     @classmethod
     def build(
@@ -46,4 +50,16 @@ class Services:
         users = UserService(pool, AVATARS_URL)
         store = open_object_store(settings.objects, settings.data_dir)
         avatars = AvatarService(pool, store, AVATARS_URL)
-        return cls(pool, auth, devices, training, coaching, users, avatars, ReportService(pool))
+        social = SocialService(pool)
+        return cls(
+            pool,
+            auth,
+            devices,
+            training,
+            coaching,
+            users,
+            avatars,
+            ReportService(pool),
+            social,
+            GamificationService(pool, social),
+        )

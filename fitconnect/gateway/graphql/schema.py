@@ -21,7 +21,11 @@ from fitconnect.gateway.errors import code_of
 from fitconnect.gateway.graphql.context import Context
 from fitconnect.gateway.graphql.cost import QueryCostLimiter
 from fitconnect.gateway.graphql.types import (
+    AccountSummaryType,
     AccountType,
+    BadgeType,
+    BoardEntryType,
+    ClubType,
     CoachingLinkType,
     DeviceCredentialsType,
     DeviceType,
@@ -31,6 +35,7 @@ from fitconnect.gateway.graphql.types import (
     PersonalRecordType,
     ProfileInput,
     ProfileType,
+    ProgressType,
     ReportJobType,
     SessionType,
     StreamPointType,
@@ -40,6 +45,7 @@ from fitconnect.gateway.graphql.types import (
     WeekVolumeType,
 )
 from fitconnect.platform.auth.models import Role
+from fitconnect.platform.gamification.service import Circle
 from fitconnect.platform.notifications import service as notifications
 from fitconnect.platform.training.service import StreamPoint
 from fitconnect.platform.users.service import ProfileChange
@@ -154,6 +160,56 @@ class Query:
     async def report(self, info: Info, id: uuid.UUID) -> ReportJobType:
         ctx = info.context
         return ReportJobType.from_domain(await ctx.services.reports.get(ctx.principal(), id))
+
+    @strawberry.field(description="XP, level and streaks (null before the first session).")
+    async def progress(
+        self, info: Info, athlete_id: uuid.UUID | None = None
+    ) -> ProgressType | None:
+        ctx = info.context
+        found = await ctx.services.gamification.progress(await ctx.subject(athlete_id))
+        return ProgressType.from_domain(found) if found else None
+
+    @strawberry.field(description="Badges earned, oldest first.")
+    async def badges(self, info: Info, athlete_id: uuid.UUID | None = None) -> list[BadgeType]:
+        ctx = info.context
+        found = await ctx.services.gamification.badges(await ctx.subject(athlete_id))
+        return [BadgeType.from_domain(b) for b in found]
+
+    @strawberry.field(
+        description="This week's or month's board by xp, distance_m or moving_time_s, ranked"
+        " within the tenant, a club the caller belongs to, or the athletes the caller follows."
+    )
+    async def leaderboard(  # noqa: PLR0917 - GraphQL arguments
+        self,
+        info: Info,
+        period: str = "week",
+        metric: str = "xp",
+        circle: Circle = Circle.TENANT,
+        club_id: uuid.UUID | None = None,
+        first: int = 20,
+    ) -> list[BoardEntryType]:
+        ctx = info.context
+        board = await ctx.services.gamification.leaderboard(
+            ctx.principal(),
+            period=period,
+            metric=metric,
+            circle=circle,
+            club_id=club_id,
+            first=min(max(first, 1), 100),
+        )
+        return [BoardEntryType.from_domain(e) for e in board]
+
+    @strawberry.field(description="The clubs the caller belongs to.")
+    async def clubs(self, info: Info) -> list[ClubType]:
+        ctx = info.context
+        return [ClubType.from_domain(c) for c in await ctx.services.social.clubs(ctx.principal())]
+
+    @strawberry.field(description="The athletes the caller follows.")
+    async def following(self, info: Info) -> list[AccountSummaryType]:
+        ctx = info.context
+        ids = await ctx.services.social.following(ctx.principal())
+        found = await ctx.loaders.accounts.load_many(ids)
+        return [AccountSummaryType.from_domain(a) for a in found if a is not None]
 
     @strawberry.field(description="Coaching links of the caller, as coach or as athlete.")
     async def coaching(self, info: Info) -> list[CoachingLinkType]:
@@ -270,6 +326,34 @@ class Mutation:
             ctx.principal(), await ctx.subject(athlete_id), kind, since, until
         )
         return ReportJobType.from_domain(job)
+
+    @strawberry.mutation(description="Follow an athlete of the same tenant.")
+    async def follow(self, info: Info, athlete_id: uuid.UUID) -> bool:
+        ctx = info.context
+        await ctx.services.social.follow(ctx.principal(), athlete_id)
+        return True
+
+    @strawberry.mutation
+    async def unfollow(self, info: Info, athlete_id: uuid.UUID) -> bool:
+        ctx = info.context
+        await ctx.services.social.unfollow(ctx.principal(), athlete_id)
+        return True
+
+    @strawberry.mutation(description="Create a club of the caller's tenant and join it.")
+    async def create_club(self, info: Info, name: str) -> ClubType:
+        ctx = info.context
+        return ClubType.from_domain(await ctx.services.social.create_club(ctx.principal(), name))
+
+    @strawberry.mutation
+    async def join_club(self, info: Info, club_id: uuid.UUID) -> ClubType:
+        ctx = info.context
+        return ClubType.from_domain(await ctx.services.social.join(ctx.principal(), club_id))
+
+    @strawberry.mutation
+    async def leave_club(self, info: Info, club_id: uuid.UUID) -> bool:
+        ctx = info.context
+        await ctx.services.social.leave(ctx.principal(), club_id)
+        return True
 
     @strawberry.mutation
     async def mark_notification_read(self, info: Info, notification_id: int) -> bool:

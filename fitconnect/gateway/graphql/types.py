@@ -233,6 +233,43 @@ class ReportJobType(SameFields):
 
 
 @strawberry.type
+class ClubType(SameFields):
+    id: uuid.UUID
+    name: str
+    members: int
+    created_at: datetime
+
+
+@strawberry.type
+class ProgressType(SameFields):
+    xp: int
+    level: int
+    daily_streak: int
+    longest_daily_streak: int
+    weekly_streak: int
+    longest_weekly_streak: int
+    as_of: date
+
+
+@strawberry.type
+class BadgeType(SameFields):
+    id: str
+    name: str
+    awarded_at: datetime
+
+
+@strawberry.type
+class BoardEntryType(SameFields):
+    rank: int
+    athlete_id: uuid.UUID
+    value: float
+
+    @strawberry.field
+    async def athlete(self, info: Info) -> AccountSummaryType | None:
+        return _summary(await info.context.loaders.accounts.load(self.athlete_id))
+
+
+@strawberry.type
 class AccountSummaryType(SameFields):
     id: uuid.UUID
     display_name: str

@@ -1,0 +1,1 @@
+"""Reading what the analytics jobs award: XP, levels, streaks, badges and leaderboards."""

@@ -1,0 +1,133 @@
+"""XP, level, streaks and badges of an athlete; leaderboards of the tenant, a club or the
+athletes the caller follows (ranked within that circle)."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from psycopg.rows import class_row
+from psycopg_pool import AsyncConnectionPool
+
+from fitconnect.errors import FitConnectError
+from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.social.service import SocialService
+from fitconnect.platform.training.service import Subject
+
+PERIODS = ("week", "month")
+METRICS = ("xp", "distance_m", "moving_time_s")
+
+
+class UnknownLeaderboardError(FitConnectError):
+    """A leaderboard period or metric that is not computed."""
+
+
+class Circle(enum.StrEnum):
+    TENANT = "tenant"
+    CLUB = "club"
+    FOLLOWED = "followed"
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    xp: int
+    level: int
+    daily_streak: int
+    longest_daily_streak: int
+    weekly_streak: int
+    longest_weekly_streak: int
+    as_of: date
+
+
+@dataclass(frozen=True, slots=True)
+class Badge:
+    id: str
+    name: str
+    awarded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BoardEntry:
+    rank: int
+    athlete_id: uuid.UUID
+    value: float
+
+
+class GamificationService:
+    def __init__(self, pool: AsyncConnectionPool, social: SocialService) -> None:
+        self._pool = pool
+        self._social = social
+
+    async def progress(self, subject: Subject) -> Progress | None:
+        """None until the athlete's first session has been computed."""
+        async with (
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=class_row(Progress)) as cur,
+        ):
+            await cur.execute(
+                "SELECT xp, level, daily_streak, longest_daily_streak, weekly_streak,"
+                " longest_weekly_streak, as_of FROM gamification.athlete_progress"
+                " WHERE athlete_id = %s",
+                (subject.athlete_id,),
+            )
+            return await cur.fetchone()
+
+    async def badges(self, subject: Subject) -> list[Badge]:
+        async with (
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=class_row(Badge)) as cur,
+        ):
+            await cur.execute(
+                "SELECT b.id, b.name, a.awarded_at FROM gamification.badge_awards a"
+                " JOIN gamification.badges b ON b.id = a.badge_id"
+                " WHERE a.athlete_id = %s ORDER BY a.awarded_at",
+                (subject.athlete_id,),
+            )
+            return await cur.fetchall()
+
+    async def leaderboard(
+        self,
+        principal: Principal,
+        *,
+        period: str,
+        metric: str,
+        circle: Circle = Circle.TENANT,
+        club_id: uuid.UUID | None = None,
+        first: int = 20,
+        on: date | None = None,
+    ) -> list[BoardEntry]:
+        """The current (or ``on``'s) board, ranked among ``circle``; ties share a rank."""
+        if period not in PERIODS or metric not in METRICS:
+            raise UnknownLeaderboardError(
+                f"leaderboards are {'/'.join(PERIODS)} by {', '.join(METRICS)}"
+            )
+        among: list[uuid.UUID] | None = None
+        if circle is Circle.CLUB:
+            if club_id is None:
+                raise UnknownLeaderboardError("a club leaderboard needs clubId")
+            among = await self._social.club_members(principal, club_id)
+        elif circle is Circle.FOLLOWED:
+            among = [principal.account_id, *await self._social.following(principal)]
+        async with (
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=class_row(BoardEntry)) as cur,
+        ):
+            await cur.execute(
+                "SELECT rank() OVER (ORDER BY value DESC)::int AS rank, athlete_id, value"
+                " FROM gamification.leaderboards"
+                " WHERE tenant_id = %(tenant)s AND period = %(period)s AND metric = %(metric)s"
+                "   AND period_start = date_trunc(%(period)s, %(on)s::date)::date"
+                "   AND (%(among)s::uuid[] IS NULL OR athlete_id = ANY(%(among)s))"
+                " ORDER BY rank, athlete_id LIMIT %(first)s",
+                {
+                    "tenant": principal.tenant_id,
+                    "period": period,
+                    "metric": metric,
+                    "on": on or date.today(),
+                    "among": among,
+                    "first": first,
+                },
+            )
+            return await cur.fetchall()

@@ -1,0 +1,1 @@
+"""The social context: follows and clubs (the circles leaderboards are ranked within)."""

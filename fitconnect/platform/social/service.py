@@ -1,0 +1,152 @@
+"""Follows and clubs, always within the caller's tenant."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+from psycopg.rows import class_row
+from psycopg_pool import AsyncConnectionPool
+
+from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.social.errors import (
+    AthleteNotFoundError,
+    ClubNameTakenError,
+    ClubNotFoundError,
+    InvalidClubNameError,
+    NotAClubMemberError,
+)
+
+MAX_CLUB_NAME = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Club:
+    id: uuid.UUID
+    name: str
+    members: int
+    created_at: datetime
+
+
+_CLUB = (
+    "SELECT c.id, c.name, c.created_at,"
+    " (SELECT count(*)::int FROM social.club_members m WHERE m.club_id = c.id) AS members"
+    " FROM social.clubs c"
+)
+
+
+class SocialService:
+    def __init__(self, pool: AsyncConnectionPool) -> None:
+        self._pool = pool
+
+    async def follow(self, principal: Principal, athlete_id: uuid.UUID) -> None:
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                "INSERT INTO social.follows (follower_id, followee_id)"
+                " SELECT %s, id FROM users.accounts WHERE id = %s AND tenant_id = %s"
+                "   AND id <> %s"
+                " ON CONFLICT DO NOTHING RETURNING 1",
+                (principal.account_id, athlete_id, principal.tenant_id, principal.account_id),
+            )
+            if cur.rowcount == 0 and not await self._follows(conn, principal, athlete_id):
+                raise AthleteNotFoundError(f"no athlete {athlete_id} to follow")
+
+    async def unfollow(self, principal: Principal, athlete_id: uuid.UUID) -> None:
+        async with self._pool.connection() as conn:
+            await conn.execute(
+                "DELETE FROM social.follows WHERE follower_id = %s AND followee_id = %s",
+                (principal.account_id, athlete_id),
+            )
+
+    async def following(self, principal: Principal) -> list[uuid.UUID]:
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT followee_id FROM social.follows WHERE follower_id = %s ORDER BY created_at",
+                (principal.account_id,),
+            )
+            return [row[0] for row in await cur.fetchall()]
+
+    async def create_club(self, principal: Principal, name: str) -> Club:
+        """A new club of the caller's tenant, with the caller as its first member."""
+        name = name.strip()
+        if not 1 <= len(name) <= MAX_CLUB_NAME:
+            raise InvalidClubNameError(f"a club name has 1 to {MAX_CLUB_NAME} characters")
+        try:
+            async with self._pool.connection() as conn, conn.transaction():
+                cur = await conn.execute(
+                    "INSERT INTO social.clubs (tenant_id, name, created_by) VALUES (%s, %s, %s)"
+                    " RETURNING id",
+                    (principal.tenant_id, name, principal.account_id),
+                )
+                row = await cur.fetchone()
+                assert row is not None  # noqa: S101 - RETURNING
+                await conn.execute(
+                    "INSERT INTO social.club_members (club_id, athlete_id) VALUES (%s, %s)",
+                    (row[0], principal.account_id),
+                )
+        except psycopg.errors.UniqueViolation as exc:
+            raise ClubNameTakenError(f"a club named {name!r} exists") from exc
+        return await self.club(principal, row[0])
+
+    async def join(self, principal: Principal, club_id: uuid.UUID) -> Club:
+        async with self._pool.connection() as conn:
+            await conn.execute(
+                "INSERT INTO social.club_members (club_id, athlete_id)"
+                " SELECT id, %s FROM social.clubs WHERE id = %s AND tenant_id = %s"
+                " ON CONFLICT DO NOTHING",
+                (principal.account_id, club_id, principal.tenant_id),
+            )
+        return await self.club(principal, club_id)
+
+    async def leave(self, principal: Principal, club_id: uuid.UUID) -> None:
+        async with self._pool.connection() as conn:
+            await conn.execute(
+                "DELETE FROM social.club_members WHERE club_id = %s AND athlete_id = %s",
+                (club_id, principal.account_id),
+            )
+
+    async def club(self, principal: Principal, club_id: uuid.UUID) -> Club:
+        async with self._pool.connection() as conn, conn.cursor(row_factory=class_row(Club)) as cur:
+            await cur.execute(
+                _CLUB + " WHERE c.id = %s AND c.tenant_id = %s", (club_id, principal.tenant_id)
+            )
+            found = await cur.fetchone()
+        if found is None:
+            raise ClubNotFoundError(f"no club {club_id}")
+        return found
+
+    async def clubs(self, principal: Principal) -> list[Club]:
+        """The clubs the caller belongs to."""
+        async with self._pool.connection() as conn, conn.cursor(row_factory=class_row(Club)) as cur:
+            await cur.execute(
+                _CLUB + " JOIN social.club_members me ON me.club_id = c.id AND me.athlete_id = %s"
+                " ORDER BY c.name",
+                (principal.account_id,),
+            )
+            return await cur.fetchall()
+
+    async def club_members(self, principal: Principal, club_id: uuid.UUID) -> list[uuid.UUID]:
+        """The members of a club the caller belongs to (``NotAClubMemberError`` otherwise)."""
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT m.athlete_id FROM social.club_members m"
+                " JOIN social.clubs c ON c.id = m.club_id AND c.tenant_id = %s"
+                " WHERE m.club_id = %s",
+                (principal.tenant_id, club_id),
+            )
+            members = [row[0] for row in await cur.fetchall()]
+        if principal.account_id not in members:
+            raise NotAClubMemberError("only a club's members see its leaderboard")
+        return members
+
+    @staticmethod
+    async def _follows(
+        conn: psycopg.AsyncConnection[tuple[object, ...]], principal: Principal, other: uuid.UUID
+    ) -> bool:
+        cur = await conn.execute(
+            "SELECT 1 FROM social.follows WHERE follower_id = %s AND followee_id = %s",
+            (principal.account_id, other),
+        )
+        return await cur.fetchone() is not None
