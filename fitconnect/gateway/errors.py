@@ -25,7 +25,11 @@ from fitconnect.platform.social.errors import (
     InvalidClubNameError,
     NotAClubMemberError,
 )
-from fitconnect.platform.training.errors import ReportNotFoundError, UnknownReportKindError
+from fitconnect.platform.training.errors import (
+    ReportNotFoundError,
+    SessionNotFoundError,
+    UnknownReportKindError,
+)
 from fitconnect.platform.users.errors import (
     AvatarTooLargeError,
     InvalidAvatarError,
@@ -50,6 +54,7 @@ _CODES: list[tuple[type[Exception], str, int]] = [
     (ForbiddenError, "FORBIDDEN", 403),
     (DeviceNotFoundError, "NOT_FOUND", 404),
     (ReportNotFoundError, "NOT_FOUND", 404),
+    (SessionNotFoundError, "NOT_FOUND", 404),
     (ClubNotFoundError, "NOT_FOUND", 404),
     (AthleteNotFoundError, "NOT_FOUND", 404),
     (NotAClubMemberError, "FORBIDDEN", 403),

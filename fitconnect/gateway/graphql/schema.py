@@ -105,19 +105,36 @@ class Query:
         points = await _stream(info, since, until, max_points, athlete_id)
         return StreamSeriesType.from_points(points)
 
-    @strawberry.field(description="The caller's sessions, newest first (cursor: before).")
+    @strawberry.field(
+        description="Sessions started in [since, before), newest first (cursor: before)."
+    )
     async def sessions(
         self,
         info: Info,
         first: int = 20,
         before: datetime | None = None,
+        since: datetime | None = None,
         athlete_id: uuid.UUID | None = None,
     ) -> list[SessionType]:
         ctx = info.context
+        subject = await ctx.subject(athlete_id)
         found = await ctx.services.training.sessions(
-            await ctx.subject(athlete_id), min(max(first, 1), 100), before
+            subject, min(max(first, 1), 100), before, since
         )
-        return [SessionType.from_domain(s) for s in found]
+        return [SessionType.from_domain(s, subject) for s in found]
+
+    @strawberry.field(description="One session: metrics, zones, power curve, its samples.")
+    async def session(
+        self,
+        info: Info,
+        device_id: uuid.UUID,
+        start: datetime,
+        athlete_id: uuid.UUID | None = None,
+    ) -> SessionType:
+        ctx = info.context
+        subject = await ctx.subject(athlete_id)
+        found = await ctx.services.training.session(subject, device_id, start)
+        return SessionType.from_domain(found, subject)
 
     @strawberry.field(description="Performance-management chart: TSS, CTL, ATL, TSB by day.")
     async def fitness(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Self
 
 import strawberry
@@ -14,7 +14,7 @@ from fitconnect.gateway.graphql.context import Context
 from fitconnect.platform.auth.models import Account
 from fitconnect.platform.devices.service import Device, DeviceCredentials
 from fitconnect.platform.notifications.service import Notification
-from fitconnect.platform.training.service import Session, StreamPoint
+from fitconnect.platform.training.service import Session, StreamPoint, Subject
 from fitconnect.platform.users.directory import AccountSummary
 
 Info = strawberry.Info[Context, None]
@@ -156,6 +156,12 @@ class TotalsType(SameFields):
 
 
 @strawberry.type
+class CurvePointType:
+    duration_s: int
+    power_w: float
+
+
+@strawberry.type
 class SessionType:
     device_id: uuid.UUID
     start: datetime
@@ -166,17 +172,41 @@ class SessionType:
     avg_heart_rate_bpm: float | None
     max_heart_rate_bpm: float | None
     avg_power_w: float | None
+    max_power_w: float | None
     normalized_power_w: float | None
+    intensity_factor: float | None
     tss: float | None
     work_kj: float | None
+    avg_cadence_rpm: float | None
+    avg_speed_kmh: float | None
+    calories_kcal: float | None
+    hr_zone_s: list[int] | None = strawberry.field(
+        description="Seconds in each heart-rate zone, zone 1 first."
+    )
+    power_zone_s: list[int] | None = strawberry.field(
+        description="Seconds in each of Coggan's 7 power zones, zone 1 first."
+    )
+    power_curve: list[CurvePointType] = strawberry.field(
+        description="Best average power for each duration (the mean-maximal curve)."
+    )
+    subject: strawberry.Private[Subject]
 
     @strawberry.field(description="The device that recorded the session.")
     async def device(self, info: Info) -> DeviceType | None:
         found = await info.context.loaders.devices.load(self.device_id)
         return DeviceType.from_domain(found) if found else None
 
+    @strawberry.field(description="The session's samples as chart arrays (at most maxPoints).")
+    async def series(self, info: Info, max_points: int = 500) -> StreamSeriesType:
+        own = Subject(self.subject.athlete_id, [self.device_id])
+        points = await info.context.services.training.stream(
+            own, self.start, self.end + timedelta(seconds=1), min(max(max_points, 1), 5_000)
+        )
+        return StreamSeriesType.from_points(points)
+
     @classmethod
-    def from_domain(cls, s: Session) -> Self:
+    def from_domain(cls, s: Session, subject: Subject) -> Self:
+        curve = sorted((int(d), float(w)) for d, w in s.power_curve_w.items())
         return cls(
             device_id=s.device_id,
             start=s.start_ts,
@@ -187,9 +217,18 @@ class SessionType:
             avg_heart_rate_bpm=s.avg_heart_rate_bpm,
             max_heart_rate_bpm=s.max_heart_rate_bpm,
             avg_power_w=s.avg_power_w,
+            max_power_w=s.max_power_w,
             normalized_power_w=s.normalized_power_w,
+            intensity_factor=s.intensity_factor,
             tss=s.tss,
             work_kj=s.work_kj,
+            avg_cadence_rpm=s.avg_cadence_rpm,
+            avg_speed_kmh=s.avg_speed_kmh,
+            calories_kcal=s.calories_kcal,
+            hr_zone_s=s.hr_zone_s,
+            power_zone_s=s.power_zone_s,
+            power_curve=[CurvePointType(duration_s=d, power_w=w) for d, w in curve],
+            subject=subject,
         )
 
 

@@ -13,3 +13,7 @@ class ReportNotFoundError(FitConnectError):
 
 class UnknownReportKindError(FitConnectError):
     """The report kind or its parameters are not ones the platform computes."""
+
+
+class SessionNotFoundError(FitConnectError):
+    """No session of the athlete with that device and start."""

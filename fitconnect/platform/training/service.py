@@ -13,7 +13,7 @@ from psycopg_pool import AsyncConnectionPool
 from fitconnect.platform.auth.models import Principal
 from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.devices.service import DeviceService
-from fitconnect.platform.training.errors import LiveUnavailableError
+from fitconnect.platform.training.errors import LiveUnavailableError, SessionNotFoundError
 from fitconnect.platform.training.live import LivePoint, live_points
 
 
@@ -60,9 +60,25 @@ class Session:
     avg_heart_rate_bpm: float | None
     max_heart_rate_bpm: float | None
     avg_power_w: float | None
+    max_power_w: float | None
     normalized_power_w: float | None
+    intensity_factor: float | None
     tss: float | None
     work_kj: float | None
+    avg_cadence_rpm: float | None
+    avg_speed_kmh: float | None
+    calories_kcal: float | None
+    hr_zone_s: list[int] | None
+    power_zone_s: list[int] | None
+    power_curve_w: dict[str, float]
+
+
+_SESSION = (
+    "SELECT device_id, start_ts, end_ts, duration_s, moving_time_s, distance_m,"
+    " avg_heart_rate_bpm, max_heart_rate_bpm, avg_power_w, max_power_w, normalized_power_w,"
+    " intensity_factor, tss, work_kj, avg_cadence_rpm, avg_speed_kmh, calories_kcal,"
+    " hr_zone_s, power_zone_s, power_curve_w FROM analytics.sessions"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,22 +180,41 @@ class TrainingService:
         return row
 
     async def sessions(
-        self, subject: Subject, first: int, before: datetime | None
+        self,
+        subject: Subject,
+        first: int,
+        before: datetime | None,
+        since: datetime | None = None,
     ) -> list[Session]:
-        """The athlete's sessions, newest first; ``before`` is the cursor of the next page."""
+        """The athlete's sessions started in [since, before), newest first; ``before`` is also
+        the cursor of the next page (the last session's start)."""
         async with (
             self._pool.connection() as conn,
             conn.cursor(row_factory=class_row(Session)) as cur,
         ):
             await cur.execute(
-                "SELECT device_id, start_ts, end_ts, duration_s, moving_time_s, distance_m,"
-                " avg_heart_rate_bpm, max_heart_rate_bpm, avg_power_w, normalized_power_w,"
-                " tss, work_kj FROM analytics.sessions"
-                " WHERE athlete_id = %s AND (%s::timestamptz IS NULL OR start_ts < %s)"
-                " ORDER BY start_ts DESC LIMIT %s",
-                (subject.athlete_id, before, before, first),
+                _SESSION + " WHERE athlete_id = %(athlete)s"
+                " AND (%(before)s::timestamptz IS NULL OR start_ts < %(before)s)"
+                " AND (%(since)s::timestamptz IS NULL OR start_ts >= %(since)s)"
+                " ORDER BY start_ts DESC LIMIT %(first)s",
+                {"athlete": subject.athlete_id, "before": before, "since": since, "first": first},
             )
             return await cur.fetchall()
+
+    async def session(self, subject: Subject, device_id: uuid.UUID, start: datetime) -> Session:
+        """One session of the athlete with its zones and power curve."""
+        async with (
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=class_row(Session)) as cur,
+        ):
+            await cur.execute(
+                _SESSION + " WHERE athlete_id = %s AND device_id = %s AND start_ts = %s",
+                (subject.athlete_id, device_id, start),
+            )
+            found = await cur.fetchone()
+        if found is None:
+            raise SessionNotFoundError(f"no session of device {device_id} at {start.isoformat()}")
+        return found
 
     async def fitness(self, subject: Subject, days: int) -> list[FitnessDay]:
         """The performance-management chart: daily TSS, CTL, ATL and TSB."""

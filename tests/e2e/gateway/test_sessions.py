@@ -1,0 +1,66 @@
+"""One session as the app shows it: metrics, zones, power curve and its samples for a chart."""
+
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from psycopg.types.json import Jsonb
+
+from .support import gql, register_and_login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+
+SESSION = (
+    "query($d: UUID!, $s: DateTime!) { session(deviceId: $d, start: $s) {"
+    " durationS normalizedPowerW hrZoneS powerZoneS powerCurve { durationS powerW }"
+    " series(maxPoints: 10) { ts powerW } } }"
+)
+
+
+def test_a_session_with_its_zones_curve_and_samples(client: TestClient, database_url: str) -> None:
+    token = register_and_login(client, "detail@example.com")["accessToken"]
+    device = gql(
+        client,
+        'mutation { registerDevice(name: "trainer", kind: "power") { device { id } } }',
+        token,
+    )["data"]["registerDevice"]["device"]["id"]
+    start = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0)
+    with psycopg.connect(database_url) as conn:
+        conn.execute("SELECT telemetry.ensure_partitions(current_date - 1, 3)")
+        with conn.cursor().copy(
+            "COPY telemetry.samples (device_id, ts, power_w) FROM STDIN"
+        ) as copy:
+            for s in range(600):  # ten minutes at 1 Hz: 200 W, then 300 W
+                copy.write_row((device, start + timedelta(seconds=s), 200 if s < 300 else 300))
+        conn.execute(
+            "INSERT INTO analytics.sessions (device_id, start_ts, athlete_id, tenant_id, explicit,"
+            " first_sample_ts, end_ts, duration_s, moving_time_s, normalized_power_w, hr_zone_s,"
+            " power_zone_s, power_curve_w, plausible, version)"
+            " SELECT %s, %s, athlete_id, tenant_id, false, %s, %s, 600, 600, 256.0,"
+            " '{0,0,0,0,0}', '{0,0,300,300,0,0,0}', %s, true, 1 FROM devices.devices WHERE id = %s",
+            (
+                device,
+                start,
+                start,
+                start + timedelta(seconds=599),
+                Jsonb({"60": 300.0, "5": 300.0}),
+                device,
+            ),
+        )
+    other = register_and_login(client, "peeker@example.com")["accessToken"]
+
+    body = gql(client, SESSION, token, d=device, s=start.isoformat())
+    hidden = gql(client, SESSION, other, d=device, s=start.isoformat())
+
+    session = body["data"]["session"]
+    assert session["durationS"] == 600
+    assert session["powerZoneS"] == [0, 0, 300, 300, 0, 0, 0]
+    assert session["powerCurve"] == [
+        {"durationS": 5, "powerW": 300.0},
+        {"durationS": 60, "powerW": 300.0},
+    ]
+    assert len(session["series"]["ts"]) == 10
+    assert session["series"]["powerW"][0] == 200.0
+    assert session["series"]["powerW"][-1] == 300.0
+    assert hidden["errors"][0]["extensions"]["code"] == "NOT_FOUND"
