@@ -82,7 +82,7 @@ def recompute(
     previous: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """What one job run computes for ``samples``; returns all sessions after it."""
-    sessions = compute_sessions(samples, empty_events(), owners, params)
+    sessions = compute_sessions(samples, empty_events(), owners, params).sessions
     sessions = sessions.with_columns(pl.col("session_start").alias("start_ts"))
     if previous is not None:
         sessions = pl.concat([previous, sessions], how="diagonal_relaxed")

@@ -28,23 +28,20 @@ def effort_column(name: str) -> str:
 
 def distance_efforts(grid: pl.DataFrame) -> pl.DataFrame:
     """Fastest time per named distance per session (null when the session is shorter)."""
+    d = pl.col("d")
     points = grid.filter(pl.col("distance_m").is_not_null()).select(
         SESSION_KEY,
         pl.col("ts").dt.epoch("s").alias("t"),
         pl.col("distance_m").cum_max().over(SESSION_KEY).alias("d"),
     )
-    longest = points.group_by(SESSION_KEY).agg(
-        (pl.col("d").max() - pl.col("d").min()).alias("_len")
-    )
-    out = longest.select(SESSION_KEY)
+    points = points.with_columns((d.max() - d.min()).over(SESSION_KEY).alias("_len"))
+    starts = points.select(SESSION_KEY, pl.col("t").alias("t0"), d.alias("d0"))
+    out = points.select(SESSION_KEY).unique()
     for name, metres in DISTANCE_EFFORTS_M.items():
-        long_enough = longest.filter(pl.col("_len") >= metres).select(SESSION_KEY)
-        targets = points.join(long_enough, on=SESSION_KEY, how="semi").with_columns(
-            (pl.col("d") - metres).alias("reach")
-        )
-        starts = points.rename({"t": "t0", "d": "d0"})
         best = (
-            targets.filter(pl.col("reach") >= 0)
+            points.filter(pl.col("_len") >= metres)
+            .select(SESSION_KEY, "t", (d - metres).alias("reach"))
+            .filter(pl.col("reach") >= 0)
             .join_asof(
                 starts,
                 left_on="reach",

@@ -1,12 +1,14 @@
-"""Read a FIT activity's per-second records into the sample frame.
+"""Read a FIT activity's per-second records into the sample frame, and its lap marks.
 
-Only ``record`` messages are read: the file's own ``session``/``lap`` summaries are what our
-numbers are checked against, so using them would prove nothing.
+Only ``record`` messages give values: the file's own ``session``/``lap`` summaries are what
+our numbers are checked against, so using them would prove nothing. Of a ``lap`` message
+only its ``start_time`` is read: where the athlete (or the auto-lap) began a lap.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,19 +50,35 @@ def _row(message: fitdecode.FitDataMessage) -> dict[str, Any] | None:
     return row
 
 
-def read_fit_samples(path: Path) -> pl.DataFrame:
-    """The records of the FIT file at ``path`` as a sample frame (sorted by time)."""
+@dataclass(frozen=True, slots=True)
+class FitActivity:
+    """A FIT file's samples (sample frame, sorted by time) and its laps' start instants."""
+
+    samples: pl.DataFrame
+    lap_starts: list[datetime]
+
+
+def read_fit(path: Path) -> FitActivity:
+    """The records and lap start times of the FIT file at ``path``."""
     rows: list[dict[str, Any]] = []
+    lap_starts: list[datetime] = []
     try:
         with fitdecode.FitReader(str(path)) as reader:
             for frame in reader:
-                if isinstance(frame, fitdecode.FitDataMessage) and frame.name == "record":
+                if not isinstance(frame, fitdecode.FitDataMessage):
+                    continue
+                if frame.name == "record":
                     row = _row(frame)
                     if row is not None:
                         rows.append(row)
+                elif frame.name == "lap":
+                    start = frame.get_value("start_time", fallback=None)
+                    if isinstance(start, datetime):
+                        lap_starts.append(start.astimezone(UTC))
     except (fitdecode.FitError, OSError) as exc:
         raise ActivityFileError(f"{path.name}: cannot read as FIT ({exc})") from exc
     if not rows:
         raise ActivityFileError(f"{path.name}: no timestamped records")
     raw = pl.DataFrame(rows, infer_schema_length=None)
-    return conform(raw.with_columns(pl.col("ts").dt.convert_time_zone("UTC"))).sort("ts")
+    samples = conform(raw.with_columns(pl.col("ts").dt.convert_time_zone("UTC"))).sort("ts")
+    return FitActivity(samples, sorted(lap_starts))

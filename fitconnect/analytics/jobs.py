@@ -1,10 +1,11 @@
 """The analytics job: recompute what new samples touched, idempotently, over PostgreSQL.
 
 One run: find devices whose newest sample is past their watermark (or everything from
-``since``), read their samples from the start of the first session the new data can touch in
-one COPY, recompute those sessions, then everything per athlete and the touched tenants'
-leaderboards, and move the watermarks, all in one transaction. Rows equal to what is stored
-are not rewritten, so a run over unchanged data writes nothing.
+``since``), read their samples from the start of the first session the new data can touch
+and recompute those sessions (two device ranges side by side, ``session_pipeline``), then
+everything per athlete and the touched tenants' leaderboards, and move the watermarks, all in
+one transaction. Rows equal to what is stored are not rewritten, so a run over unchanged data
+writes nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +27,14 @@ from fitconnect.analytics.gamification.badges import BADGES
 from fitconnect.analytics.gamification.challenges import Challenge
 from fitconnect.analytics.metrics import METRICS_VERSION
 from fitconnect.analytics.params import AthleteParams
-from fitconnect.analytics.session_rows import SESSION_COLUMNS, compute_sessions, session_rows
+from fitconnect.analytics.session_pipeline import sessions_from_database
+from fitconnect.analytics.session_rows import (
+    LAP_COLUMNS,
+    SESSION_COLUMNS,
+    Computed,
+    lap_rows,
+    session_rows,
+)
 from fitconnect.analytics.sessions import SESSION_GAP_S
 
 log = logging.getLogger(__name__)
@@ -160,26 +168,40 @@ def _challenges(conn: repo.Connection) -> list[Challenge]:
     return [Challenge(*row) for row in rows]
 
 
-def _write_sessions(
-    conn: repo.Connection, start: dict[str, datetime], rows: list[dict[str, object]]
-) -> int:
+def _write_sessions(conn: repo.Connection, start: dict[str, datetime], computed: Computed) -> int:
+    """Sessions, then their laps, of each device from its window's start on."""
     conn.execute(
         "CREATE TEMP TABLE _job_window ON COMMIT DROP AS"
         " SELECT * FROM unnest(%s::uuid[], %s::timestamptz[]) AS w(device_id, from_ts)",
         (list(start), list(start.values())),
     )
-    count = repo.sync_rows(
-        conn,
-        "analytics.sessions",
-        key=("device_id", "start_ts"),
-        scope=("device_id", list(start)),
-        scope_filter=(
-            "t.start_ts >= (SELECT w.from_ts FROM _job_window w WHERE w.device_id = t.device_id)"
+    in_window = "(SELECT w.from_ts FROM _job_window w WHERE w.device_id = t.device_id)"
+    written = 0
+    for table, key, rows, columns in (
+        (
+            "analytics.sessions",
+            ("device_id", "start_ts"),
+            session_rows(computed.sessions),
+            SESSION_COLUMNS,
         ),
-        rows=rows,
-        columns=SESSION_COLUMNS,
-    )
-    return count.upserted + count.deleted
+        (
+            "analytics.laps",
+            ("device_id", "session_start_ts", "lap"),
+            lap_rows(computed.laps),
+            LAP_COLUMNS,
+        ),
+    ):
+        count = repo.sync_rows(
+            conn,
+            table,
+            key=key,
+            scope=("device_id", list(start)),
+            scope_filter=f"t.{key[1]} >= {in_window}",
+            rows=rows,
+            columns=columns,
+        )
+        written += count.upserted + count.deleted
+    return written
 
 
 def _write_athletes(conn: repo.Connection, athletes: list[str], as_of: date) -> int:
@@ -277,12 +299,12 @@ def run_once(
         events = repo.read_events(conn, start)
         athletes = sorted({owners[d][0] for d in start})
         params = _params(conn, athletes)
-        progress("read", 1, 5)
-        frame = repo.read_samples(conn, start)
-        progress("sessions", 2, 5)
-        samples = frame.height
-        computed = compute_sessions(frame, events, owners, params)
-        written = _write_sessions(conn, start, session_rows(computed))
+        progress("read and sessions", 1, 5)
+        samples, computed = sessions_from_database(
+            conn, database_url, start, events=events, owners=owners, params=params
+        )
+        progress("write sessions", 2, 5)
+        written = _write_sessions(conn, start, computed)
         progress("athletes", 3, 5)
         written += _write_athletes(conn, athletes, today)
         progress("leaderboards", 4, 5)
@@ -293,7 +315,7 @@ def run_once(
     summary = RunSummary(
         devices=len(start),
         samples=samples,
-        sessions=computed.height,
+        sessions=computed.sessions.height,
         athletes=len(athletes),
         rows_written=written,
         elapsed_s=time.perf_counter() - began,

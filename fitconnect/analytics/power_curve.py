@@ -25,14 +25,16 @@ def cumulative_power() -> pl.Expr:
     return pl.col("power_w").fill_null(0).cast(pl.Float64).cum_sum()
 
 
-def windowed_mean(cumulative: pl.Expr, window: int) -> pl.Expr:
+def windowed_mean(cumulative: pl.Expr, window: int, position: pl.Expr | None = None) -> pl.Expr:
     """Mean over the last ``window`` grid rows, null unless they all lie in one segment.
 
     ``cumulative`` is a running sum over the whole grid (see ``cumulative_power``); a window
-    that would span a pause or two sessions is masked by ``seg_pos`` (see ``grid``).
+    that would span a pause or two sessions is masked by ``position``, the row's position in
+    its run of rows (``seg_pos`` by default, see ``grid``; laps pass their own).
     """
     total = cumulative - cumulative.shift(window, fill_value=0.0)
-    return pl.when(pl.col("seg_pos") >= window - 1).then(total / window)
+    at = pl.col("seg_pos") if position is None else position
+    return pl.when(at >= window - 1).then(total / window)
 
 
 def power_curves(grid: pl.DataFrame) -> pl.DataFrame:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from fitconnect.analytics.best_efforts import DISTANCE_EFFORTS_M, effort_column
+from fitconnect.analytics.laps import LAP_FIELDS
 from fitconnect.analytics.power_curve import BEST_EFFORTS, CURVE_DURATIONS_S, curve_column
 
 SCALAR_FIELDS: tuple[str, ...] = (
@@ -61,3 +62,8 @@ def session_report(row: dict[str, Any]) -> dict[str, Any]:
         if row.get(effort_column(name)) is not None
     }
     return out
+
+
+def lap_report(row: dict[str, Any]) -> dict[str, Any]:
+    """The public shape of one lap's metrics (as ``session_report``: JSON-ready, rounded)."""
+    return {name: _clean(row.get(name)) for name in LAP_FIELDS}

@@ -1,4 +1,4 @@
-"""The SQL of the analytics jobs: read samples once (COPY into Polars), write results.
+"""The SQL of the analytics jobs (samples are read by ``sample_reader``), and the writes.
 
 Writes go through ``sync_rows``: rows of a scope that the new computation no longer has are
 deleted, changed rows updated, identical rows left alone. A re-run over the same data thus
@@ -19,23 +19,10 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from fitconnect.analytics.errors import AnalyticsError
-from fitconnect.analytics.frame import SAMPLE_SCHEMA
 from fitconnect.analytics.params import PARAM_SCHEMA, AthleteParams
 from fitconnect.analytics.sessions import EVENT_SCHEMA
 
 Connection = psycopg.Connection[tuple[Any, ...]]
-
-TS_FORMAT = "%Y-%m-%d %H:%M:%S%.f"
-"""How PostgreSQL writes a timestamptz in a UTC session, once its "+00" is cut off."""
-
-_SAMPLE_SQL = """
-COPY (
-    SELECT s.device_id, s.ts, s.heart_rate_bpm, s.power_w, s.cadence_rpm, s.speed_kmh,
-           s.distance_m, s.altitude_m
-    FROM telemetry.samples s
-    WHERE s.device_id = ANY(%s::uuid[]) AND s.ts >= %s
-) TO STDOUT WITH (FORMAT csv)
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +66,14 @@ class Watermark:
 
 @dataclass(frozen=True, slots=True)
 class EventStats:
-    """How many session events a device has, and the newest one's time."""
+    """How many session and lap events a device has, and the newest one's time."""
 
     count: int
     last_ts: datetime | None
 
 
 def watermarks(conn: Connection) -> dict[str, Watermark]:
-    """Per device: newest sample and session events already computed, and the version."""
+    """Per device: newest sample and session/lap events already computed, and the version."""
     rows = conn.execute(
         "SELECT device_id::text, last_ts, events_seen, last_event_ts, version"
         " FROM analytics.device_watermarks"
@@ -95,10 +82,10 @@ def watermarks(conn: Connection) -> dict[str, Watermark]:
 
 
 def event_stats(conn: Connection, device_ids: Sequence[str]) -> dict[str, EventStats]:
-    """Session start/stop events per device (devices without any are absent)."""
+    """Session start/stop and lap events per device (devices without any are absent)."""
     rows = conn.execute(
         "SELECT device_id::text, count(*), max(ts) FROM telemetry.device_events"
-        " WHERE device_id = ANY(%s::uuid[]) AND kind IN ('session_start', 'session_stop')"
+        " WHERE device_id = ANY(%s::uuid[]) AND kind IN ('session_start', 'session_stop', 'lap')"
         " GROUP BY device_id",
         (list(device_ids),),
     ).fetchall()
@@ -106,11 +93,11 @@ def event_stats(conn: Connection, device_ids: Sequence[str]) -> dict[str, EventS
 
 
 def first_events_after(conn: Connection, after: dict[str, datetime]) -> dict[str, datetime]:
-    """Per device, its first session event later than the given instant (absent when none)."""
+    """Per device, its first session or lap event later than an instant (absent when none)."""
     rows = conn.execute(
         "SELECT w.d::text, (SELECT min(e.ts) FROM telemetry.device_events e"
         "                   WHERE e.device_id = w.d AND e.ts > w.t"
-        "                     AND e.kind IN ('session_start', 'session_stop'))"
+        "                     AND e.kind IN ('session_start', 'session_stop', 'lap'))"
         " FROM unnest(%s::uuid[], %s::timestamptz[]) AS w(d, t)",
         (list(after), list(after.values())),
     ).fetchall()
@@ -176,47 +163,13 @@ def covering_starts(
     return dict(rows)
 
 
-def read_samples(conn: Connection, from_ts: dict[str, datetime]) -> pl.DataFrame:
-    """Samples of each device from its start instant, in one COPY, as a Polars frame."""
-    buffer = io.BytesIO()
-    # One scan from the earliest start; later-starting devices are trimmed below.
-    with conn.cursor().copy(_SAMPLE_SQL, (list(from_ts), min(from_ts.values()))) as copy:
-        for chunk in copy:
-            buffer.write(chunk)
-    schema = {"device_id": pl.String(), "ts": pl.String()} | {
-        k: v for k, v in SAMPLE_SCHEMA.items() if k != "ts"
-    }
-    if buffer.tell() == 0:
-        frame = pl.DataFrame(schema=schema)
-    else:
-        frame = pl.read_csv(
-            buffer.getvalue(), has_header=False, new_columns=list(schema), schema=schema
-        )
-    # The session runs in UTC (``SET TIME ZONE``): timestamps read "2026-03-02 07:00:00+00";
-    # parsing them as naive UTC is three times faster than parsing the offset.
-    ts = (
-        pl.col("ts")
-        .str.strip_suffix("+00")
-        .str.to_datetime(TS_FORMAT, time_unit="us")
-        .dt.replace_time_zone("UTC")
-    )
-    frame = frame.with_columns(ts)
-    if len(set(from_ts.values())) > 1:
-        starts = pl.DataFrame(
-            {"device_id": list(from_ts), "_from": list(from_ts.values())},
-            schema={"device_id": pl.String(), "_from": SAMPLE_SCHEMA["ts"]},
-        )
-        frame = frame.join(starts, on="device_id").filter(pl.col("ts") >= pl.col("_from"))
-    return frame.select("device_id", *SAMPLE_SCHEMA)
-
-
 def read_events(conn: Connection, from_ts: dict[str, datetime]) -> pl.DataFrame:
-    """Session start/stop events of each device from its start instant."""
+    """Session start/stop and lap events of each device from its start instant."""
     rows = conn.execute(
         "SELECT e.device_id::text, e.ts, e.kind FROM telemetry.device_events e"
         " JOIN unnest(%s::uuid[], %s::timestamptz[]) AS w(device_id, from_ts)"
         "   ON e.device_id = w.device_id AND e.ts >= w.from_ts"
-        " WHERE e.kind IN ('session_start', 'session_stop')",
+        " WHERE e.kind IN ('session_start', 'session_stop', 'lap')",
         (list(from_ts), list(from_ts.values())),
     ).fetchall()
     return pl.DataFrame(rows, schema=EVENT_SCHEMA, orient="row")

@@ -1,14 +1,19 @@
-"""From samples of many devices to rows of ``analytics.sessions`` (pure, no database)."""
+"""From samples of many devices to rows of ``analytics.sessions`` and ``analytics.laps``.
+
+Pure: no database.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
 from fitconnect.analytics.best_efforts import DISTANCE_EFFORTS_M, effort_column
 from fitconnect.analytics.frame import SESSION_KEY
+from fitconnect.analytics.laps import LAP_FIELDS, lap_metrics
 from fitconnect.analytics.metrics import METRICS_VERSION, session_metrics
 from fitconnect.analytics.params import AthleteParams, params_frame
 from fitconnect.analytics.plausibility import mark_plausible
@@ -36,15 +41,28 @@ SESSION_COLUMNS: tuple[str, ...] = (
 """Columns of ``analytics.sessions`` the job writes (``computed_at`` is the database's)."""
 
 
+LAP_COLUMNS: tuple[str, ...] = ("device_id", "session_start_ts", *LAP_FIELDS, "version")
+"""Columns of ``analytics.laps`` the job writes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Computed:
+    """Metrics of every session (one row each), and of the laps of those that have laps."""
+
+    sessions: pl.DataFrame
+    laps: pl.DataFrame
+
+
 def compute_sessions(
     samples: pl.DataFrame,
     events: pl.DataFrame,
     owners: Mapping[str, tuple[str, str]],
     params: Mapping[str, AthleteParams],
-) -> pl.DataFrame:
-    """Metrics of every session in ``samples`` (column ``device_id``), one row per session.
+) -> Computed:
+    """Metrics of every session and lap in ``samples`` (column ``device_id``).
 
-    ``owners`` maps device -> (athlete, tenant); ``params`` athlete -> parameters.
+    ``events`` holds session and lap marks; ``owners`` maps device -> (athlete, tenant);
+    ``params`` athlete -> parameters.
     """
     cut = assign_sessions(samples, events)
     meta = cut.group_by(SESSION_KEY).agg(
@@ -66,11 +84,13 @@ def compute_sessions(
         schema={SESSION_KEY: pl.Int64(), "ftp_w": pl.Float64()},
         orient="row",
     )
-    return mark_plausible(
+    sessions = mark_plausible(
         metrics.join(meta, on=SESSION_KEY)
         .join(owner_frame, on="device_id")
         .join(ftp, on=SESSION_KEY)
     )
+    laps = lap_metrics(cut, events).join(meta, on=SESSION_KEY)
+    return Computed(sessions, laps)
 
 
 def session_rows(sessions: pl.DataFrame) -> list[dict[str, Any]]:
@@ -87,3 +107,12 @@ def session_rows(sessions: pl.DataFrame) -> list[dict[str, Any]]:
         record["version"] = METRICS_VERSION
         out.append({c: record[c] for c in SESSION_COLUMNS})
     return out
+
+
+def lap_rows(laps: pl.DataFrame) -> list[dict[str, Any]]:
+    """``Computed.laps`` as rows for ``analytics.laps``."""
+    named = laps.rename({"session_start": "session_start_ts"})
+    return [
+        dict(r, version=METRICS_VERSION)
+        for r in named.select(LAP_COLUMNS[:-1]).iter_rows(named=True)
+    ]

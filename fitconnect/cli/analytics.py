@@ -63,6 +63,22 @@ def _print_session(index: int, report: dict[str, Any]) -> None:
     if report["best_efforts_w"]:
         efforts = ", ".join(f"{k} {v:.0f} W" for k, v in report["best_efforts_w"].items())
         typer.echo(f"  {'best efforts':<18} {efforts}")
+    for lap in report["laps"]:
+        typer.echo(f"  lap {lap['lap']:<14} {_lap_line(lap)}")
+
+
+def _lap_line(lap: dict[str, Any]) -> str:
+    """One lap in a line: duration, then whichever of distance, power, heart rate it has."""
+    parts = [f"{lap['duration_s']:>6} s"]
+    for key, unit in (
+        ("distance_m", "m"),
+        ("avg_power_w", "W avg"),
+        ("normalized_power_w", "W NP"),
+        ("avg_heart_rate_bpm", "bpm avg"),
+    ):
+        if lap[key] is not None:
+            parts.append(f"{lap[key]:.0f} {unit}")
+    return ", ".join(parts)
 
 
 @app.command("fit")

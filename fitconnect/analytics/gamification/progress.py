@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import polars as pl
 
@@ -36,13 +37,14 @@ def with_xp(sessions: pl.DataFrame) -> pl.DataFrame:
     return sessions.with_columns(session_xp())
 
 
-def _history(one: pl.DataFrame, improved: list[datetime], rises: list[datetime]) -> list[Progress]:
-    """Running counters after each plausible session of one athlete, in time order."""
-    rows = one.filter(pl.col("plausible")).sort("start_ts")
-    runs = running_lengths((ts.date() for ts in rows["start_ts"].to_list()), step=timedelta(days=1))
+def _history(
+    rows: list[dict[str, Any]], improved: list[datetime], rises: list[datetime]
+) -> list[Progress]:
+    """Running counters after each of one athlete's plausible sessions (in time order)."""
+    runs = running_lengths((r["start_ts"].date() for r in rows), step=timedelta(days=1))
     history: list[Progress] = []
     distance = moving = 0.0
-    for count, row in enumerate(rows.iter_rows(named=True), start=1):
+    for count, row in enumerate(rows, start=1):
         at = row["start_ts"]
         distance += row["distance_m"] or 0.0
         moving += row["moving_time_s"] or 0.0
@@ -60,18 +62,28 @@ def _history(one: pl.DataFrame, improved: list[datetime], rises: list[datetime])
     return history
 
 
+_GAME_COLUMNS = ("athlete_id", "start_ts", "xp", "plausible", "distance_m", "moving_time_s")
+
+
 def athlete_games(sessions: pl.DataFrame, as_of: date) -> list[AthleteGame]:
-    """Game state of every athlete in ``sessions`` (marked plausible, with xp) on ``as_of``."""
+    """Game state of every athlete in ``sessions`` (marked plausible, with xp) on ``as_of``.
+
+    One pass over the sessions in time order, grouped in Python: a few rows per athlete do
+    not pay for a Polars call each.
+    """
     records = record_events(sessions).filter(pl.col("previous").is_not_null())
     ftp = ftp_estimates(sessions).filter(pl.col("rose"))
     improved = _times_by_athlete(records)
     rises = _times_by_athlete(ftp)
+    by_athlete: dict[str, list[dict[str, Any]]] = {}
+    ordered = sessions.select(_GAME_COLUMNS).sort("start_ts", maintain_order=True)
+    for row in ordered.iter_rows(named=True):
+        by_athlete.setdefault(str(row["athlete_id"]), []).append(row)
     games: list[AthleteGame] = []
-    for (athlete,), one in sessions.sort("start_ts").group_by("athlete_id", maintain_order=True):
-        aid = str(athlete)
-        xp = int(one["xp"].sum())
-        days = [ts.date() for ts in one.filter(pl.col("plausible"))["start_ts"].to_list()]
-        history = _history(one, improved.get(aid, []), rises.get(aid, []))
+    for aid, rows in by_athlete.items():
+        xp = sum(r["xp"] or 0 for r in rows)
+        plausible = [r for r in rows if r["plausible"]]
+        days = [r["start_ts"].date() for r in plausible]
         games.append(
             AthleteGame(
                 athlete_id=aid,
@@ -79,7 +91,7 @@ def athlete_games(sessions: pl.DataFrame, as_of: date) -> list[AthleteGame]:
                 level=level_for(xp),
                 daily=daily_streak(days, as_of),
                 weekly=weekly_streak(days, as_of),
-                awards=award(history),
+                awards=award(_history(plausible, improved.get(aid, []), rises.get(aid, []))),
             )
         )
     return games

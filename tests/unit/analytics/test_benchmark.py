@@ -13,7 +13,7 @@ from fitconnect.analytics.sessions import empty_events
 def test_baseline_agrees_with_polars() -> None:
     samples = synthetic_samples(3, 1800)
     owners, params = _owners(3)
-    fast = compute_sessions(samples, empty_events(), owners, params).sort("device_id")
+    fast = compute_sessions(samples, empty_events(), owners, params).sessions.sort("device_id")
     slow = plain_python_metrics(samples.sort("device_id", "ts"))
     assert fast.height == len(slow) == 3
     for row, ref in zip(fast.iter_rows(named=True), slow, strict=True):

@@ -43,6 +43,10 @@ def test_fit_json_prints_one_object_per_session(shared_data: Path) -> None:
     assert session["max_power_w"] == 619
     assert session["power_curve_w"]["1"] == 619
     assert set(session["power_zone_s"]) == {f"z{i}" for i in range(1, 8)}
+    assert [lap["lap"] for lap in session["laps"]] == list(range(1, 9))
+    first = session["laps"][0]
+    assert first["start_ts"] == session["start_ts"]
+    assert all(first[k] is not None for k in ("duration_s", "distance_m", "normalized_power_w"))
 
 
 def test_fit_human_output(shared_data: Path) -> None:
@@ -51,6 +55,7 @@ def test_fit_human_output(shared_data: Path) -> None:
     assert "normalized power" in result.stdout
     assert "TRIMP" in result.stdout
     assert "\n  TSS " not in result.stdout  # no FTP given: no TSS invented (hrTSS only)
+    assert "  lap 8 " in result.stdout
 
 
 def test_unreadable_file_is_a_readable_error(tmp_path: Path) -> None:
