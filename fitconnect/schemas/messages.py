@@ -84,10 +84,12 @@ class EventKind(StrEnum):
     SESSION_STOP = "session_stop"
     BATTERY = "battery"
     DEVICE_INFO = "device_info"
+    LAP = "lap"
+    """A lap mark (the athlete pressed lap, or an auto-lap): analytics starts a lap there."""
 
 
 class DeviceEvent(msgspec.Struct, frozen=True, kw_only=True):
-    """On ``…/events``: a session boundary, a battery level or the device's information."""
+    """On ``…/events``: a session boundary, a lap mark, a battery level or device information."""
 
     v: int = SCHEMA_VERSION
     device_id: str

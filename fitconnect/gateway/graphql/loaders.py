@@ -16,8 +16,10 @@ from strawberry.dataloader import DataLoader
 from fitconnect.gateway.services import Services
 from fitconnect.platform.auth.models import Principal
 from fitconnect.platform.devices.service import Device
-from fitconnect.platform.training.service import Subject
+from fitconnect.platform.training.service import Lap, SessionKey, Subject
 from fitconnect.platform.users.directory import AccountSummary, summaries
+
+LapKey = tuple[Subject, SessionKey]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,7 @@ class Loaders:
     subjects: DataLoader[uuid.UUID, Subject]
     devices: DataLoader[uuid.UUID, Device | None]
     accounts: DataLoader[uuid.UUID, AccountSummary | None]
+    laps: DataLoader[LapKey, list[Lap]]
 
     @classmethod
     def create(cls, services: Services, principal: Principal) -> Loaders:
@@ -42,8 +45,18 @@ class Loaders:
             found = await summaries(services.pool, principal.tenant_id, list(ids))
             return [found.get(i) for i in ids]
 
+        async def load_laps(keys: list[LapKey]) -> list[list[Lap]]:
+            by_subject: dict[uuid.UUID, tuple[Subject, list[SessionKey]]] = {}
+            for subject, session in keys:
+                by_subject.setdefault(subject.athlete_id, (subject, []))[1].append(session)
+            found: dict[SessionKey, list[Lap]] = {}
+            for subject, sessions in by_subject.values():
+                found |= await services.training.laps(subject, sessions)
+            return [found.get(session, []) for _, session in keys]
+
         return cls(
             DataLoader(load_fn=load_subjects),
             DataLoader(load_fn=load_devices),
             DataLoader(load_fn=load_accounts),
+            DataLoader(load_fn=load_laps, cache_key_fn=lambda key: (key[0].athlete_id, key[1])),
         )

@@ -162,6 +162,22 @@ class CurvePointType:
 
 
 @strawberry.type
+class LapType(SameFields):
+    lap: int
+    start_ts: datetime
+    end_ts: datetime
+    duration_s: int
+    moving_time_s: int
+    distance_m: float | None
+    avg_power_w: float | None
+    max_power_w: float | None
+    normalized_power_w: float | None
+    avg_heart_rate_bpm: float | None
+    max_heart_rate_bpm: float | None
+    avg_cadence_rpm: float | None
+
+
+@strawberry.type
 class SessionType:
     device_id: uuid.UUID
     start: datetime
@@ -195,6 +211,11 @@ class SessionType:
     async def device(self, info: Info) -> DeviceType | None:
         found = await info.context.loaders.devices.load(self.device_id)
         return DeviceType.from_domain(found) if found else None
+
+    @strawberry.field(description="Laps from the device's lap marks, in order (none: [])")
+    async def laps(self, info: Info) -> list[LapType]:
+        found = await info.context.loaders.laps.load((self.subject, (self.device_id, self.start)))
+        return [LapType.from_domain(lap) for lap in found]
 
     @strawberry.field(description="The session's samples as chart arrays (at most maxPoints).")
     async def series(self, info: Info, max_points: int = 500) -> StreamSeriesType:

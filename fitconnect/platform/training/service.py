@@ -82,6 +82,28 @@ _SESSION = (
 
 
 @dataclass(frozen=True, slots=True)
+class Lap:
+    device_id: uuid.UUID
+    session_start_ts: datetime
+    lap: int
+    start_ts: datetime
+    end_ts: datetime
+    duration_s: int
+    moving_time_s: int
+    distance_m: float | None
+    avg_power_w: float | None
+    max_power_w: float | None
+    normalized_power_w: float | None
+    avg_heart_rate_bpm: float | None
+    max_heart_rate_bpm: float | None
+    avg_cadence_rpm: float | None
+
+
+SessionKey = tuple[uuid.UUID, datetime]
+"""A session's identity: its device and its start."""
+
+
+@dataclass(frozen=True, slots=True)
 class WeekVolume:
     week_start: date
     sessions: int
@@ -255,3 +277,26 @@ class TrainingService:
                 (subject.athlete_id,),
             )
             return await cur.fetchall()
+
+    async def laps(
+        self, subject: Subject, sessions: list[SessionKey]
+    ) -> dict[SessionKey, list[Lap]]:
+        """The laps of several of the athlete's sessions, in one statement, in order."""
+        found: dict[SessionKey, list[Lap]] = {key: [] for key in sessions}
+        async with (
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=class_row(Lap)) as cur,
+        ):
+            await cur.execute(
+                "SELECT l.device_id, l.session_start_ts, l.lap, l.start_ts, l.end_ts,"
+                " l.duration_s, l.moving_time_s, l.distance_m, l.avg_power_w, l.max_power_w,"
+                " l.normalized_power_w, l.avg_heart_rate_bpm, l.max_heart_rate_bpm,"
+                " l.avg_cadence_rpm FROM analytics.laps l"
+                " JOIN unnest(%s::uuid[], %s::timestamptz[]) AS k(device_id, start_ts)"
+                "   ON l.device_id = k.device_id AND l.session_start_ts = k.start_ts"
+                " WHERE l.device_id = ANY(%s) ORDER BY l.device_id, l.session_start_ts, l.lap",
+                ([d for d, _ in sessions], [t for _, t in sessions], subject.device_ids),
+            )
+            for lap in await cur.fetchall():
+                found[(lap.device_id, lap.session_start_ts)].append(lap)
+        return found

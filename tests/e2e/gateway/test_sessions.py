@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 SESSION = (
     "query($d: UUID!, $s: DateTime!) { session(deviceId: $d, start: $s) {"
     " durationS normalizedPowerW hrZoneS powerZoneS powerCurve { durationS powerW }"
+    " laps { lap durationS avgPowerW }"
     " series(maxPoints: 10) { ts powerW } } }"
 )
 
@@ -48,6 +49,20 @@ def test_a_session_with_its_zones_curve_and_samples(client: TestClient, database
                 device,
             ),
         )
+        for lap, (begin, watts) in enumerate(((0, 200.0), (300, 300.0)), start=1):
+            conn.execute(
+                "INSERT INTO analytics.laps (device_id, session_start_ts, lap, start_ts, end_ts,"
+                " duration_s, moving_time_s, avg_power_w, version)"
+                " VALUES (%s, %s, %s, %s, %s, 300, 300, %s, 1)",
+                (
+                    device,
+                    start,
+                    lap,
+                    start + timedelta(seconds=begin),
+                    start + timedelta(seconds=begin + 299),
+                    watts,
+                ),
+            )
     other = register_and_login(client, "peeker@example.com")["accessToken"]
 
     body = gql(client, SESSION, token, d=device, s=start.isoformat())
@@ -59,6 +74,10 @@ def test_a_session_with_its_zones_curve_and_samples(client: TestClient, database
     assert session["powerCurve"] == [
         {"durationS": 5, "powerW": 300.0},
         {"durationS": 60, "powerW": 300.0},
+    ]
+    assert session["laps"] == [
+        {"lap": 1, "durationS": 300, "avgPowerW": 200.0},
+        {"lap": 2, "durationS": 300, "avgPowerW": 300.0},
     ]
     assert len(session["series"]["ts"]) == 10
     assert session["series"]["powerW"][0] == 200.0

@@ -153,10 +153,12 @@ def test_status_and_events_update_the_device_state(database_url: str, mqtt_url: 
     start = DeviceEvent(
         device_id=str(device.id), kind=EventKind.SESSION_START, ts_ms=now_ms, session_id="s1"
     )
+    lap = DeviceEvent(device_id=str(device.id), kind=EventKind.LAP, ts_ms=now_ms + 1000)
     with running_worker(database_url, mqtt_url, worker_settings()):
         publisher.send(device.topic(Channel.STATUS), encode(status))
         publisher.send(device.topic(Channel.EVENTS), encode(battery))
         publisher.send(device.topic(Channel.EVENTS), encode(start))
+        publisher.send(device.topic(Channel.EVENTS), encode(lap))
         wait_for(
             lambda: (
                 count(
@@ -175,7 +177,7 @@ def test_status_and_events_update_the_device_state(database_url: str, mqtt_url: 
                     "SELECT count(*) FROM telemetry.device_events WHERE device_id = %s",
                     device.id,
                 )
-                == 2
+                == 3
             )
         )
     publisher.close()
