@@ -87,14 +87,22 @@ class EdgeAgent:
             self._store(batch)
 
     def session_event(self, device_id: str, kind: EventKind, session_id: str, sport: str) -> None:
-        event = DeviceEvent(
-            device_id=device_id,
-            kind=kind,
-            ts_ms=int(time.time() * 1000),
-            session_id=session_id,
-            sport=sport,
+        self._event(
+            DeviceEvent(
+                device_id=device_id,
+                kind=kind,
+                ts_ms=int(time.time() * 1000),
+                session_id=session_id,
+                sport=sport,
+            )
         )
-        topic = DeviceTopic(self._tenant, device_id, Channel.EVENTS)
+
+    def lap(self, device_id: str, ts_ms: int) -> None:
+        """A lap mark (the athlete pressed lap, or the device's auto-lap)."""
+        self._event(DeviceEvent(device_id=device_id, kind=EventKind.LAP, ts_ms=ts_ms))
+
+    def _event(self, event: DeviceEvent) -> None:
+        topic = DeviceTopic(self._tenant, event.device_id, Channel.EVENTS)
         self._buffer.put(str(topic), encode(event))
 
     def _store(self, batch: TelemetryBatch) -> None:

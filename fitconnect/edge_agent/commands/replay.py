@@ -13,7 +13,7 @@ import typer
 from fitconnect.edge_agent.agent import EdgeAgent
 from fitconnect.edge_agent.buffer import DiskBuffer
 from fitconnect.edge_agent.publisher import BrokerConfig, Publisher
-from fitconnect.edge_agent.sources.fit_replay import fit_records
+from fitconnect.edge_agent.sources.fit_replay import fit_lap_starts, fit_records
 
 
 def replay(
@@ -28,13 +28,15 @@ def replay(
         "edge-data/replay.sqlite"
     ),
 ) -> None:
-    """Publish the file's records (heart rate, power, cadence, speed, distance, altitude).
+    """Publish the file's records (heart rate, power, cadence, speed, distance, altitude)
+    and its lap marks.
 
     Samples are re-timed so that the last one is now: ingest refuses samples from before a
     device's registration, and a replay is a demo or a load test, not an import.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     records = list(fit_records(path))
+    laps = fit_lap_starts(path)
     if not records:
         typer.secho(f"{path.name}: no record messages", err=True, fg="red")
         raise typer.Exit(2)
@@ -58,6 +60,8 @@ def replay(
             ts_ms = start_ms + int(record.offset_s * 1000)
             if not speed:
                 ts_ms = min(ts_ms, int(time.time() * 1000))
+            while laps and laps[0] <= record.offset_s:
+                agent.lap(device, start_ms + int(laps.pop(0) * 1000))
             agent.handle_samples(device, ts_ms, record.samples)
             agent.flush_due()
     finally:

@@ -46,3 +46,23 @@ def fit_records(path: Path) -> Iterator[Record]:
                     samples[metric] = float(value) * scale
             if samples:
                 yield Record((ts - first).total_seconds(), samples)
+
+
+def fit_lap_starts(path: Path) -> list[float]:
+    """Where the file's laps start, in seconds from its first record (``lap`` messages'
+    ``start_time`` only, never their summaries); the first lap's start is left out, since the
+    session's start already begins a lap."""
+    first: datetime | None = None
+    starts: list[datetime] = []
+    with fitdecode.FitReader(str(path)) as reader:
+        for frame in reader:
+            if not isinstance(frame, fitdecode.FitDataMessage):
+                continue
+            if frame.name == "record" and first is None and frame.has_field("timestamp"):
+                first = frame.get_value("timestamp")
+            elif frame.name == "lap" and frame.has_field("start_time"):
+                starts.append(frame.get_value("start_time"))
+    if first is None:
+        return []
+    offsets = sorted({(s - first).total_seconds() for s in starts})
+    return [o for o in offsets if o > 0]

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from fitconnect.edge_agent.sources.fit_replay import fit_records
+from fitconnect.edge_agent.sources.fit_replay import fit_lap_starts, fit_records
 
 
 def test_replay_reads_the_records_of_a_real_file(shared_data: Path) -> None:
@@ -17,3 +17,15 @@ def test_replay_reads_the_records_of_a_real_file(shared_data: Path) -> None:
     assert any("power_w" in r.samples for r in records)
     assert any("heart_rate_bpm" in r.samples for r in records)
     assert all(0 <= r.samples.get("heart_rate_bpm", 60) < 250 for r in records)
+
+
+def test_replay_marks_the_laps_where_the_file_starts_them(shared_data: Path) -> None:
+    path = shared_data / "fit" / "fitparse__Edge810-Vector-2013-08-16-15-35-10.fit"
+    if not path.exists():
+        pytest.skip("sample file missing")
+    records = list(fit_records(path))
+    laps = fit_lap_starts(path)
+    assert laps, "the Edge 810 ride has manual laps"
+    assert laps == sorted(laps)
+    assert laps[0] > 0
+    assert laps[-1] < records[-1].offset_s
