@@ -8,11 +8,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from psycopg.rows import class_row
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.errors import FitConnectError
 from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.db.rows import fetch_all, fetch_one
 from fitconnect.platform.social.service import SocialService
 from fitconnect.platform.training.service import Subject
 
@@ -62,30 +62,24 @@ class GamificationService:
 
     async def progress(self, subject: Subject) -> Progress | None:
         """None until the athlete's first session has been computed."""
-        async with (
-            self._pool.connection() as conn,
-            conn.cursor(row_factory=class_row(Progress)) as cur,
-        ):
-            await cur.execute(
-                "SELECT xp, level, daily_streak, longest_daily_streak, weekly_streak,"
-                " longest_weekly_streak, as_of FROM gamification.athlete_progress"
-                " WHERE athlete_id = %s",
-                (subject.athlete_id,),
-            )
-            return await cur.fetchone()
+        return await fetch_one(
+            self._pool,
+            Progress,
+            "SELECT xp, level, daily_streak, longest_daily_streak, weekly_streak,"
+            " longest_weekly_streak, as_of FROM gamification.athlete_progress"
+            " WHERE athlete_id = %s",
+            (subject.athlete_id,),
+        )
 
     async def badges(self, subject: Subject) -> list[Badge]:
-        async with (
-            self._pool.connection() as conn,
-            conn.cursor(row_factory=class_row(Badge)) as cur,
-        ):
-            await cur.execute(
-                "SELECT b.id, b.name, a.awarded_at FROM gamification.badge_awards a"
-                " JOIN gamification.badges b ON b.id = a.badge_id"
-                " WHERE a.athlete_id = %s ORDER BY a.awarded_at",
-                (subject.athlete_id,),
-            )
-            return await cur.fetchall()
+        return await fetch_all(
+            self._pool,
+            Badge,
+            "SELECT b.id, b.name, a.awarded_at FROM gamification.badge_awards a"
+            " JOIN gamification.badges b ON b.id = a.badge_id"
+            " WHERE a.athlete_id = %s ORDER BY a.awarded_at",
+            (subject.athlete_id,),
+        )
 
     async def leaderboard(
         self,
@@ -110,24 +104,21 @@ class GamificationService:
             among = await self._social.club_members(principal, club_id)
         elif circle is Circle.FOLLOWED:
             among = [principal.account_id, *await self._social.following(principal)]
-        async with (
-            self._pool.connection() as conn,
-            conn.cursor(row_factory=class_row(BoardEntry)) as cur,
-        ):
-            await cur.execute(
-                "SELECT rank() OVER (ORDER BY value DESC)::int AS rank, athlete_id, value"
-                " FROM gamification.leaderboards"
-                " WHERE tenant_id = %(tenant)s AND period = %(period)s AND metric = %(metric)s"
-                "   AND period_start = date_trunc(%(period)s, %(on)s::date)::date"
-                "   AND (%(among)s::uuid[] IS NULL OR athlete_id = ANY(%(among)s))"
-                " ORDER BY rank, athlete_id LIMIT %(first)s",
-                {
-                    "tenant": principal.tenant_id,
-                    "period": period,
-                    "metric": metric,
-                    "on": on or date.today(),
-                    "among": among,
-                    "first": first,
-                },
-            )
-            return await cur.fetchall()
+        return await fetch_all(
+            self._pool,
+            BoardEntry,
+            "SELECT rank() OVER (ORDER BY value DESC)::int AS rank, athlete_id, value"
+            " FROM gamification.leaderboards"
+            " WHERE tenant_id = %(tenant)s AND period = %(period)s AND metric = %(metric)s"
+            "   AND period_start = date_trunc(%(period)s, %(on)s::date)::date"
+            "   AND (%(among)s::uuid[] IS NULL OR athlete_id = ANY(%(among)s))"
+            " ORDER BY rank, athlete_id LIMIT %(first)s",
+            {
+                "tenant": principal.tenant_id,
+                "period": period,
+                "metric": metric,
+                "on": on or date.today(),
+                "among": among,
+                "first": first,
+            },
+        )

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import psycopg
-from psycopg.rows import class_row
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.db.rows import fetch_all, fetch_one
 from fitconnect.platform.social.errors import (
     AthleteNotFoundError,
     ClubNameTakenError,
@@ -108,24 +108,25 @@ class SocialService:
             )
 
     async def club(self, principal: Principal, club_id: uuid.UUID) -> Club:
-        async with self._pool.connection() as conn, conn.cursor(row_factory=class_row(Club)) as cur:
-            await cur.execute(
-                _CLUB + " WHERE c.id = %s AND c.tenant_id = %s", (club_id, principal.tenant_id)
-            )
-            found = await cur.fetchone()
+        found = await fetch_one(
+            self._pool,
+            Club,
+            _CLUB + " WHERE c.id = %s AND c.tenant_id = %s",
+            (club_id, principal.tenant_id),
+        )
         if found is None:
             raise ClubNotFoundError(f"no club {club_id}")
         return found
 
     async def clubs(self, principal: Principal) -> list[Club]:
         """The clubs the caller belongs to."""
-        async with self._pool.connection() as conn, conn.cursor(row_factory=class_row(Club)) as cur:
-            await cur.execute(
-                _CLUB + " JOIN social.club_members me ON me.club_id = c.id AND me.athlete_id = %s"
-                " ORDER BY c.name",
-                (principal.account_id,),
-            )
-            return await cur.fetchall()
+        return await fetch_all(
+            self._pool,
+            Club,
+            _CLUB + " JOIN social.club_members me ON me.club_id = c.id AND me.athlete_id = %s"
+            " ORDER BY c.name",
+            (principal.account_id,),
+        )
 
     async def club_members(self, principal: Principal, club_id: uuid.UUID) -> list[uuid.UUID]:
         """The members of a club the caller belongs to (``NotAClubMemberError`` otherwise)."""

@@ -25,6 +25,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.db.rows import fetch_one
 from fitconnect.platform.training.errors import ReportNotFoundError, UnknownReportKindError
 from fitconnect.platform.training.service import Subject
 
@@ -59,6 +60,7 @@ class ReportJob:
 
 
 _JOB = "id, athlete_id, kind, params, status, result, error, created_at, finished_at"
+_SELECT_JOB = "SELECT " + _JOB + " FROM training.report_jobs"  # noqa: S608 - fixed columns
 
 
 class ReportService:
@@ -98,16 +100,12 @@ class ReportService:
 
     async def get(self, principal: Principal, job_id: uuid.UUID) -> ReportJob:
         """A job the caller requested; ``ReportNotFoundError`` for anyone else's."""
-        async with (
-            self._pool.connection() as conn,
-            conn.cursor(row_factory=class_row(ReportJob)) as cur,
-        ):
-            await cur.execute(
-                f"SELECT {_JOB} FROM training.report_jobs"  # noqa: S608 - fixed column list
-                " WHERE id = %s AND requested_by = %s AND tenant_id = %s",
-                (job_id, principal.account_id, principal.tenant_id),
-            )
-            job = await cur.fetchone()
+        job = await fetch_one(
+            self._pool,
+            ReportJob,
+            _SELECT_JOB + " WHERE id = %s AND requested_by = %s AND tenant_id = %s",
+            (job_id, principal.account_id, principal.tenant_id),
+        )
         if job is None:
             raise ReportNotFoundError(f"no report {job_id}")
         return job

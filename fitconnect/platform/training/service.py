@@ -12,6 +12,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.models import Principal
 from fitconnect.platform.coaching.service import CoachingService
+from fitconnect.platform.db.rows import fetch_all, fetch_one
 from fitconnect.platform.devices.service import DeviceService
 from fitconnect.platform.training.errors import LiveUnavailableError, SessionNotFoundError
 from fitconnect.platform.training.live import LivePoint, live_points
@@ -210,93 +211,76 @@ class TrainingService:
     ) -> list[Session]:
         """The athlete's sessions started in [since, before), newest first; ``before`` is also
         the cursor of the next page (the last session's start)."""
-        async with (
-            self._pool.connection() as conn,
-            conn.cursor(row_factory=class_row(Session)) as cur,
-        ):
-            await cur.execute(
-                _SESSION + " WHERE athlete_id = %(athlete)s"
-                " AND (%(before)s::timestamptz IS NULL OR start_ts < %(before)s)"
-                " AND (%(since)s::timestamptz IS NULL OR start_ts >= %(since)s)"
-                " ORDER BY start_ts DESC LIMIT %(first)s",
-                {"athlete": subject.athlete_id, "before": before, "since": since, "first": first},
-            )
-            return await cur.fetchall()
+        return await fetch_all(
+            self._pool,
+            Session,
+            _SESSION + " WHERE athlete_id = %(athlete)s"
+            " AND (%(before)s::timestamptz IS NULL OR start_ts < %(before)s)"
+            " AND (%(since)s::timestamptz IS NULL OR start_ts >= %(since)s)"
+            " ORDER BY start_ts DESC LIMIT %(first)s",
+            {"athlete": subject.athlete_id, "before": before, "since": since, "first": first},
+        )
 
     async def session(self, subject: Subject, device_id: uuid.UUID, start: datetime) -> Session:
         """One session of the athlete with its zones and power curve."""
-        async with (
-            self._pool.connection() as conn,
-            conn.cursor(row_factory=class_row(Session)) as cur,
-        ):
-            await cur.execute(
-                _SESSION + " WHERE athlete_id = %s AND device_id = %s AND start_ts = %s",
-                (subject.athlete_id, device_id, start),
-            )
-            found = await cur.fetchone()
+        found = await fetch_one(
+            self._pool,
+            Session,
+            _SESSION + " WHERE athlete_id = %s AND device_id = %s AND start_ts = %s",
+            (subject.athlete_id, device_id, start),
+        )
         if found is None:
             raise SessionNotFoundError(f"no session of device {device_id} at {start.isoformat()}")
         return found
 
     async def fitness(self, subject: Subject, days: int) -> list[FitnessDay]:
         """The performance-management chart: daily TSS, CTL, ATL and TSB."""
-        async with (
-            self._pool.connection() as conn,
-            conn.cursor(row_factory=class_row(FitnessDay)) as cur,
-        ):
-            await cur.execute(
-                "SELECT day, tss, ctl, atl, tsb FROM analytics.daily_load"
-                " WHERE athlete_id = %s AND day > current_date - %s ORDER BY day",
-                (subject.athlete_id, days),
-            )
-            return await cur.fetchall()
+        return await fetch_all(
+            self._pool,
+            FitnessDay,
+            "SELECT day, tss, ctl, atl, tsb FROM analytics.daily_load"
+            " WHERE athlete_id = %s AND day > current_date - %s ORDER BY day",
+            (subject.athlete_id, days),
+        )
 
     async def weekly_volume(self, subject: Subject, weeks: int) -> list[WeekVolume]:
         """Sessions, moving time, distance, work and TSS per week, oldest first."""
-        async with (
-            self._pool.connection() as conn,
-            conn.cursor(row_factory=class_row(WeekVolume)) as cur,
-        ):
-            await cur.execute(
-                "SELECT week_start, sessions, moving_time_s, distance_m, work_kj, tss"
-                " FROM analytics.weekly_volume WHERE athlete_id = %s"
-                " AND week_start > current_date - 7 * %s ORDER BY week_start",
-                (subject.athlete_id, weeks),
-            )
-            return await cur.fetchall()
+        return await fetch_all(
+            self._pool,
+            WeekVolume,
+            "SELECT week_start, sessions, moving_time_s, distance_m, work_kj, tss"
+            " FROM analytics.weekly_volume WHERE athlete_id = %s"
+            " AND week_start > current_date - 7 * %s ORDER BY week_start",
+            (subject.athlete_id, weeks),
+        )
 
     async def records(self, subject: Subject) -> list[PersonalRecord]:
         """The athlete's personal records (best power per duration, longest ride, …)."""
-        async with (
-            self._pool.connection() as conn,
-            conn.cursor(row_factory=class_row(PersonalRecord)) as cur,
-        ):
-            await cur.execute(
-                "SELECT metric, value, device_id, achieved_at FROM analytics.personal_records"
-                " WHERE athlete_id = %s ORDER BY metric",
-                (subject.athlete_id,),
-            )
-            return await cur.fetchall()
+        return await fetch_all(
+            self._pool,
+            PersonalRecord,
+            "SELECT metric, value, device_id, achieved_at FROM analytics.personal_records"
+            " WHERE athlete_id = %s ORDER BY metric",
+            (subject.athlete_id,),
+        )
 
     async def laps(
         self, subject: Subject, sessions: list[SessionKey]
     ) -> dict[SessionKey, list[Lap]]:
         """The laps of several of the athlete's sessions, in one statement, in order."""
         found: dict[SessionKey, list[Lap]] = {key: [] for key in sessions}
-        async with (
-            self._pool.connection() as conn,
-            conn.cursor(row_factory=class_row(Lap)) as cur,
-        ):
-            await cur.execute(
-                "SELECT l.device_id, l.session_start_ts, l.lap, l.start_ts, l.end_ts,"
-                " l.duration_s, l.moving_time_s, l.distance_m, l.avg_power_w, l.max_power_w,"
-                " l.normalized_power_w, l.avg_heart_rate_bpm, l.max_heart_rate_bpm,"
-                " l.avg_cadence_rpm FROM analytics.laps l"
-                " JOIN unnest(%s::uuid[], %s::timestamptz[]) AS k(device_id, start_ts)"
-                "   ON l.device_id = k.device_id AND l.session_start_ts = k.start_ts"
-                " WHERE l.device_id = ANY(%s) ORDER BY l.device_id, l.session_start_ts, l.lap",
-                ([d for d, _ in sessions], [t for _, t in sessions], subject.device_ids),
-            )
-            for lap in await cur.fetchall():
-                found[(lap.device_id, lap.session_start_ts)].append(lap)
+        laps = await fetch_all(
+            self._pool,
+            Lap,
+            "SELECT l.device_id, l.session_start_ts, l.lap, l.start_ts, l.end_ts,"
+            " l.duration_s, l.moving_time_s, l.distance_m, l.avg_power_w, l.max_power_w,"
+            " l.normalized_power_w, l.avg_heart_rate_bpm, l.max_heart_rate_bpm,"
+            " l.avg_cadence_rpm FROM analytics.laps l"
+            " JOIN unnest(%s::uuid[], %s::timestamptz[]) AS k(device_id, start_ts)"
+            "   ON l.device_id = k.device_id AND l.session_start_ts = k.start_ts"
+            " WHERE l.device_id = ANY(%s) ORDER BY l.device_id, l.session_start_ts, l.lap",
+            ([d for d, _ in sessions], [t for _, t in sessions], subject.device_ids),
+        )
+        for lap in laps:
+            found[(lap.device_id, lap.session_start_ts)].append(lap)
         return found

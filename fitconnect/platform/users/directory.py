@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from psycopg.rows import class_row
 from psycopg_pool import AsyncConnectionPool
+
+from fitconnect.platform.db.rows import fetch_all
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,10 +21,10 @@ async def summaries(
     pool: AsyncConnectionPool, tenant_id: uuid.UUID, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, AccountSummary]:
     """The accounts of ``tenant_id`` among ``ids``, in one statement (others are absent)."""
-    async with pool.connection() as conn, conn.cursor(row_factory=class_row(AccountSummary)) as cur:
-        await cur.execute(
-            "SELECT id, display_name, role FROM users.accounts"
-            " WHERE tenant_id = %s AND id = ANY(%s)",
-            (tenant_id, ids),
-        )
-        return {a.id: a for a in await cur.fetchall()}
+    found = await fetch_all(
+        pool,
+        AccountSummary,
+        "SELECT id, display_name, role FROM users.accounts WHERE tenant_id = %s AND id = ANY(%s)",
+        (tenant_id, ids),
+    )
+    return {a.id: a for a in found}
