@@ -10,8 +10,8 @@ from fitconnect.platform.auth.service import AuthService, TokenPolicy
 from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.devices.service import DeviceService
 from fitconnect.platform.gamification.service import GamificationService
-from fitconnect.platform.objects import open_object_store
 from fitconnect.platform.social.service import SocialService
+from fitconnect.platform.storage import open_object_store
 from fitconnect.platform.training.reports import ReportService
 from fitconnect.platform.training.service import TrainingService
 from fitconnect.platform.users.avatars import AvatarService

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.models import Principal
-from fitconnect.platform.objects import ObjectNotFoundError, ObjectStore
+from fitconnect.platform.storage import ObjectNotFoundError, ObjectStore
 from fitconnect.platform.users.errors import AvatarTooLargeError, InvalidAvatarError, NoAvatarError
 
 MAX_AVATAR_BYTES = 2 * 1024 * 1024

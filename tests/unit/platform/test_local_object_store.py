@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from fitconnect.platform.objects import LocalObjectStore, ObjectNotFoundError, open_object_store
+from fitconnect.platform.storage import LocalObjectStore, ObjectNotFoundError, open_object_store
 from fitconnect.settings import ObjectStoreSettings
 
 

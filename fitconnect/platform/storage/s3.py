@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import boto3
 from botocore.exceptions import ClientError
 
-from fitconnect.platform.objects.store import ObjectNotFoundError, check_key
+from fitconnect.platform.storage.store import ObjectNotFoundError, check_key
 from fitconnect.settings import ObjectStoreSettings
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from fitconnect.platform.objects.store import ObjectNotFoundError, check_key
+from fitconnect.platform.storage.store import ObjectNotFoundError, check_key
 
 
 class LocalObjectStore:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fitconnect.platform.objects.local import LocalObjectStore
-from fitconnect.platform.objects.store import ObjectNotFoundError, ObjectStore
+from fitconnect.platform.storage.local import LocalObjectStore
+from fitconnect.platform.storage.store import ObjectNotFoundError, ObjectStore
 from fitconnect.settings import ObjectStoreSettings
 
 __all__ = ["LocalObjectStore", "ObjectNotFoundError", "ObjectStore", "open_object_store"]
@@ -15,7 +15,7 @@ def open_object_store(settings: ObjectStoreSettings, data_dir: Path) -> ObjectSt
     """The store the settings name (connects lazily: nothing is opened here)."""
     if settings.kind == "s3":
         # boto3 is the optional ``s3`` extra: import it only when it is asked for.
-        from fitconnect.platform.objects.s3 import S3ObjectStore  # noqa: PLC0415
+        from fitconnect.platform.storage.s3 import S3ObjectStore  # noqa: PLC0415
 
         return S3ObjectStore(settings)
     return LocalObjectStore(settings.root or data_dir / "objects")
