@@ -101,3 +101,8 @@ def leaderboard_rows(sessions: pl.DataFrame) -> pl.DataFrame:
     """Every board of every tenant in ``sessions`` (all of those tenants' sessions)."""
     boards = all_leaderboards(with_xp(sessions))
     return boards.with_columns(pl.lit(METRICS_VERSION).alias("version")).select(BOARD_COLUMNS)
+
+
+def board_totals(sessions: pl.DataFrame) -> pl.DataFrame:
+    """Each athlete's total on every board of ``sessions`` (ranked later, among all entries)."""
+    return leaderboard_rows(sessions).drop("rank")

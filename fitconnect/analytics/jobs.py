@@ -3,9 +3,9 @@
 One run: find devices whose newest sample is past their watermark (or everything from
 ``since``), read their samples from the start of the first session the new data can touch
 and recompute those sessions (two device ranges side by side, ``session_pipeline``), then
-everything per athlete and the touched tenants' leaderboards, and move the watermarks, all in
-one transaction. Rows equal to what is stored are not rewritten, so a run over unchanged data
-writes nothing.
+everything per athlete and those athletes' places on the leaderboards (``board_sync``), and
+move the watermarks, all in one transaction. Rows equal to what is stored are not rewritten,
+so a run over unchanged data writes nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import polars as pl
 import psycopg
 
 from fitconnect.analytics import repository as repo
-from fitconnect.analytics.athlete_rows import BOARD_COLUMNS, athlete_tables, leaderboard_rows
+from fitconnect.analytics.athlete_rows import athlete_tables, board_totals
+from fitconnect.analytics.board_sync import TOTAL_COLUMNS, sync_boards
 from fitconnect.analytics.errors import AnalyticsError
 from fitconnect.analytics.gamification.badges import BADGES
 from fitconnect.analytics.gamification.challenges import Challenge
@@ -59,7 +60,7 @@ SELECT device_id::text, athlete_id::text, tenant_id::text, start_ts, moving_time
        (power_curve_w->>'5')::float8 AS mmp_5s, (power_curve_w->>'60')::float8 AS mmp_60s,
        (power_curve_w->>'300')::float8 AS mmp_300s, (power_curve_w->>'1200')::float8 AS mmp_1200s,
        (power_curve_w->>'3600')::float8 AS mmp_3600s
-FROM analytics.sessions WHERE {column} = ANY(%s::uuid[]) AND start_ts >= %s ORDER BY start_ts
+FROM analytics.sessions WHERE athlete_id = ANY(%s::uuid[]) ORDER BY start_ts
 """
 
 _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
@@ -204,8 +205,10 @@ def _write_sessions(conn: repo.Connection, start: dict[str, datetime], computed:
     return written
 
 
-def _write_athletes(conn: repo.Connection, athletes: list[str], as_of: date) -> int:
-    stored = repo.read_table(conn, _SESSION_READ.format(column="athlete_id"), (athletes, _EPOCH))
+def _write_athletes(
+    conn: repo.Connection, athletes: list[str], stored: pl.DataFrame, as_of: date
+) -> int:
+    """Everything per athlete from ``stored``, all of ``athletes``' sessions."""
     tables = athlete_tables(stored, as_of, _challenges(conn)) if stored.height else None
     written = 0
     for table, key in _KEYS.items():
@@ -236,31 +239,18 @@ def _first_period(changed_from: datetime) -> datetime:
     return datetime(first.year, first.month, first.day, tzinfo=UTC)
 
 
-def _write_boards(conn: repo.Connection, tenants: list[str], changed_from: datetime) -> int:
-    """Recompute the boards of ``tenants`` for the periods from ``changed_from`` on."""
+def _write_boards(
+    conn: repo.Connection, athletes: list[str], stored: pl.DataFrame, changed_from: datetime
+) -> int:
+    """Update the boards of ``athletes`` (``stored``: all their sessions) from ``changed_from``."""
     bound = _first_period(changed_from)
-    stored = repo.read_table(conn, _SESSION_READ.format(column="tenant_id"), (tenants, bound))
-    rows: repo.Rows = []
-    if stored.height:
+    recent = stored.filter(pl.col("start_ts") >= bound)
+    totals = pl.DataFrame(schema=list(TOTAL_COLUMNS))
+    if recent.height:
         # Boards starting before the bound hold no changed session; the partial sums the
-        # read produces for them are dropped (every board from the bound on is complete).
-        boards = leaderboard_rows(stored)
-        rows = boards.filter(pl.col("period_start") >= bound.date())
-    count = repo.sync_rows(
-        conn,
-        "gamification.leaderboards",
-        key=("tenant_id", "period", "metric", "period_start", "athlete_id"),
-        scope=("tenant_id", tenants),
-        scope_filter=sql_literal_bound(bound),
-        rows=rows,
-        columns=BOARD_COLUMNS,
-    )
-    return count.upserted + count.deleted
-
-
-def sql_literal_bound(bound: datetime) -> str:
-    """``t.period_start >= 'YYYY-MM-DD'`` (a date we formatted ourselves, never user text)."""
-    return f"t.period_start >= DATE '{bound.date().isoformat()}'"
+        # filter leaves for them are dropped (every board from the bound on is complete).
+        totals = board_totals(recent).filter(pl.col("period_start") >= bound.date())
+    return sync_boards(conn, totals, athletes, bound.date())
 
 
 def _write_badges(conn: repo.Connection) -> None:
@@ -306,10 +296,10 @@ def run_once(
         progress("write sessions", 2, 5)
         written = _write_sessions(conn, start, computed)
         progress("athletes", 3, 5)
-        written += _write_athletes(conn, athletes, today)
+        stored = repo.read_table(conn, _SESSION_READ, (athletes,))
+        written += _write_athletes(conn, athletes, stored, today)
         progress("leaderboards", 4, 5)
-        tenants = sorted({owners[d][1] for d in start})
-        written += _write_boards(conn, tenants, min(start.values()))
+        written += _write_boards(conn, athletes, stored, min(start.values()))
         repo.set_watermarks(conn, plan.newest, plan.events, METRICS_VERSION)
         progress("done", 5, 5)
     summary = RunSummary(

@@ -291,19 +291,6 @@ def sync_rows(
     key_match = sql.SQL(" AND ").join(
         sql.SQL("n.{0} = t.{0}").format(sql.Identifier(k)) for k in key
     )
-    deleted = conn.execute(
-        sql.SQL(
-            "DELETE FROM {target} t WHERE t.{scope} = ANY(%s) AND ({extra})"
-            " AND NOT EXISTS (SELECT 1 FROM {tmp} n WHERE {match})"
-        ).format(
-            target=target,
-            scope=sql.Identifier(scope[0]),
-            extra=sql.SQL(scope_filter),
-            tmp=tmp,
-            match=key_match,
-        ),
-        (list(scope[1]),),
-    ).rowcount
     others = [c for c in columns if c not in key]
     updates = sql.SQL(", ").join(
         sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in others
@@ -315,17 +302,26 @@ def sync_rows(
         if others
         else sql.SQL("DO NOTHING")
     )
-    upserted = conn.execute(
+    # One statement: the delete and the upsert see the same snapshot and touch disjoint keys.
+    row = conn.execute(
         sql.SQL(
-            "INSERT INTO {target} AS t ({cols}) SELECT {cols} FROM {tmp}"
-            " ON CONFLICT ({key}) {on_conflict}"
+            "WITH deleted AS (DELETE FROM {target} t WHERE t.{scope} = ANY(%s) AND ({extra})"
+            " AND NOT EXISTS (SELECT 1 FROM {tmp} n WHERE {match}) RETURNING 1),"
+            " upserted AS (INSERT INTO {target} AS t ({cols}) SELECT {cols} FROM {tmp}"
+            " ON CONFLICT ({key}) {on_conflict} RETURNING 1)"
+            " SELECT (SELECT count(*) FROM deleted), (SELECT count(*) FROM upserted)"
         ).format(
             target=target,
-            cols=cols,
+            scope=sql.Identifier(scope[0]),
+            extra=sql.SQL(scope_filter),
             tmp=tmp,
+            match=key_match,
+            cols=cols,
             key=sql.SQL(", ").join(sql.Identifier(k) for k in key),
             on_conflict=on_conflict,
-        )
-    ).rowcount
+        ),
+        (list(scope[1]),),
+    ).fetchone()
+    deleted, upserted = row if row else (0, 0)
     conn.execute(sql.SQL("DROP TABLE {}").format(tmp))
     return SyncCount(upserted=upserted, deleted=deleted)
