@@ -106,20 +106,22 @@ class Query:
         return StreamSeriesType.from_points(points)
 
     @strawberry.field(
-        description="Sessions started in [since, before), newest first (cursor: before)."
+        description="Sessions started in [since, before), of a sport if given, newest first"
+        " (cursor: before)."
     )
-    async def sessions(
+    async def sessions(  # noqa: PLR0917 - GraphQL arguments
         self,
         info: Info,
         first: int = 20,
         before: datetime | None = None,
         since: datetime | None = None,
+        sport: str | None = None,
         athlete_id: uuid.UUID | None = None,
     ) -> list[SessionType]:
         ctx = info.context
         subject = await ctx.subject(athlete_id)
         found = await ctx.services.training.sessions(
-            subject, min(max(first, 1), 100), before, since
+            subject, min(max(first, 1), 100), before, since, sport
         )
         return [SessionType.from_domain(s, subject) for s in found]
 

@@ -196,6 +196,10 @@ class SessionType:
     avg_cadence_rpm: float | None
     avg_speed_kmh: float | None
     calories_kcal: float | None
+    sport: str | None = strawberry.field(
+        description="As the device said when it started the session (none for sessions found"
+        " by gaps in the samples)."
+    )
     hr_zone_s: list[int] | None = strawberry.field(
         description="Seconds in each heart-rate zone, zone 1 first."
     )
@@ -246,6 +250,7 @@ class SessionType:
             avg_cadence_rpm=s.avg_cadence_rpm,
             avg_speed_kmh=s.avg_speed_kmh,
             calories_kcal=s.calories_kcal,
+            sport=s.sport,
             hr_zone_s=s.hr_zone_s,
             power_zone_s=s.power_zone_s,
             power_curve=[CurvePointType(duration_s=d, power_w=w) for d, w in curve],

@@ -72,13 +72,20 @@ class Session:
     hr_zone_s: list[int] | None
     power_zone_s: list[int] | None
     power_curve_w: dict[str, float]
+    sport: str | None
 
 
+# A session's sport is what its device said when it started it (a session_start event);
+# sessions found by gaps in the samples have none.
 _SESSION = (
     "SELECT device_id, start_ts, end_ts, duration_s, moving_time_s, distance_m,"
     " avg_heart_rate_bpm, max_heart_rate_bpm, avg_power_w, max_power_w, normalized_power_w,"
     " intensity_factor, tss, work_kj, avg_cadence_rpm, avg_speed_kmh, calories_kcal,"
-    " hr_zone_s, power_zone_s, power_curve_w FROM analytics.sessions"
+    " hr_zone_s, power_zone_s, power_curve_w, sport"
+    " FROM (SELECT s.*, (SELECT e.sport FROM telemetry.device_events e"
+    "                    WHERE e.device_id = s.device_id AND e.ts = s.start_ts"
+    "                      AND e.kind = 'session_start') AS sport"
+    "       FROM analytics.sessions s) AS session"
 )
 
 
@@ -208,17 +215,25 @@ class TrainingService:
         first: int,
         before: datetime | None,
         since: datetime | None = None,
+        sport: str | None = None,
     ) -> list[Session]:
-        """The athlete's sessions started in [since, before), newest first; ``before`` is also
-        the cursor of the next page (the last session's start)."""
+        """The athlete's sessions started in [since, before) (of ``sport``, if given), newest
+        first; ``before`` is also the cursor of the next page (the last session's start)."""
         return await fetch_all(
             self._pool,
             Session,
             _SESSION + " WHERE athlete_id = %(athlete)s"
             " AND (%(before)s::timestamptz IS NULL OR start_ts < %(before)s)"
             " AND (%(since)s::timestamptz IS NULL OR start_ts >= %(since)s)"
+            " AND (%(sport)s::text IS NULL OR sport = %(sport)s)"
             " ORDER BY start_ts DESC LIMIT %(first)s",
-            {"athlete": subject.athlete_id, "before": before, "since": since, "first": first},
+            {
+                "athlete": subject.athlete_id,
+                "before": before,
+                "since": since,
+                "sport": sport,
+                "first": first,
+            },
         )
 
     async def session(self, subject: Subject, device_id: uuid.UUID, start: datetime) -> Session:

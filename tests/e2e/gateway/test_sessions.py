@@ -83,3 +83,41 @@ def test_a_session_with_its_zones_curve_and_samples(client: TestClient, database
     assert session["series"]["powerW"][0] == 200.0
     assert session["series"]["powerW"][-1] == 300.0
     assert hidden["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def test_sessions_filter_by_sport_and_date(client: TestClient, database_url: str) -> None:
+    token = register_and_login(client, "sporty@example.com")["accessToken"]
+    device = gql(
+        client, 'mutation { registerDevice(name: "watch", kind: "hr") { device { id } } }', token
+    )["data"]["registerDevice"]["device"]["id"]
+    now = datetime.now(UTC).replace(microsecond=0)
+    starts = {
+        "ride": now - timedelta(days=3),
+        "run": now - timedelta(days=2),
+        "gap-split": now - timedelta(days=1),
+    }
+    with psycopg.connect(database_url) as conn:
+        for name, begin in starts.items():
+            explicit = name != "gap-split"
+            conn.execute(
+                "INSERT INTO analytics.sessions (device_id, start_ts, athlete_id, tenant_id,"
+                " explicit, first_sample_ts, end_ts, duration_s, moving_time_s, plausible,"
+                " version) SELECT id, %s, athlete_id, tenant_id, %s, %s, %s, 1800, 1800, true, 1"
+                " FROM devices.devices WHERE id = %s",
+                (begin, explicit, begin, begin + timedelta(minutes=30), device),
+            )
+            if explicit:
+                conn.execute(
+                    "INSERT INTO telemetry.device_events (device_id, ts, kind, sport)"
+                    " VALUES (%s, %s, 'session_start', %s)",
+                    (device, begin, "cycling" if name == "ride" else "running"),
+                )
+    query = "query($s: String, $since: DateTime) { sessions(sport: $s, since: $since) { sport } }"
+
+    everything = gql(client, query, token)["data"]["sessions"]
+    runs = gql(client, query, token, s="running")["data"]["sessions"]
+    recent = gql(client, query, token, since=(now - timedelta(days=2, hours=1)).isoformat())
+
+    assert [s["sport"] for s in everything] == [None, "running", "cycling"]
+    assert runs == [{"sport": "running"}]
+    assert [s["sport"] for s in recent["data"]["sessions"]] == [None, "running"]
