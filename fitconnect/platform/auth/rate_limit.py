@@ -1,9 +1,11 @@
-"""Failed-login limiting per account and per address (a sliding window, per process)."""
+"""Failed-login limiting per account and per address: a sliding window kept in PostgreSQL,
+so every gateway process (``--workers N``, several machines) enforces the same limit."""
 
 from __future__ import annotations
 
-import time
-from collections import defaultdict, deque
+from datetime import timedelta
+
+from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.errors import RateLimitedError
 
@@ -11,25 +13,39 @@ from fitconnect.platform.auth.errors import RateLimitedError
 class LoginLimiter:
     """At most ``max_failures`` failed logins per key within ``window_s``."""
 
-    def __init__(self, max_failures: int = 5, window_s: float = 300.0) -> None:
+    def __init__(
+        self, pool: AsyncConnectionPool, max_failures: int = 5, window_s: float = 300.0
+    ) -> None:
+        self._pool = pool
         self._max = max_failures
-        self._window = window_s
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._window = timedelta(seconds=window_s)
 
-    def check(self, *keys: str) -> None:
-        now = time.monotonic()
-        for key in keys:
-            recent = self._failures[key]
-            while recent and now - recent[0] > self._window:
-                recent.popleft()
-            if len(recent) >= self._max:
-                raise RateLimitedError(self._window - (now - recent[0]))
+    async def check(self, *keys: str) -> None:
+        """``RateLimitedError`` (with the seconds to wait) when a key is over the limit."""
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT extract(epoch FROM min(at) + %s - now())::float"
+                " FROM (SELECT key, at, row_number() OVER (PARTITION BY key ORDER BY at DESC) AS n"
+                "       FROM users.login_failures WHERE key = ANY(%s) AND at > now() - %s) AS f"
+                " WHERE n <= %s GROUP BY key HAVING count(*) >= %s",
+                (self._window, list(keys), self._window, self._max, self._max),
+            )
+            over = await cur.fetchall()
+        if over:
+            raise RateLimitedError(max(1.0, *(row[0] for row in over)))
 
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        for key in keys:
-            self._failures[key].append(now)
+    async def failed(self, *keys: str) -> None:
+        async with self._pool.connection() as conn, conn.transaction():
+            await conn.execute(
+                "INSERT INTO users.login_failures (key) SELECT unnest(%s::text[])", (list(keys),)
+            )
+            await conn.execute(
+                "DELETE FROM users.login_failures WHERE key = ANY(%s) AND at < now() - %s",
+                (list(keys), self._window),
+            )
 
-    def succeeded(self, *keys: str) -> None:
-        for key in keys:
-            self._failures.pop(key, None)
+    async def succeeded(self, *keys: str) -> None:
+        async with self._pool.connection() as conn:
+            await conn.execute(
+                "DELETE FROM users.login_failures WHERE key = ANY(%s)", (list(keys),)
+            )

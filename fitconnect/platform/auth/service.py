@@ -44,7 +44,7 @@ class AuthService:
     def __init__(self, pool: AsyncConnectionPool, policy: TokenPolicy) -> None:
         self._pool = pool
         self._policy = policy
-        self._limiter = LoginLimiter()
+        self._limiter = LoginLimiter(pool)
 
     async def register(
         self, email: str, password: str, display_name: str, role: Role, tenant: str = "public"
@@ -81,13 +81,13 @@ class AuthService:
 
     async def login(self, email: str, password: str, address: str) -> TokenPair:
         keys = (f"account:{email.lower()}", f"address:{address}")
-        self._limiter.check(*keys)
+        await self._limiter.check(*keys)
         async with self._pool.connection() as conn:
             row = await repo.account_by_email(conn, email)
         if not await verify_password(row.password_hash if row else None, password) or row is None:
-            self._limiter.failed(*keys)
+            await self._limiter.failed(*keys)
             raise InvalidCredentialsError("wrong e-mail or password")
-        self._limiter.succeeded(*keys)
+        await self._limiter.succeeded(*keys)
         return await self._issue(row.account(), family_id=uuid.uuid4())
 
     async def refresh(self, refresh_token: str) -> TokenPair:

@@ -1,0 +1,71 @@
+"""Failed logins are limited per account and per address, across every gateway process."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from fitconnect.gateway.app import create_app
+from fitconnect.settings import Settings
+
+from .support import PASSWORD, gql, register_and_login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+
+LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }"
+
+
+def gateway(database_url: str, address: str) -> TestClient:
+    """A gateway app on the module's database, called from ``address``."""
+    settings = Settings(environment="test", secret_key="t" * 40)  # type: ignore[arg-type]
+    return TestClient(create_app(settings, database_url), client=(address, 50000))
+
+
+@pytest.fixture
+def second_process(database_url: str) -> Iterator[TestClient]:
+    """Another gateway app on the same database, as a second worker process would be."""
+    with gateway(database_url, "testclient") as other:
+        yield other
+
+
+def code(body: dict[str, object]) -> object:
+    errors = body.get("errors")
+    assert isinstance(errors, list), body
+    return errors[0]["extensions"]["code"]
+
+
+def test_five_wrong_passwords_lock_the_account_in_every_process(
+    client: TestClient, second_process: TestClient
+) -> None:
+    register_and_login(client, "target@example.com")
+    for _ in range(5):
+        wrong = gql(client, LOGIN, e="target@example.com", p="not the password")
+        assert code(wrong) == "UNAUTHENTICATED"
+
+    locked_here = gql(client, LOGIN, e="target@example.com", p=PASSWORD)
+    locked_there = gql(second_process, LOGIN, e="target@example.com", p=PASSWORD)
+
+    assert code(locked_here) == "RATE_LIMITED"
+    assert code(locked_there) == "RATE_LIMITED"
+
+
+def test_a_success_clears_the_failures_before_the_limit(database_url: str) -> None:
+    with gateway(database_url, "198.51.100.7") as client:  # an address with no failures yet
+        register_and_login(client, "forgetful@example.com")
+        for _ in range(4):
+            gql(client, LOGIN, e="forgetful@example.com", p="not the password")
+        assert "errors" not in gql(client, LOGIN, e="forgetful@example.com", p=PASSWORD)
+        for _ in range(4):
+            gql(client, LOGIN, e="forgetful@example.com", p="not the password")
+
+        assert "errors" not in gql(client, LOGIN, e="forgetful@example.com", p=PASSWORD)
+
+
+def test_one_address_failing_on_many_accounts_is_stopped(database_url: str) -> None:
+    with gateway(database_url, "203.0.113.9") as client:
+        for i in range(5):
+            gql(client, LOGIN, e=f"guess{i}@example.com", p="password123")
+
+        stopped = gql(client, LOGIN, e="guess99@example.com", p="password123")
+
+    assert code(stopped) == "RATE_LIMITED"
