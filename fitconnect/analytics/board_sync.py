@@ -14,17 +14,10 @@ from datetime import date
 
 import polars as pl
 
+from fitconnect.analytics.athlete_rows import BOARD_COLUMNS
 from fitconnect.analytics.repository import Connection
 
-TOTAL_COLUMNS: tuple[str, ...] = (
-    "tenant_id",
-    "period",
-    "metric",
-    "period_start",
-    "athlete_id",
-    "value",
-    "version",
-)
+TOTAL_COLUMNS: tuple[str, ...] = tuple(c for c in BOARD_COLUMNS if c != "rank")
 """What ``sync_boards`` takes: one athlete's total on one board, and the version."""
 
 _SYNC = """

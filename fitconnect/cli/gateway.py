@@ -92,7 +92,7 @@ async def _background(database_url: str, smtp: SmtpSettings) -> None:
     pool = await open_pool(database_url)
     try:
         async with asyncio.TaskGroup() as tasks:
-            tasks.create_task(run_notification_worker(database_url, stop, smtp))
+            tasks.create_task(run_notification_worker(pool, stop, smtp))
             tasks.create_task(run_report_worker(pool, stop))
     finally:
         await pool.close()

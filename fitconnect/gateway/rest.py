@@ -160,7 +160,7 @@ async def stream(
         await svc.training.subject(principal),
         until - timedelta(minutes=minutes),
         until,
-        min(max(max_points, 1), 5_000),
+        max_points,
     )
     return [_fields(p) for p in points]
 

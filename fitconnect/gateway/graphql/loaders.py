@@ -38,11 +38,11 @@ class Loaders:
             return list(found)
 
         async def load_devices(ids: list[uuid.UUID]) -> list[Device | None]:
-            found = await services.devices.by_ids(principal.tenant_id, list(ids))
+            found = await services.devices.by_ids(principal.tenant_id, ids)
             return [found.get(i) for i in ids]
 
         async def load_accounts(ids: list[uuid.UUID]) -> list[AccountSummary | None]:
-            found = await summaries(services.pool, principal.tenant_id, list(ids))
+            found = await summaries(services.pool, principal.tenant_id, ids)
             return [found.get(i) for i in ids]
 
         async def load_laps(keys: list[LapKey]) -> list[list[Lap]]:

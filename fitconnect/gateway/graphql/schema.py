@@ -55,7 +55,6 @@ MAX_DEPTH = 8
 # One depth rule for the process: a new rule class per request would change the validation
 # cache's key every time, so every request would be validated again.
 DEPTH_RULES = QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
-MAX_POINTS = 5_000
 
 
 @strawberry.type
@@ -249,7 +248,7 @@ async def _stream(
     until = until or datetime.now(UTC)
     since = since or until - timedelta(hours=1)
     return await ctx.services.training.stream(
-        await ctx.subject(athlete_id), since, until, min(max(max_points, 1), MAX_POINTS)
+        await ctx.subject(athlete_id), since, until, max_points
     )
 
 

@@ -225,7 +225,7 @@ class SessionType:
     async def series(self, info: Info, max_points: int = 500) -> StreamSeriesType:
         own = Subject(self.subject.athlete_id, [self.device_id])
         points = await info.context.services.training.stream(
-            own, self.start, self.end + timedelta(seconds=1), min(max(max_points, 1), 5_000)
+            own, self.start, self.end + timedelta(seconds=1), max_points
         )
         return StreamSeriesType.from_points(points)
 

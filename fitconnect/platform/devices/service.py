@@ -15,6 +15,7 @@ from psycopg.rows import class_row
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.db.rows import fetch_all
 from fitconnect.platform.devices import mosquitto_auth
 from fitconnect.platform.devices.errors import DeviceNotFoundError
 
@@ -89,16 +90,14 @@ class DeviceService:
 
     async def by_ids(self, tenant_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, Device]:
         """The devices of ``tenant_id`` among ``ids``, in one statement (others are absent)."""
-        async with (
-            self._pool.connection() as conn,
-            conn.cursor(row_factory=class_row(Device)) as cur,
-        ):
-            await cur.execute(
-                f"SELECT {_COLUMNS} FROM devices.devices"  # noqa: S608 - fixed column list
-                " WHERE tenant_id = %s AND id = ANY(%s)",
-                (tenant_id, ids),
-            )
-            return {d.id: d for d in await cur.fetchall()}
+        found = await fetch_all(
+            self._pool,
+            Device,
+            f"SELECT {_COLUMNS} FROM devices.devices"  # noqa: S608 - fixed column list
+            " WHERE tenant_id = %s AND id = ANY(%s)",
+            (tenant_id, ids),
+        )
+        return {d.id: d for d in found}
 
     async def list(self, principal: Principal) -> list[Device]:
         async with (

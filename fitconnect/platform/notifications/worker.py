@@ -12,9 +12,9 @@ from collections.abc import Awaitable, Callable
 
 from psycopg_pool import AsyncConnectionPool
 
-from fitconnect.platform.db import open_pool
 from fitconnect.platform.notifications.email import SmtpMailer, send_deadline_s
 from fitconnect.platform.notifications.service import deliver_pending, deliver_pending_emails
+from fitconnect.platform.polling import every
 from fitconnect.settings import SmtpSettings
 
 log = logging.getLogger(__name__)
@@ -22,22 +22,21 @@ _INBOX_BATCH = 500
 
 
 async def run_notification_worker(
-    database_url: str, stop: asyncio.Event, smtp: SmtpSettings | None = None, poll_s: float = 1.0
+    pool: AsyncConnectionPool,
+    stop: asyncio.Event,
+    smtp: SmtpSettings | None = None,
+    poll_s: float = 1.0,
 ) -> None:
     """Deliver pending notifications every ``poll_s`` until ``stop`` is set.
 
     E-mail goes out too when ``smtp`` names a host.
     """
-    pool = await open_pool(database_url)
-    try:
-        async with asyncio.TaskGroup() as tasks:
-            tasks.create_task(_every(poll_s, stop, lambda: _inbox_round(pool)))
-            if smtp is not None and smtp.host is not None:
-                tasks.create_task(_every(poll_s, stop, _email_rounds(pool, smtp)))
-            else:
-                log.info("no SMTP host configured: notifications are not e-mailed")
-    finally:
-        await pool.close()
+    async with asyncio.TaskGroup() as tasks:
+        tasks.create_task(every(poll_s, stop, lambda: _inbox_round(pool)))
+        if smtp is not None and smtp.host is not None:
+            tasks.create_task(every(poll_s, stop, _email_rounds(pool, smtp)))
+        else:
+            log.info("no SMTP host configured: notifications are not e-mailed")
 
 
 async def _inbox_round(pool: AsyncConnectionPool) -> bool:
@@ -59,14 +58,3 @@ def _email_rounds(pool: AsyncConnectionPool, smtp: SmtpSettings) -> Callable[[],
         return done.sent + done.failed + done.given_up == smtp.batch_size
 
     return email_round
-
-
-async def _every(poll_s: float, stop: asyncio.Event, step: Callable[[], Awaitable[bool]]) -> None:
-    """Run ``step`` until ``stop``; wait ``poll_s`` between runs unless it says there is more."""
-    while not stop.is_set():
-        if await step():
-            continue
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=poll_s)
-        except TimeoutError:
-            continue

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -26,6 +25,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.models import Principal
 from fitconnect.platform.db.rows import fetch_one
+from fitconnect.platform.polling import every
 from fitconnect.platform.training.errors import ReportNotFoundError, UnknownReportKindError
 from fitconnect.platform.training.service import Subject
 
@@ -177,7 +177,7 @@ async def _power_curve(
     sessions = 0
     for (curve,) in await cur.fetchall():
         sessions += 1
-        for duration, watts in (curve if isinstance(curve, dict) else json.loads(curve)).items():
+        for duration, watts in curve.items():  # jsonb arrives as a dict
             d = int(duration)
             best[d] = max(best.get(d, 0.0), float(watts))
     points = [{"duration_s": d, "power_w": round(best[d], 1)} for d in sorted(best)]
@@ -224,10 +224,4 @@ async def run_report_worker(
     pool: AsyncConnectionPool, stop: asyncio.Event, poll_s: float = 0.5
 ) -> None:
     """Run queued report jobs until ``stop`` is set."""
-    while not stop.is_set():
-        if await run_one(pool):
-            continue
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=poll_s)
-        except TimeoutError:
-            continue
+    await every(poll_s, stop, lambda: run_one(pool))

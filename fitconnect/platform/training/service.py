@@ -17,6 +17,9 @@ from fitconnect.platform.devices.service import DeviceService
 from fitconnect.platform.training.errors import LiveUnavailableError, SessionNotFoundError
 from fitconnect.platform.training.live import LivePoint, live_points
 
+MAX_STREAM_POINTS = 5_000
+"""The most buckets one stream read returns, whatever a client asks for."""
+
 
 @dataclass(frozen=True, slots=True)
 class Subject:
@@ -169,9 +172,11 @@ class TrainingService:
     async def stream(
         self, subject: Subject, since: datetime, until: datetime, max_points: int
     ) -> list[StreamPoint]:
-        """Averages per time bucket so that at most ``max_points`` points come back."""
+        """Averages per time bucket so that at most ``max_points`` points come back
+        (clamped to 1 … ``MAX_STREAM_POINTS``)."""
+        max_points = min(max(max_points, 1), MAX_STREAM_POINTS)
         span = max((until - since).total_seconds(), 1.0)
-        bucket = timedelta(seconds=max(span / max(max_points, 1), 0.001))
+        bucket = timedelta(seconds=max(span / max_points, 0.001))
         async with (
             self._pool.connection() as conn,
             conn.cursor(row_factory=class_row(StreamPoint)) as cur,

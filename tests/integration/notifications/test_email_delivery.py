@@ -16,6 +16,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.models import Account, Role
 from fitconnect.platform.auth.service import AuthService, TokenPolicy
+from fitconnect.platform.db import open_pool
 from fitconnect.platform.notifications.service import inbox
 from fitconnect.platform.notifications.worker import run_notification_worker
 from fitconnect.runtime.ports import free_port
@@ -71,12 +72,14 @@ def smtp_settings(port: int, **overrides: object) -> SmtpSettings:
 @asynccontextmanager
 async def running_worker(database_url: str, smtp: SmtpSettings) -> AsyncIterator[None]:
     stop = asyncio.Event()
-    task = asyncio.create_task(run_notification_worker(database_url, stop, smtp, poll_s=0.05))
+    pool = await open_pool(database_url)
+    task = asyncio.create_task(run_notification_worker(pool, stop, smtp, poll_s=0.05))
     try:
         yield
     finally:
         stop.set()
         await task
+        await pool.close()
 
 
 async def eventually(check: Callable[[], object], timeout_s: float = 15.0) -> None:
