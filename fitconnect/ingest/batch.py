@@ -92,6 +92,7 @@ def write_batch(
             events.append((device_id, message))
     with conn.transaction():
         new = store.write(conn, rows)
+        rollup.record(conn)
         if record_dead:
             dead_letters.add(conn, outcome.dead, worker)
         device_state.record_telemetry(conn, seen)

@@ -1,9 +1,11 @@
 """The per-minute rollup ``telemetry.samples_1m`` on plain PostgreSQL.
 
-With TimescaleDB it is a continuous aggregate the extension refreshes. Without it, ingest
-remembers which (device, minute) spans it wrote and recomputes exactly those minutes from
-``telemetry.samples`` every few seconds: the result is the same aggregate, and a recompute is
-idempotent, so a replay or a second worker touching the same minute cannot double-count.
+With TimescaleDB it is a continuous aggregate the extension refreshes. Without it, each batch
+records the (device, minutes) spans it wrote in ``telemetry.rollup_pending``, in the batch's
+own transaction, and every few seconds a worker recomputes those minutes from
+``telemetry.samples`` and deletes the spans, in one transaction. A recompute is idempotent, so
+a replay or two workers touching the same minute cannot double-count, and a worker killed
+between its commit and the recompute loses nothing: the spans wait for the next worker.
 """
 
 from __future__ import annotations
@@ -16,16 +18,25 @@ import psycopg
 Connection = psycopg.Connection[tuple[object, ...]]
 
 _RECOMPUTE = """
+WITH claimed AS (
+    DELETE FROM telemetry.rollup_pending
+    WHERE id IN (SELECT id FROM telemetry.rollup_pending ORDER BY id FOR UPDATE SKIP LOCKED)
+    RETURNING device_id, first_minute, last_minute
+), spans AS (
+    SELECT device_id, min(first_minute) AS first_minute, max(last_minute) AS last_minute
+    FROM claimed GROUP BY device_id
+)
 INSERT INTO telemetry.samples_1m AS r
 SELECT s.device_id, date_trunc('minute', s.ts) AS minute, count(*)::integer,
        avg(s.heart_rate_bpm)::real, max(s.heart_rate_bpm), avg(s.power_w)::real, max(s.power_w),
-       avg(s.cadence_rpm)::real, avg(s.speed_kmh)::real, max(s.distance_m)
+       avg(s.cadence_rpm)::real, avg(s.speed_kmh)::real, max(s.distance_m),
+       min(s.ts), max(s.ts), sum(s.heart_rate_bpm)::bigint, count(s.heart_rate_bpm)::integer
 FROM telemetry.samples s
-JOIN unnest(%(devices)s::uuid[], %(starts)s::timestamptz[], %(ends)s::timestamptz[])
-     AS t(device_id, first_minute, last_minute)
+JOIN spans t
   ON s.device_id = t.device_id AND s.ts >= t.first_minute
  AND s.ts < t.last_minute + interval '1 minute'
 GROUP BY 1, 2
+ORDER BY 1, 2
 ON CONFLICT (device_id, minute) DO UPDATE SET
     samples = EXCLUDED.samples,
     avg_heart_rate_bpm = EXCLUDED.avg_heart_rate_bpm,
@@ -34,7 +45,11 @@ ON CONFLICT (device_id, minute) DO UPDATE SET
     max_power_w = EXCLUDED.max_power_w,
     avg_cadence_rpm = EXCLUDED.avg_cadence_rpm,
     avg_speed_kmh = EXCLUDED.avg_speed_kmh,
-    max_distance_m = EXCLUDED.max_distance_m
+    max_distance_m = EXCLUDED.max_distance_m,
+    first_ts = EXCLUDED.first_ts,
+    last_ts = EXCLUDED.last_ts,
+    heart_rate_sum = EXCLUDED.heart_rate_sum,
+    heart_rate_samples = EXCLUDED.heart_rate_samples
 """
 
 
@@ -43,7 +58,9 @@ def _minute(ts: datetime) -> datetime:
 
 
 class RollupMaintainer:
-    """Collects touched spans per device; ``flush`` recomputes them (no-op on TimescaleDB)."""
+    """``touch`` the spans a batch writes, ``record`` them in its transaction, and ``flush``
+    every recorded span (this worker's or another's) now and then; all no-ops on TimescaleDB.
+    """
 
     def __init__(self, *, enabled: bool) -> None:
         self.enabled = enabled
@@ -57,17 +74,25 @@ class RollupMaintainer:
             lo, hi = min(lo, known[0]), max(hi, known[1])
         self._spans[device_id] = (lo, hi)
 
-    def flush(self, conn: Connection) -> int:
-        """Recompute the touched minutes in one statement; returns the devices refreshed."""
+    def record(self, conn: Connection) -> None:
+        """Write the touched spans as pending, inside the caller's transaction."""
         if not self._spans:
-            return 0
+            return
         devices = list(self._spans)
-        starts = [self._spans[d][0] for d in devices]
-        ends = [self._spans[d][1] for d in devices]
-        with conn.transaction():
-            conn.execute(_RECOMPUTE, {"devices": devices, "starts": starts, "ends": ends})
+        conn.execute(
+            "INSERT INTO telemetry.rollup_pending (device_id, first_minute, last_minute)"
+            " SELECT * FROM unnest(%s::uuid[], %s::timestamptz[], %s::timestamptz[])",
+            (devices, [self._spans[d][0] for d in devices], [self._spans[d][1] for d in devices]),
+        )
         self._spans.clear()
-        return len(devices)
+
+    def flush(self, conn: Connection) -> None:
+        """Recompute every pending span in one transaction (spans another worker is
+        recomputing right now are left to it)."""
+        if not self.enabled:
+            return
+        with conn.transaction():
+            conn.execute(_RECOMPUTE)
 
     @staticmethod
     def needed(conn: Connection) -> bool:

@@ -47,7 +47,7 @@ from fitconnect.gateway.graphql.types import (
 from fitconnect.platform.auth.models import Role
 from fitconnect.platform.gamification.service import Circle
 from fitconnect.platform.notifications import service as notifications
-from fitconnect.platform.training.service import StreamPoint
+from fitconnect.platform.training.service import StreamSeries
 from fitconnect.platform.users.service import ProfileChange
 
 Info = strawberry.Info[Context, None]
@@ -89,8 +89,8 @@ class Query:
         max_points: int = 500,
         athlete_id: uuid.UUID | None = None,
     ) -> list[StreamPointType]:
-        points = await _stream(info, since, until, max_points, athlete_id)
-        return [StreamPointType.from_domain(p) for p in points]
+        series = await _series(info, since, until, max_points, athlete_id)
+        return [StreamPointType.from_domain(p) for p in series.points()]
 
     @strawberry.field(description="The same stream as parallel arrays, for charts.")
     async def series(
@@ -101,8 +101,8 @@ class Query:
         max_points: int = 500,
         athlete_id: uuid.UUID | None = None,
     ) -> StreamSeriesType:
-        points = await _stream(info, since, until, max_points, athlete_id)
-        return StreamSeriesType.from_points(points)
+        series = await _series(info, since, until, max_points, athlete_id)
+        return StreamSeriesType.from_domain(series)
 
     @strawberry.field(
         description="Sessions started in [since, before), of a sport if given, newest first"
@@ -236,18 +236,18 @@ class Query:
         return [CoachingLinkType.from_domain(link) for link in links]
 
 
-async def _stream(
+async def _series(
     info: Info,
     since: datetime | None,
     until: datetime | None,
     max_points: int,
     athlete_id: uuid.UUID | None,
-) -> list[StreamPoint]:
+) -> StreamSeries:
     """The last hour unless told otherwise, in at most ``max_points`` buckets."""
     ctx = info.context
     until = until or datetime.now(UTC)
     since = since or until - timedelta(hours=1)
-    return await ctx.services.training.stream(
+    return await ctx.services.training.series(
         await ctx.subject(athlete_id), since, until, max_points
     )
 

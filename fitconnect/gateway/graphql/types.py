@@ -14,7 +14,7 @@ from fitconnect.gateway.graphql.context import Context
 from fitconnect.platform.auth.models import Account
 from fitconnect.platform.devices.service import Device, DeviceCredentials
 from fitconnect.platform.notifications.service import Notification
-from fitconnect.platform.training.service import Session, StreamPoint, Subject
+from fitconnect.platform.training.service import Session, StreamSeries, Subject
 from fitconnect.platform.users.directory import AccountSummary
 
 Info = strawberry.Info[Context, None]
@@ -136,13 +136,13 @@ class StreamSeriesType:
     speed_kmh: list[float | None]
 
     @classmethod
-    def from_points(cls, points: list[StreamPoint]) -> Self:
+    def from_domain(cls, series: StreamSeries) -> Self:
         return cls(
-            ts=[p.ts for p in points],
-            heart_rate_bpm=[p.heart_rate_bpm for p in points],
-            power_w=[p.power_w for p in points],
-            cadence_rpm=[p.cadence_rpm for p in points],
-            speed_kmh=[p.speed_kmh for p in points],
+            ts=series.ts,
+            heart_rate_bpm=series.heart_rate_bpm,
+            power_w=series.power_w,
+            cadence_rpm=series.cadence_rpm,
+            speed_kmh=series.speed_kmh,
         )
 
 
@@ -224,10 +224,10 @@ class SessionType:
     @strawberry.field(description="The session's samples as chart arrays (at most maxPoints).")
     async def series(self, info: Info, max_points: int = 500) -> StreamSeriesType:
         own = Subject(self.subject.athlete_id, [self.device_id])
-        points = await info.context.services.training.stream(
+        series = await info.context.services.training.series(
             own, self.start, self.end + timedelta(seconds=1), max_points
         )
-        return StreamSeriesType.from_points(points)
+        return StreamSeriesType.from_domain(series)
 
     @classmethod
     def from_domain(cls, s: Session, subject: Subject) -> Self:

@@ -21,9 +21,15 @@ async def fetch_all(
 
 
 async def fetch_one(
-    pool: AsyncConnectionPool, row: type[T], sql: LiteralString, params: Params | None = None
+    pool: AsyncConnectionPool,
+    row: type[T],
+    sql: LiteralString,
+    params: Params | None = None,
+    *,
+    binary: bool = False,
 ) -> T | None:
-    """The first row of ``sql`` as a ``row``, or None."""
+    """The first row of ``sql`` as a ``row``, or None; ``binary`` asks for binary results
+    (arrays and timestamps decoded in C: worth it for large values)."""
     async with pool.connection() as conn, conn.cursor(row_factory=class_row(row)) as cur:
-        await cur.execute(sql, params)
+        await cur.execute(sql, params, binary=binary)
         return await cur.fetchone()

@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from psycopg.rows import class_row
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.models import Principal
@@ -40,6 +39,30 @@ class StreamPoint:
     power_w: float | None
     cadence_rpm: float | None
     speed_kmh: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class StreamSeries:
+    """A stream as parallel arrays (one per metric, aligned with ``ts``), as charts draw it."""
+
+    ts: list[datetime]
+    heart_rate_bpm: list[float | None]
+    power_w: list[float | None]
+    cadence_rpm: list[float | None]
+    speed_kmh: list[float | None]
+
+    def points(self) -> list[StreamPoint]:
+        return [
+            StreamPoint(*point)
+            for point in zip(
+                self.ts,
+                self.heart_rate_bpm,
+                self.power_w,
+                self.cadence_rpm,
+                self.speed_kmh,
+                strict=True,
+            )
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,45 +195,72 @@ class TrainingService:
     async def stream(
         self, subject: Subject, since: datetime, until: datetime, max_points: int
     ) -> list[StreamPoint]:
-        """Averages per time bucket so that at most ``max_points`` points come back
-        (clamped to 1 … ``MAX_STREAM_POINTS``)."""
+        """``series`` as one point per bucket."""
+        return (await self.series(subject, since, until, max_points)).points()
+
+    async def series(
+        self, subject: Subject, since: datetime, until: datetime, max_points: int
+    ) -> StreamSeries:
+        """Averages per time bucket so that at most ``max_points`` buckets come back
+        (clamped to 1 … ``MAX_STREAM_POINTS``), as arrays: one row, decoded by the driver."""
         max_points = min(max(max_points, 1), MAX_STREAM_POINTS)
         span = max((until - since).total_seconds(), 1.0)
         bucket = timedelta(seconds=max(span / max_points, 0.001))
-        async with (
-            self._pool.connection() as conn,
-            conn.cursor(row_factory=class_row(StreamPoint)) as cur,
-        ):
-            await cur.execute(
-                "SELECT date_bin(%(bucket)s, ts, %(since)s) AS ts,"
-                " avg(heart_rate_bpm)::float AS heart_rate_bpm, avg(power_w)::float AS power_w,"
-                " avg(cadence_rpm)::float AS cadence_rpm, avg(speed_kmh)::float AS speed_kmh"
-                " FROM telemetry.samples"
-                " WHERE device_id = ANY(%(devices)s) AND ts >= %(since)s AND ts < %(until)s"
-                " GROUP BY 1 ORDER BY 1 LIMIT %(limit)s",
-                {
-                    "bucket": bucket,
-                    "since": since,
-                    "until": until,
-                    "devices": subject.device_ids,
-                    "limit": max_points,
-                },
-                binary=True,  # timestamps and floats arrive as C-decoded binary values
-            )
-            return await cur.fetchall()
+        row = await fetch_one(
+            self._pool,
+            StreamSeries,
+            "SELECT coalesce(array_agg(ts ORDER BY ts), '{}') AS ts,"
+            " coalesce(array_agg(heart_rate_bpm ORDER BY ts), '{}') AS heart_rate_bpm,"
+            " coalesce(array_agg(power_w ORDER BY ts), '{}') AS power_w,"
+            " coalesce(array_agg(cadence_rpm ORDER BY ts), '{}') AS cadence_rpm,"
+            " coalesce(array_agg(speed_kmh ORDER BY ts), '{}') AS speed_kmh"
+            " FROM (SELECT date_bin(%(bucket)s, ts, %(since)s) AS ts,"
+            "   avg(heart_rate_bpm)::float AS heart_rate_bpm, avg(power_w)::float AS power_w,"
+            "   avg(cadence_rpm)::float AS cadence_rpm, avg(speed_kmh)::float AS speed_kmh"
+            "   FROM telemetry.samples"
+            "   WHERE device_id = ANY(%(devices)s) AND ts >= %(since)s AND ts < %(until)s"
+            "   GROUP BY 1 ORDER BY 1 LIMIT %(limit)s) AS buckets",
+            {
+                "bucket": bucket,
+                "since": since,
+                "until": until,
+                "devices": subject.device_ids,
+                "limit": max_points,
+            },
+            binary=True,
+        )
+        assert row is not None  # noqa: S101 - an aggregate always returns a row
+        return row
 
     async def totals(self, subject: Subject, since: datetime) -> Totals:
-        async with (
-            self._pool.connection() as conn,
-            conn.cursor(row_factory=class_row(Totals)) as cur,
-        ):
-            await cur.execute(
-                "SELECT count(*)::int AS samples, min(ts) AS first, max(ts) AS last,"
-                " avg(heart_rate_bpm)::float AS avg_heart_rate_bpm, max(power_w) AS max_power_w"
-                " FROM telemetry.samples WHERE device_id = ANY(%s) AND ts >= %s",
-                (subject.device_ids, since),
-            )
-            row = await cur.fetchone()
+        """Count, first and last sample, average heart rate and top power since ``since``.
+
+        Whole minutes come from the per-minute rollup (one row per minute instead of one per
+        sample); the partial first minute and the last two minutes, which the rollup may not
+        hold yet, come from the samples. Late samples reach the rollup within seconds.
+        """
+        lo = _next_minute(since)
+        hi = max(lo, _next_minute(datetime.now(UTC)) - timedelta(minutes=2))
+        row = await fetch_one(
+            self._pool,
+            Totals,
+            "SELECT coalesce(sum(n), 0)::int AS samples, min(f) AS first, max(l) AS last,"
+            " sum(hr_sum)::float / nullif(sum(hr_n), 0) AS avg_heart_rate_bpm,"
+            " max(p) AS max_power_w FROM ("
+            "  SELECT samples AS n, first_ts AS f, last_ts AS l, heart_rate_sum AS hr_sum,"
+            "         heart_rate_samples AS hr_n, max_power_w AS p FROM telemetry.samples_1m"
+            "  WHERE device_id = ANY(%(devices)s) AND minute >= %(lo)s AND minute < %(hi)s"
+            "  UNION ALL"
+            "  SELECT count(*), min(ts), max(ts), sum(heart_rate_bpm), count(heart_rate_bpm),"
+            "         max(power_w) FROM telemetry.samples"
+            "  WHERE device_id = ANY(%(devices)s) AND ts >= %(since)s AND ts < %(lo)s"
+            "  UNION ALL"
+            "  SELECT count(*), min(ts), max(ts), sum(heart_rate_bpm), count(heart_rate_bpm),"
+            "         max(power_w) FROM telemetry.samples"
+            "  WHERE device_id = ANY(%(devices)s) AND ts >= %(hi)s AND ts >= %(since)s"
+            " ) AS parts",
+            {"devices": subject.device_ids, "since": since, "lo": lo, "hi": hi},
+        )
         assert row is not None  # noqa: S101 - an aggregate always returns a row
         return row
 
@@ -304,3 +354,9 @@ class TrainingService:
         for lap in laps:
             found[(lap.device_id, lap.session_start_ts)].append(lap)
         return found
+
+
+def _next_minute(ts: datetime) -> datetime:
+    """``ts`` if it starts a minute, else the start of the next minute."""
+    floor = ts.replace(second=0, microsecond=0)
+    return floor if floor == ts else floor + timedelta(minutes=1)

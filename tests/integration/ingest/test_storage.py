@@ -129,3 +129,40 @@ def test_worker_metrics_count_what_it_stored(database_url: str, mqtt_url: str) -
     assert _value(registry, "fitconnect_ingest_lag_seconds_count") == 1
     # the broker may also hand over other tests' retained status messages: count by reason
     assert _value(registry, "fitconnect_ingest_messages_total", result="stored") >= 1
+
+
+def test_minutes_a_killed_worker_left_unrolled_are_rolled_up_by_the_next(
+    database_url: str,
+) -> None:
+    device = register_device(database_url)
+    minute_ms = (int(time.time() * 1000) // 60_000 - 2) * 60_000
+    b = batch(device, 1, start_ms=minute_ms, n=8, hr=130.0, power=210.0)
+    with (
+        psycopg.connect(database_url) as conn,
+        psycopg.connect(database_url, autocommit=True) as registry_conn,
+    ):
+        dying = RollupMaintainer(enabled=RollupMaintainer.needed(conn))
+        conn.commit()
+        write_batch(
+            conn,
+            [Pending(device.topic(), encode(b), parse(device.topic(), encode(b)))],
+            registry=DeviceRegistry(registry_conn),
+            store=SampleStore(),
+            rollup=dying,
+            worker="dying",
+        )
+        conn.commit()  # the samples are stored; the worker dies before its rollup refresh
+    rollup_rows = "SELECT count(*) FROM telemetry.samples_1m WHERE device_id = %s"
+    assert count(database_url, rollup_rows, device.id) == 0
+
+    with psycopg.connect(database_url) as conn:
+        RollupMaintainer(enabled=True).flush(conn)  # any other worker, on its next refresh
+        rows = conn.execute(
+            "SELECT samples, first_ts, last_ts, heart_rate_sum, heart_rate_samples, max_power_w"
+            " FROM telemetry.samples_1m WHERE device_id = %s",
+            (device.id,),
+        ).fetchall()
+    first, last = rows[0][1], rows[0][2]
+    assert rows == [(8, first, last, 8 * 130, 8, 210)]
+    assert (last - first).total_seconds() == 7 * 0.25
+    assert count(database_url, "SELECT count(*) FROM telemetry.rollup_pending") == 0
