@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
+import msgspec
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from opentelemetry import trace
@@ -26,6 +27,13 @@ from fitconnect.gateway.services import Services
 from fitconnect.platform.db import open_pool
 from fitconnect.runtime.ports import is_listening
 from fitconnect.settings import Settings
+
+
+class MsgspecGraphQLRouter(GraphQLRouter[Context, None]):
+    """Responses encoded by msgspec (a few times faster than the standard library's json)."""
+
+    def encode_json(self, data: object) -> bytes:
+        return msgspec.json.encode(data)
 
 
 def create_app(
@@ -75,7 +83,7 @@ def create_app(
             connection.app.state.services, connection.headers.get("authorization"), address
         )
 
-    graphql = GraphQLRouter(
+    graphql = MsgspecGraphQLRouter(
         schema,
         context_getter=context,
         graphql_ide="graphiql" if settings.environment == "development" else None,
