@@ -15,7 +15,12 @@ import psycopg
 from paho.mqtt.enums import CallbackAPIVersion
 from prometheus_client import CollectorRegistry
 
+from fitconnect.ingest.batch import Pending, write_batch
 from fitconnect.ingest.process import run_worker
+from fitconnect.ingest.registry import DeviceRegistry
+from fitconnect.ingest.rollup import RollupMaintainer
+from fitconnect.ingest.storage import SampleStore
+from fitconnect.ingest.validation import parse
 from fitconnect.schemas import Channel, DeviceTopic, TelemetryBatch, encode
 from fitconnect.settings import IngestSettings
 
@@ -143,3 +148,32 @@ def count(database_url: str, sql: str, *params: object) -> int:
     with psycopg.connect(database_url) as conn:
         row = conn.execute(sql, params).fetchone()
     return int(row[0]) if row else 0
+
+
+def pending(device: Device, b: TelemetryBatch) -> Pending:
+    """A batch as a worker holds it after receiving it from the broker."""
+    payload = encode(b)
+    return Pending(device.topic(), payload, parse(device.topic(), payload))
+
+
+def write(database_url: str, batches: list[Pending], *, roll_up: bool = True) -> None:
+    """Write each batch in its own transaction, as a worker does, then (unless the worker
+    "dies" first: ``roll_up=False``) refresh the per-minute rollup."""
+    with (
+        psycopg.connect(database_url) as conn,
+        psycopg.connect(database_url, autocommit=True) as registry_conn,
+    ):
+        rollup = RollupMaintainer(enabled=RollupMaintainer.needed(conn))
+        conn.commit()
+        for item in batches:
+            write_batch(
+                conn,
+                [item],
+                registry=DeviceRegistry(registry_conn),
+                store=SampleStore(),
+                rollup=rollup,
+                worker="test",
+            )
+            conn.commit()
+        if roll_up:
+            rollup.flush(conn)

@@ -7,44 +7,22 @@ import psycopg
 import pytest
 from prometheus_client import CollectorRegistry
 
-from fitconnect.ingest.batch import Pending, write_batch
-from fitconnect.ingest.registry import DeviceRegistry
 from fitconnect.ingest.rollup import RollupMaintainer
 from fitconnect.ingest.storage import SampleStore, rows_of
-from fitconnect.ingest.validation import parse
-from fitconnect.schemas import encode
 
 from .support import (
     Publisher,
     batch,
     count,
+    pending,
     register_device,
     running_worker,
     wait_for,
     worker_settings,
+    write,
 )
 
 pytestmark = pytest.mark.integration
-
-
-def _write(database_url: str, pendings: list[Pending]) -> None:
-    with (
-        psycopg.connect(database_url) as conn,
-        psycopg.connect(database_url, autocommit=True) as registry_conn,
-    ):
-        rollup = RollupMaintainer(enabled=RollupMaintainer.needed(conn))
-        conn.commit()
-        write_batch(
-            conn,
-            pendings,
-            registry=DeviceRegistry(registry_conn),
-            store=SampleStore(),
-            rollup=rollup,
-            worker="test",
-        )
-        conn.commit()
-        rollup.flush(conn)
-        conn.commit()
 
 
 def test_rollup_per_minute_matches_the_samples_and_survives_a_replay(database_url: str) -> None:
@@ -52,12 +30,9 @@ def test_rollup_per_minute_matches_the_samples_and_survives_a_replay(database_ur
     minute_ms = (int(time.time() * 1000) // 60_000 - 3) * 60_000
     first = batch(device, 1, start_ms=minute_ms, n=240, hr=120.0, power=200.0)  # 60 s at 4 Hz
     second = batch(device, 2, start_ms=minute_ms + 60_000, n=4, hr=160.0, power=400.0)
-    items = [
-        Pending(device.topic(), encode(b), parse(device.topic(), encode(b)))
-        for b in (first, second)
-    ]
-    _write(database_url, items)
-    _write(database_url, items[:1])  # a replay of the first batch changes nothing
+    items = [pending(device, b) for b in (first, second)]
+    write(database_url, items)
+    write(database_url, items[:1])  # a replay of the first batch changes nothing
     with psycopg.connect(database_url) as conn:
         rows = conn.execute(
             "SELECT samples, avg_heart_rate_bpm, max_power_w FROM telemetry.samples_1m"
@@ -137,21 +112,8 @@ def test_minutes_a_killed_worker_left_unrolled_are_rolled_up_by_the_next(
     device = register_device(database_url)
     minute_ms = (int(time.time() * 1000) // 60_000 - 2) * 60_000
     b = batch(device, 1, start_ms=minute_ms, n=8, hr=130.0, power=210.0)
-    with (
-        psycopg.connect(database_url) as conn,
-        psycopg.connect(database_url, autocommit=True) as registry_conn,
-    ):
-        dying = RollupMaintainer(enabled=RollupMaintainer.needed(conn))
-        conn.commit()
-        write_batch(
-            conn,
-            [Pending(device.topic(), encode(b), parse(device.topic(), encode(b)))],
-            registry=DeviceRegistry(registry_conn),
-            store=SampleStore(),
-            rollup=dying,
-            worker="dying",
-        )
-        conn.commit()  # the samples are stored; the worker dies before its rollup refresh
+    # The samples are stored; the worker dies before its rollup refresh.
+    write(database_url, [pending(device, b)], roll_up=False)
     rollup_rows = "SELECT count(*) FROM telemetry.samples_1m WHERE device_id = %s"
     assert count(database_url, rollup_rows, device.id) == 0
 

@@ -9,17 +9,12 @@ import psycopg
 import pytest
 from psycopg_pool import AsyncConnectionPool
 
-from fitconnect.ingest.batch import Pending, write_batch
-from fitconnect.ingest.registry import DeviceRegistry
-from fitconnect.ingest.rollup import RollupMaintainer
-from fitconnect.ingest.storage import SampleStore
-from fitconnect.ingest.validation import parse
 from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.db import open_pool
 from fitconnect.platform.devices.service import DeviceService
 from fitconnect.platform.training.service import Subject, Totals, TrainingService
-from fitconnect.schemas import TelemetryBatch, encode
-from tests.integration.ingest.support import Device, register_device
+from fitconnect.schemas import TelemetryBatch
+from tests.integration.ingest.support import Device, pending, register_device, write
 
 pytestmark = pytest.mark.integration
 
@@ -50,27 +45,6 @@ def _samples(device: Device, start_ms: int) -> list[TelemetryBatch]:
     return batches
 
 
-def _ingest(database_url: str, device: Device, batches: list[TelemetryBatch]) -> None:
-    with (
-        psycopg.connect(database_url) as conn,
-        psycopg.connect(database_url, autocommit=True) as registry_conn,
-    ):
-        rollup = RollupMaintainer(enabled=RollupMaintainer.needed(conn))
-        conn.commit()
-        for b in batches:
-            payload = encode(b)
-            write_batch(
-                conn,
-                [Pending(device.topic(), payload, parse(device.topic(), payload))],
-                registry=DeviceRegistry(registry_conn),
-                store=SampleStore(),
-                rollup=rollup,
-                worker="test",
-            )
-            conn.commit()
-        rollup.flush(conn)
-
-
 def _truth(database_url: str, device: Device, since: datetime) -> Totals:
     with psycopg.connect(database_url) as conn:
         row = conn.execute(
@@ -94,7 +68,7 @@ async def test_totals_equal_the_samples_wherever_since_falls(
     device = register_device(database_url)
     # The last sample is 10 s old: the newest minutes are read from the samples.
     start_ms = (int(time.time()) - 60 * MINUTES - 10) * 1000
-    _ingest(database_url, device, _samples(device, start_ms))
+    write(database_url, [pending(device, b) for b in _samples(device, start_ms)])
     training = TrainingService(pool, DeviceService(pool, None), CoachingService(pool), None)
     subject = Subject(device.id, [device.id])
     start = datetime.fromtimestamp(start_ms / 1000, UTC)
@@ -121,12 +95,12 @@ async def test_totals_count_late_samples_once_they_are_rolled_up(
     device = register_device(database_url)
     hour_ago_ms = (int(time.time()) - 3600) * 1000
     batches = _samples(device, hour_ago_ms)
-    _ingest(database_url, device, batches[:10])
+    write(database_url, [pending(device, b) for b in batches[:10]])
     training = TrainingService(pool, DeviceService(pool, None), CoachingService(pool), None)
     subject = Subject(device.id, [device.id])
     since = datetime.fromtimestamp(hour_ago_ms / 1000, UTC)
     assert (await training.totals(subject, since)).samples == 600
 
-    _ingest(database_url, device, batches[10:])  # a device's buffer, uploaded late
+    write(database_url, [pending(device, b) for b in batches[10:]])  # uploaded late
     assert await training.totals(subject, since) == _truth(database_url, device, since)
     assert (await training.totals(subject, since)).samples == 60 * MINUTES
