@@ -30,10 +30,13 @@ from fitconnect.settings import Settings
 
 
 class MsgspecGraphQLRouter(GraphQLRouter[Context, None]):
-    """Responses encoded by msgspec (a few times faster than the standard library's json)."""
+    """Responses encoded by msgspec (a few times faster than the standard library's json).
 
-    def encode_json(self, data: object) -> bytes:
-        return msgspec.json.encode(data)
+    Text, not bytes: the websocket transports send what this returns, and a GraphQL client
+    expects text frames."""
+
+    def encode_json(self, data: object) -> str:
+        return msgspec.json.encode(data).decode()
 
 
 def create_app(
