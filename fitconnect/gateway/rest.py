@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request
@@ -13,6 +13,7 @@ from fitconnect.gateway.errors import UnauthenticatedError
 from fitconnect.gateway.services import Services
 from fitconnect.platform.auth.models import Principal, Role
 from fitconnect.platform.notifications import service as notifications
+from fitconnect.platform.training.service import recent_window
 
 router = APIRouter(prefix="/api/v1")
 
@@ -155,12 +156,9 @@ async def list_notifications(
 async def stream(
     principal: CurrentPrincipal, svc: ServicesDep, minutes: int = 60, max_points: int = 500
 ) -> list[dict[str, object]]:
-    until = datetime.now(UTC)
+    since, until = recent_window(timedelta(minutes=minutes))
     points = await svc.training.stream(
-        await svc.training.subject(principal),
-        until - timedelta(minutes=minutes),
-        until,
-        max_points,
+        await svc.training.subject(principal), since, until, max_points
     )
     return [_fields(p) for p in points]
 

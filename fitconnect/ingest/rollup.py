@@ -1,8 +1,8 @@
-"""The per-minute rollup ``telemetry.samples_1m`` on plain PostgreSQL.
+"""The rollups ``telemetry.samples_1m`` (per minute) and ``samples_10s`` on plain PostgreSQL.
 
-With TimescaleDB it is a continuous aggregate the extension refreshes. Without it, each batch
+With TimescaleDB they are continuous aggregates the extension refreshes. Without it, each batch
 records the (device, minutes) spans it wrote in ``telemetry.rollup_pending``, in the batch's
-own transaction, and every few seconds a worker recomputes those minutes from
+own transaction, and every few seconds a worker recomputes those minutes in both from
 ``telemetry.samples`` and deletes the spans, in one transaction. A recompute is idempotent, so
 a replay or two workers touching the same minute cannot double-count, and a worker killed
 between its commit and the recompute loses nothing: the spans wait for the next worker.
@@ -25,16 +25,35 @@ WITH claimed AS (
 ), spans AS (
     SELECT device_id, min(first_minute) AS first_minute, max(last_minute) AS last_minute
     FROM claimed GROUP BY device_id
+), touched AS (
+    SELECT s.* FROM telemetry.samples s
+    JOIN spans t
+      ON s.device_id = t.device_id AND s.ts >= t.first_minute
+     AND s.ts < t.last_minute + interval '1 minute'
+), tens AS (
+    INSERT INTO telemetry.samples_10s AS r
+    SELECT device_id, date_bin('10 seconds', ts, timestamptz '2000-01-01 00:00:00+00'),
+           sum(heart_rate_bpm), count(heart_rate_bpm), sum(power_w), count(power_w),
+           sum(cadence_rpm::float), count(cadence_rpm), sum(speed_kmh::float), count(speed_kmh)
+    FROM touched
+    GROUP BY 1, 2
+    ORDER BY 1, 2
+    ON CONFLICT (device_id, bucket) DO UPDATE SET
+        heart_rate_sum = EXCLUDED.heart_rate_sum,
+        heart_rate_samples = EXCLUDED.heart_rate_samples,
+        power_sum = EXCLUDED.power_sum,
+        power_samples = EXCLUDED.power_samples,
+        cadence_sum = EXCLUDED.cadence_sum,
+        cadence_samples = EXCLUDED.cadence_samples,
+        speed_sum = EXCLUDED.speed_sum,
+        speed_samples = EXCLUDED.speed_samples
 )
 INSERT INTO telemetry.samples_1m AS r
-SELECT s.device_id, date_trunc('minute', s.ts) AS minute, count(*)::integer,
-       avg(s.heart_rate_bpm)::real, max(s.heart_rate_bpm), avg(s.power_w)::real, max(s.power_w),
-       avg(s.cadence_rpm)::real, avg(s.speed_kmh)::real, max(s.distance_m),
-       min(s.ts), max(s.ts), sum(s.heart_rate_bpm)::bigint, count(s.heart_rate_bpm)::integer
-FROM telemetry.samples s
-JOIN spans t
-  ON s.device_id = t.device_id AND s.ts >= t.first_minute
- AND s.ts < t.last_minute + interval '1 minute'
+SELECT device_id, date_trunc('minute', ts) AS minute, count(*)::integer,
+       avg(heart_rate_bpm)::real, max(heart_rate_bpm), avg(power_w)::real, max(power_w),
+       avg(cadence_rpm)::real, avg(speed_kmh)::real, max(distance_m),
+       min(ts), max(ts), sum(heart_rate_bpm)::bigint, count(heart_rate_bpm)::integer
+FROM touched
 GROUP BY 1, 2
 ORDER BY 1, 2
 ON CONFLICT (device_id, minute) DO UPDATE SET

@@ -47,7 +47,7 @@ from fitconnect.gateway.graphql.types import (
 from fitconnect.platform.auth.models import Role
 from fitconnect.platform.gamification.service import Circle
 from fitconnect.platform.notifications import service as notifications
-from fitconnect.platform.training.service import StreamSeries
+from fitconnect.platform.training.service import StreamSeries, recent_window
 from fitconnect.platform.users.service import ProfileChange
 
 Info = strawberry.Info[Context, None]
@@ -245,6 +245,8 @@ async def _series(
 ) -> StreamSeries:
     """The last hour unless told otherwise, in at most ``max_points`` buckets."""
     ctx = info.context
+    if since is None and until is None:
+        since, until = recent_window(timedelta(hours=1))
     until = until or datetime.now(UTC)
     since = since or until - timedelta(hours=1)
     return await ctx.services.training.series(

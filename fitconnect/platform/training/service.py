@@ -18,6 +18,46 @@ from fitconnect.platform.training.live import LivePoint, live_points
 
 MAX_STREAM_POINTS = 5_000
 """The most buckets one stream read returns, whatever a client asks for."""
+ROLLUP_STEP = timedelta(seconds=10)
+"""The bucket of ``telemetry.samples_10s``, aligned to the clock."""
+
+
+# A stream read: buckets (one of the two below), as one row of arrays.
+_ARRAYS_OF = (
+    "SELECT coalesce(array_agg(ts ORDER BY ts), '{}') AS ts,"
+    " coalesce(array_agg(heart_rate_bpm ORDER BY ts), '{}') AS heart_rate_bpm,"
+    " coalesce(array_agg(power_w ORDER BY ts), '{}') AS power_w,"
+    " coalesce(array_agg(cadence_rpm ORDER BY ts), '{}') AS cadence_rpm,"
+    " coalesce(array_agg(speed_kmh ORDER BY ts), '{}') AS speed_kmh FROM ("
+)
+_BUCKETS_END = " GROUP BY 1 ORDER BY 1 LIMIT %(limit)s) AS buckets"
+_RAW_SERIES = (
+    _ARRAYS_OF  # noqa: S608 - constants joined, no input
+    + "SELECT date_bin(%(bucket)s, ts, %(since)s) AS ts,"
+    " avg(heart_rate_bpm)::float AS heart_rate_bpm, avg(power_w)::float AS power_w,"
+    " avg(cadence_rpm)::float AS cadence_rpm, avg(speed_kmh)::float AS speed_kmh"
+    " FROM telemetry.samples"
+    " WHERE device_id = ANY(%(devices)s) AND ts >= %(since)s AND ts < %(until)s" + _BUCKETS_END
+)
+# Whole 10-second sums and counts up to ``hi``, single samples after it: the same averages.
+_ROLLUP_SERIES = (
+    _ARRAYS_OF  # noqa: S608 - constants joined, no input
+    + "SELECT date_bin(%(bucket)s, t, %(since)s) AS ts,"
+    " sum(hr_sum)::float / nullif(sum(hr_n), 0) AS heart_rate_bpm,"
+    " sum(p_sum)::float / nullif(sum(p_n), 0) AS power_w,"
+    " sum(c_sum) / nullif(sum(c_n), 0) AS cadence_rpm,"
+    " sum(s_sum) / nullif(sum(s_n), 0) AS speed_kmh FROM ("
+    "  SELECT bucket AS t, heart_rate_sum AS hr_sum, heart_rate_samples AS hr_n,"
+    "   power_sum AS p_sum, power_samples AS p_n, cadence_sum AS c_sum, cadence_samples AS c_n,"
+    "   speed_sum AS s_sum, speed_samples AS s_n FROM telemetry.samples_10s"
+    "  WHERE device_id = ANY(%(devices)s) AND bucket >= %(since)s AND bucket < %(hi)s"
+    "  UNION ALL"
+    "  SELECT ts, heart_rate_bpm, (heart_rate_bpm IS NOT NULL)::int, power_w,"
+    "   (power_w IS NOT NULL)::int, cadence_rpm::float, (cadence_rpm IS NOT NULL)::int,"
+    "   speed_kmh::float, (speed_kmh IS NOT NULL)::int FROM telemetry.samples"
+    "  WHERE device_id = ANY(%(devices)s) AND ts >= %(hi)s AND ts < %(until)s"
+    " ) AS parts" + _BUCKETS_END
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,33 +242,30 @@ class TrainingService:
         self, subject: Subject, since: datetime, until: datetime, max_points: int
     ) -> StreamSeries:
         """Averages per time bucket so that at most ``max_points`` buckets come back
-        (clamped to 1 … ``MAX_STREAM_POINTS``), as arrays: one row, decoded by the driver."""
+        (clamped to 1 … ``MAX_STREAM_POINTS``), as arrays: one row, decoded by the driver.
+
+        Buckets start at ``since``. When ``since`` is on a 10-second boundary and a bucket is
+        a whole number of 10-second steps (as in ``recent_window``), the 10-second rollup
+        answers all but the last two minutes (which it may not hold yet): the same averages
+        from a tenth of the rows or fewer.
+        """
         max_points = min(max(max_points, 1), MAX_STREAM_POINTS)
         span = max((until - since).total_seconds(), 1.0)
         bucket = timedelta(seconds=max(span / max_points, 0.001))
-        row = await fetch_one(
-            self._pool,
-            StreamSeries,
-            "SELECT coalesce(array_agg(ts ORDER BY ts), '{}') AS ts,"
-            " coalesce(array_agg(heart_rate_bpm ORDER BY ts), '{}') AS heart_rate_bpm,"
-            " coalesce(array_agg(power_w ORDER BY ts), '{}') AS power_w,"
-            " coalesce(array_agg(cadence_rpm ORDER BY ts), '{}') AS cadence_rpm,"
-            " coalesce(array_agg(speed_kmh ORDER BY ts), '{}') AS speed_kmh"
-            " FROM (SELECT date_bin(%(bucket)s, ts, %(since)s) AS ts,"
-            "   avg(heart_rate_bpm)::float AS heart_rate_bpm, avg(power_w)::float AS power_w,"
-            "   avg(cadence_rpm)::float AS cadence_rpm, avg(speed_kmh)::float AS speed_kmh"
-            "   FROM telemetry.samples"
-            "   WHERE device_id = ANY(%(devices)s) AND ts >= %(since)s AND ts < %(until)s"
-            "   GROUP BY 1 ORDER BY 1 LIMIT %(limit)s) AS buckets",
-            {
-                "bucket": bucket,
-                "since": since,
-                "until": until,
-                "devices": subject.device_ids,
-                "limit": max_points,
-            },
-            binary=True,
-        )
+        params = {
+            "bucket": bucket,
+            "since": since,
+            "until": until,
+            "devices": subject.device_ids,
+            "limit": max_points,
+        }
+        if _on_step(since) and bucket % ROLLUP_STEP == timedelta(0):
+            fresh = _next_minute(datetime.now(UTC)) - timedelta(minutes=2)
+            params["hi"] = max(since, min(_step_floor(until), fresh))
+            sql = _ROLLUP_SERIES
+        else:
+            sql = _RAW_SERIES
+        row = await fetch_one(self._pool, StreamSeries, sql, params, binary=True)
         assert row is not None  # noqa: S101 - an aggregate always returns a row
         return row
 
@@ -360,3 +397,25 @@ def _next_minute(ts: datetime) -> datetime:
     """``ts`` if it starts a minute, else the start of the next minute."""
     floor = ts.replace(second=0, microsecond=0)
     return floor if floor == ts else floor + timedelta(minutes=1)
+
+
+def _on_step(ts: datetime) -> bool:
+    return _step_floor(ts) == ts
+
+
+def _step_floor(ts: datetime) -> datetime:
+    """The 10-second boundary at or before ``ts``."""
+    return ts - (ts - _EPOCH) % ROLLUP_STEP
+
+
+def recent_window(span: timedelta, now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The last ``span`` up to now, ending on the next 10-second boundary: a chart of it reads
+    the 10-second rollup when its buckets are whole 10-second steps."""
+    now = now or datetime.now(UTC)
+    until = _step_floor(now)
+    if until < now:
+        until += ROLLUP_STEP
+    return until - span, until
+
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
