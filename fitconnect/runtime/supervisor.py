@@ -10,6 +10,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fitconnect.runtime.parent_death import with_parent_death
+
 log = logging.getLogger(__name__)
 
 
@@ -25,7 +27,10 @@ class ChildSpec:
 
 @dataclass
 class Supervisor:
-    """Runs children in their own process groups; ``stop()`` ends them in reverse order."""
+    """Runs children in their own process groups; ``stop()`` ends them in reverse order.
+
+    Each child also gets SIGTERM from the kernel if this process dies without stopping them.
+    """
 
     env: dict[str, str]
     log_dir: Path
@@ -35,7 +40,7 @@ class Supervisor:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with (self.log_dir / f"{spec.name}.log").open("ab") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", spec.module, *spec.args],
+                with_parent_death([sys.executable, "-m", spec.module, *spec.args]),
                 env={**os.environ, **self.env, **spec.env},
                 stdout=out,
                 stderr=subprocess.STDOUT,
