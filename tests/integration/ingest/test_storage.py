@@ -124,7 +124,13 @@ def test_minutes_a_killed_worker_left_unrolled_are_rolled_up_by_the_next(
             " FROM telemetry.samples_1m WHERE device_id = %s",
             (device.id,),
         ).fetchall()
+        tens = conn.execute(
+            "SELECT heart_rate_sum, heart_rate_samples, power_sum, power_samples,"
+            " cadence_samples FROM telemetry.samples_10s WHERE device_id = %s",
+            (device.id,),
+        ).fetchall()
     first, last = rows[0][1], rows[0][2]
     assert rows == [(8, first, last, 8 * 130, 8, 210)]
+    assert tens == [(8 * 130, 8, 8 * 210, 8, 0)]  # 2 s of samples: one 10-second bucket
     assert (last - first).total_seconds() == 7 * 0.25
     assert count(database_url, "SELECT count(*) FROM telemetry.rollup_pending") == 0

@@ -7,11 +7,11 @@ Revises: 0007
 the minute and the sum and count of heart-rate readings (an average of averages weighted by
 ``samples`` is wrong when some samples carry no heart rate).
 
-Without TimescaleDB, ingest records each batch's touched minutes in
-``telemetry.rollup_pending`` in the batch's own transaction, and any worker recomputes and
-deletes them later: a worker killed between the two loses nothing. With TimescaleDB the
-continuous aggregate is created again with the new columns (real-time: minutes not yet
-materialized are read from the samples) and refreshed over all the samples kept.
+Without TimescaleDB, ingest records the time span each batch wrote in
+``telemetry.rollup_pending`` in the batch's own transaction, and any worker recomputes the
+minutes it touched and deletes it later: a worker killed between the two loses nothing. With
+TimescaleDB the continuous aggregate is created again with the new columns (real-time: minutes
+not yet materialized are read from the samples) and refreshed over all the samples kept.
 """
 
 from alembic import op
@@ -46,8 +46,8 @@ def upgrade() -> None:
         CREATE TABLE telemetry.rollup_pending (
             id            bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             device_id     uuid        NOT NULL,
-            first_minute  timestamptz NOT NULL,
-            last_minute   timestamptz NOT NULL
+            first_ts      timestamptz NOT NULL,
+            last_ts       timestamptz NOT NULL
         )
         """
     )

@@ -4,9 +4,10 @@ Revision ID: 0009
 Revises: 0008
 
 ``telemetry.samples_10s`` holds, per device and 10-second bucket (aligned to the clock), the
-sum and the count of each charted metric, so that any coarser bucket made of whole 10-second
-buckets has exactly the samples' average. Without TimescaleDB ingest maintains it together
-with ``samples_1m`` (the same pending spans); with it, it is a real-time continuous aggregate.
+sum and the count of each charted metric (and the count, first and last sample and maxima), so
+that any coarser bucket made of whole 10-second buckets has exactly the samples' figures.
+Without TimescaleDB ingest maintains it from the samples it wrote and ``samples_1m`` from it
+(the same pending spans); with TimescaleDB it is a real-time continuous aggregate.
 """
 
 from alembic import op
@@ -26,6 +27,9 @@ def upgrade() -> None:
             CREATE MATERIALIZED VIEW telemetry.samples_10s
             WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
             SELECT device_id, time_bucket('10 seconds', ts) AS bucket,
+                   count(*)::integer AS samples, min(ts) AS first_ts, max(ts) AS last_ts,
+                   max(heart_rate_bpm) AS max_heart_rate_bpm, max(power_w) AS max_power_w,
+                   max(distance_m) AS max_distance_m,
                    sum(heart_rate_bpm)::bigint AS heart_rate_sum,
                    count(heart_rate_bpm)::integer AS heart_rate_samples,
                    sum(power_w)::bigint AS power_sum, count(power_w)::integer AS power_samples,
@@ -50,6 +54,12 @@ def upgrade() -> None:
         CREATE TABLE telemetry.samples_10s (
             device_id           uuid             NOT NULL,
             bucket              timestamptz      NOT NULL,
+            samples             integer          NOT NULL,
+            first_ts            timestamptz      NOT NULL,
+            last_ts             timestamptz      NOT NULL,
+            max_heart_rate_bpm  smallint,
+            max_power_w         integer,
+            max_distance_m      double precision,
             heart_rate_sum      bigint,
             heart_rate_samples  integer          NOT NULL,
             power_sum           bigint,
@@ -66,6 +76,7 @@ def upgrade() -> None:
         """
         INSERT INTO telemetry.samples_10s
         SELECT device_id, date_bin('10 seconds', ts, timestamptz '2000-01-01 00:00:00+00'),
+               count(*), min(ts), max(ts), max(heart_rate_bpm), max(power_w), max(distance_m),
                sum(heart_rate_bpm), count(heart_rate_bpm), sum(power_w), count(power_w),
                sum(cadence_rpm::float), count(cadence_rpm), sum(speed_kmh::float), count(speed_kmh)
         FROM telemetry.samples GROUP BY 1, 2
