@@ -17,6 +17,8 @@ import httpx
 import psutil
 import pytest
 
+from tests.e2e.up_output import read_until_up
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.slow,
@@ -64,19 +66,6 @@ def leftovers(tmp_path: Path) -> Iterator[list[psutil.Process]]:
             process.kill()
 
 
-def _read_until_up(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    text = ""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and "FitConnect is up" not in text:
-        line = process.stdout.readline()
-        if not line:
-            break
-        text += line
-    assert "FitConnect is up" in text, text
-    return text
-
-
 def _wait_until_serving(base: str) -> None:
     deadline = time.monotonic() + 30
     while True:
@@ -100,7 +89,7 @@ def _kill_up_once_serving(env: dict[str, str], leftovers: list[psutil.Process]) 
         text=True,
     )
     try:
-        text = _read_until_up(process)
+        text = read_until_up(process)
         gateway = re.search(r"GraphQL:\s+(\S+)/graphql", text)
         assert gateway is not None, text
         _wait_until_serving(gateway.group(1))

@@ -13,6 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.up_output import read_until_up
+
 pytestmark = [pytest.mark.e2e, pytest.mark.embedded, pytest.mark.slow]
 
 LOGIN = (
@@ -22,19 +24,6 @@ LOGIN = (
 DASHBOARD = (
     "{ sessions { start durationS avgPowerW } stream(maxPoints: 10) { powerW heartRateBpm } }"
 )
-
-
-def _read_until_up(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    text = ""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and "FitConnect is up" not in text:
-        line = process.stdout.readline()
-        if not line:
-            break
-        text += line
-    assert "FitConnect is up" in text, text
-    return text
 
 
 def _gql(url: str, query: str, token: str | None = None) -> dict[str, Any]:
@@ -63,7 +52,7 @@ def test_simulated_fleet_shows_sessions_live_data_and_ingest_counters(tmp_path: 
         text=True,
     )
     try:
-        text = _read_until_up(process)
+        text = read_until_up(process)
         graphql = re.search(r"GraphQL:\s+(\S+)", text)
         ingest_metrics = re.search(r"ingest: (\S+/metrics)", text)
         assert graphql is not None, text
