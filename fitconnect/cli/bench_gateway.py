@@ -32,5 +32,7 @@ def bench_gateway(
     typer.echo(
         f"dashboard  p50 {result.dashboard_p50_ms:.1f} ms  p99 {result.dashboard_p99_ms:.1f} ms"
         f"  {result.dashboard_rps:.0f} req/s ({result.dashboard_errors} errors)\n"
+        f"baseline   p50 {result.healthz_p50_ms:.1f} ms  p99 {result.healthz_p99_ms:.1f} ms"
+        f"  (/healthz, same load; dashboard p99 = {result.dashboard_p99_over_healthz}x)\n"
         f"login      p50 {result.login_p50_ms:.1f} ms  p99 {result.login_p99_ms:.1f} ms"
     )
