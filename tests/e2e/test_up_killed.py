@@ -6,7 +6,6 @@ the next ``up`` reuses it. The ``leftovers`` fixture stops it after the test.
 
 import os
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ import httpx
 import psutil
 import pytest
 
-from tests.e2e.up_output import read_until_up
+from tests.e2e.up_process import read_until_up, start_up
 
 pytestmark = [
     pytest.mark.e2e,
@@ -81,13 +80,7 @@ def _wait_until_serving(base: str) -> None:
 def _kill_up_once_serving(env: dict[str, str], leftovers: list[psutil.Process]) -> list[str]:
     """Run ``up --simulate 2`` until its gateway answers, SIGKILL it, and check that every one
     of its children is gone within 10 s. Returns the children's command lines."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fitconnect", "up", "--simulate", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_up(env, "--simulate", "2")
     try:
         text = read_until_up(process)
         gateway = re.search(r"GraphQL:\s+(\S+)/graphql", text)

@@ -4,8 +4,6 @@ through GraphQL, and non-zero ingest counters on /metrics."""
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -13,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.up_output import read_until_up
+from tests.e2e.up_process import read_until_up, start_up
 
 pytestmark = [pytest.mark.e2e, pytest.mark.embedded, pytest.mark.slow]
 
@@ -44,13 +42,7 @@ def _stored_samples(metrics_url: str) -> float:
 def test_simulated_fleet_shows_sessions_live_data_and_ingest_counters(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FITCONNECT_")}
     env["FITCONNECT_DATA_DIR"] = str(tmp_path / "data")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fitconnect", "up", "--simulate", "20"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_up(env, "--simulate", "20")
     try:
         text = read_until_up(process)
         graphql = re.search(r"GraphQL:\s+(\S+)", text)

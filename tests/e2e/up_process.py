@@ -1,7 +1,19 @@
-"""Reading what ``fitconnect up`` prints, for the e2e tests that start it."""
+"""``fitconnect up`` as the e2e tests run it: started with its output piped, read until ready."""
 
 import subprocess
+import sys
 import time
+
+
+def start_up(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    """``fitconnect up ARGS`` with ``env``; its output (both streams) on ``stdout``, as text."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "fitconnect", "up", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def read_until_up(process: subprocess.Popen[str], timeout_s: float = 60) -> str:
