@@ -14,7 +14,7 @@ from fitconnect.gateway.graphql.context import Context
 from fitconnect.platform.auth.models import Account
 from fitconnect.platform.devices.service import Device, DeviceCredentials
 from fitconnect.platform.notifications.service import Notification
-from fitconnect.platform.training.service import Session, StreamSeries, Subject
+from fitconnect.platform.training.service import Session, Subject
 from fitconnect.platform.users.directory import AccountSummary
 
 Info = strawberry.Info[Context, None]
@@ -128,22 +128,12 @@ class StreamPointType(SameFields):
     description="A time-bucketed stream as parallel arrays (one entry per bucket), the shape "
     "chart libraries take; much cheaper to serve than a list of point objects."
 )
-class StreamSeriesType:
+class StreamSeriesType(SameFields):
     ts: list[datetime]
     heart_rate_bpm: list[float | None]
     power_w: list[float | None]
     cadence_rpm: list[float | None]
     speed_kmh: list[float | None]
-
-    @classmethod
-    def from_domain(cls, series: StreamSeries) -> Self:
-        return cls(
-            ts=series.ts,
-            heart_rate_bpm=series.heart_rate_bpm,
-            power_w=series.power_w,
-            cadence_rpm=series.cadence_rpm,
-            speed_kmh=series.speed_kmh,
-        )
 
 
 @strawberry.type

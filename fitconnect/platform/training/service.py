@@ -20,6 +20,7 @@ MAX_STREAM_POINTS = 5_000
 """The most buckets one stream read returns, whatever a client asks for."""
 ROLLUP_STEP = timedelta(seconds=10)
 """The bucket of ``telemetry.samples_10s``, aligned to the clock."""
+_MINUTE = timedelta(minutes=1)  # the bucket of ``telemetry.samples_1m``
 
 
 # A stream read: buckets (one of the two below), as one row of arrays.
@@ -259,9 +260,8 @@ class TrainingService:
             "devices": subject.device_ids,
             "limit": max_points,
         }
-        if _on_step(since) and bucket % ROLLUP_STEP == timedelta(0):
-            fresh = _next_minute(datetime.now(UTC)) - timedelta(minutes=2)
-            params["hi"] = max(since, min(_step_floor(until), fresh))
+        if _floor(since, ROLLUP_STEP) == since and bucket % ROLLUP_STEP == timedelta(0):
+            params["hi"] = max(since, min(_floor(until, ROLLUP_STEP), _rollup_horizon()))
             sql = _ROLLUP_SERIES
         else:
             sql = _RAW_SERIES
@@ -276,8 +276,8 @@ class TrainingService:
         sample); the partial first minute and the last two minutes, which the rollup may not
         hold yet, come from the samples. Late samples reach the rollup within seconds.
         """
-        lo = _next_minute(since)
-        hi = max(lo, _next_minute(datetime.now(UTC)) - timedelta(minutes=2))
+        lo = _ceil(since, _MINUTE)
+        hi = max(lo, _rollup_horizon())
         row = await fetch_one(
             self._pool,
             Totals,
@@ -393,28 +393,27 @@ class TrainingService:
         return found
 
 
-def _next_minute(ts: datetime) -> datetime:
-    """``ts`` if it starts a minute, else the start of the next minute."""
-    floor = ts.replace(second=0, microsecond=0)
-    return floor if floor == ts else floor + timedelta(minutes=1)
+def _floor(ts: datetime, step: timedelta) -> datetime:
+    """The ``step`` boundary (aligned to the clock) at or before ``ts``."""
+    return ts - (ts - _EPOCH) % step
 
 
-def _on_step(ts: datetime) -> bool:
-    return _step_floor(ts) == ts
+def _ceil(ts: datetime, step: timedelta) -> datetime:
+    """The ``step`` boundary (aligned to the clock) at or after ``ts``."""
+    floor = _floor(ts, step)
+    return floor if floor == ts else floor + step
 
 
-def _step_floor(ts: datetime) -> datetime:
-    """The 10-second boundary at or before ``ts``."""
-    return ts - (ts - _EPOCH) % ROLLUP_STEP
+def _rollup_horizon() -> datetime:
+    """The rollups are read before this, the samples from it on: about the last two minutes,
+    which ingest may not have rolled up yet (it does so every few seconds)."""
+    return _ceil(datetime.now(UTC), _MINUTE) - 2 * _MINUTE
 
 
 def recent_window(span: timedelta, now: datetime | None = None) -> tuple[datetime, datetime]:
     """The last ``span`` up to now, ending on the next 10-second boundary: a chart of it reads
     the 10-second rollup when its buckets are whole 10-second steps."""
-    now = now or datetime.now(UTC)
-    until = _step_floor(now)
-    if until < now:
-        until += ROLLUP_STEP
+    until = _ceil(now or datetime.now(UTC), ROLLUP_STEP)
     return until - span, until
 
 
