@@ -5,13 +5,13 @@ import re
 import signal
 import subprocess
 import sys
-import time
 
 import httpx
 import psutil
 import pytest
 
 from fitconnect.runtime.ports import free_port
+from tests.e2e.processes import wait_until_serving
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
@@ -31,14 +31,7 @@ def test_two_gateway_processes_serve_one_port_and_count_together(database_url: s
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the gateway never answered"
-                time.sleep(0.2)
+        wait_until_serving(base, timeout_s=60)
         with httpx.Client(base_url=base) as client:  # new connections: both processes serve
             for _ in range(30):
                 assert client.get("/healthz", headers={"Connection": "close"}).status_code == 200

@@ -12,11 +12,10 @@ from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
 
-import httpx
 import psutil
 import pytest
 
-from tests.e2e.up_process import read_until_up, start_up
+from tests.e2e.processes import read_until_up, start_up, wait_until_serving
 
 pytestmark = [
     pytest.mark.e2e,
@@ -65,18 +64,6 @@ def leftovers(tmp_path: Path) -> Iterator[list[psutil.Process]]:
             process.kill()
 
 
-def _wait_until_serving(base: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "the gateway never answered"
-        time.sleep(0.2)
-
-
 def _kill_up_once_serving(env: dict[str, str], leftovers: list[psutil.Process]) -> list[str]:
     """Run ``up --simulate 2`` until its gateway answers, SIGKILL it, and check that every one
     of its children is gone within 10 s. Returns the children's command lines."""
@@ -85,7 +72,7 @@ def _kill_up_once_serving(env: dict[str, str], leftovers: list[psutil.Process]) 
         text = read_until_up(process)
         gateway = re.search(r"GraphQL:\s+(\S+)/graphql", text)
         assert gateway is not None, text
-        _wait_until_serving(gateway.group(1))
+        wait_until_serving(gateway.group(1))
         children = psutil.Process(process.pid).children(recursive=True)
         leftovers += children
         commands = {child: " ".join(child.cmdline()) for child in children}

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.up_process import read_until_up, start_up
+from tests.e2e.processes import read_until_up, start_up
 
 pytestmark = [pytest.mark.e2e, pytest.mark.embedded, pytest.mark.slow]
 

@@ -1,8 +1,11 @@
-"""``fitconnect up`` as the e2e tests run it: started with its output piped, read until ready."""
+"""Server processes as the e2e tests run them: ``fitconnect up`` started with its output
+piped and read until ready; a gateway waited for until it answers."""
 
 import subprocess
 import sys
 import time
+
+import httpx
 
 
 def start_up(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
@@ -28,3 +31,16 @@ def read_until_up(process: subprocess.Popen[str], timeout_s: float = 60) -> str:
         text += line
     assert "FitConnect is up" in text, text
     return text
+
+
+def wait_until_serving(base: str, timeout_s: float = 30) -> None:
+    """Until the gateway at ``base`` answers ``/healthz`` with 200 (within ``timeout_s``)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "the gateway never answered"
+        time.sleep(0.2)
