@@ -19,11 +19,11 @@ from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.fastapi import GraphQLRouter
 
 from fitconnect.errors import FitConnectError
-from fitconnect.gateway import avatars, rest
 from fitconnect.gateway.errors import code_of
 from fitconnect.gateway.graphql.context import Context
 from fitconnect.gateway.graphql.schema import build_schema
 from fitconnect.gateway.metrics import GatewayMetrics, ObservedRequests
+from fitconnect.gateway.rest import ROUTERS
 from fitconnect.gateway.services import Services
 from fitconnect.platform.db import open_pool
 from fitconnect.runtime.ports import is_listening
@@ -97,8 +97,8 @@ def create_app(
         graphql_ide="graphiql" if settings.environment == "development" else None,
     )
     app.include_router(graphql, prefix="/graphql")
-    app.include_router(rest.router)
-    app.include_router(avatars.router)
+    for router in ROUTERS:
+        app.include_router(router)
 
     @app.exception_handler(FitConnectError)
     async def domain_error(_request: Request, exc: FitConnectError) -> JSONResponse:

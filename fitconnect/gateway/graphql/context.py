@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import strawberry
 from strawberry.fastapi import BaseContext
 
 from fitconnect.gateway.errors import UnauthenticatedError
@@ -44,3 +45,6 @@ class Context(BaseContext):
     async def subject(self, athlete_id: uuid.UUID | None) -> Subject:
         """The athlete a field reads (default: the caller), authorized once per request."""
         return await self.loaders.subjects.load(athlete_id or self.principal().account_id)
+
+
+Info = strawberry.Info[Context, None]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
-from fitconnect.gateway.rest import CurrentPrincipal, ServicesDep
+from fitconnect.gateway.rest.dependencies import CurrentPrincipal, ServicesDep
 from fitconnect.platform.users.avatars import MAX_AVATAR_BYTES, AvatarImage
 
 router = APIRouter(prefix="/api/v1", tags=["avatars"])

@@ -1,0 +1,85 @@
+"""Accounts and tokens: ``me``; ``register``, ``login``, ``refresh``, ``logout``."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Self
+
+import strawberry
+from graphql import GraphQLError
+
+from fitconnect.gateway.graphql.context import Info
+from fitconnect.gateway.graphql.same_fields import SameFields
+from fitconnect.platform.auth.models import Account, Role
+
+
+@strawberry.type
+class AccountType:
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    email: str
+    role: str
+    display_name: str
+
+    @classmethod
+    def from_domain(cls, a: Account) -> Self:
+        return cls(
+            id=a.id,
+            tenant_id=a.tenant_id,
+            email=a.email,
+            role=a.role.value,
+            display_name=a.display_name,
+        )
+
+
+@strawberry.type
+class TokensType(SameFields):
+    access_token: str
+    refresh_token: str
+    expires_in_s: int
+
+
+@strawberry.type
+class AuthQuery:
+    @strawberry.field(description="The caller's account.")
+    async def me(self, info: Info) -> AccountType:
+        ctx = info.context
+        return AccountType.from_domain(await ctx.services.auth.account(ctx.principal()))
+
+
+@strawberry.type
+class AuthMutation:
+    @strawberry.mutation(description="Create an account; the welcome notification follows.")
+    async def register(  # noqa: PLR0917 - GraphQL arguments
+        self,
+        info: Info,
+        email: str,
+        password: str,
+        display_name: str,
+        role: str = "athlete",
+        tenant: str = "public",
+    ) -> AccountType:
+        try:
+            parsed_role = Role(role)
+        except ValueError as exc:
+            raise GraphQLError(
+                f"role must be athlete or coach, not {role!r}", extensions={"code": "VALIDATION"}
+            ) from exc
+        account = await info.context.services.auth.register(
+            email, password, display_name, parsed_role, tenant
+        )
+        return AccountType.from_domain(account)
+
+    @strawberry.mutation
+    async def login(self, info: Info, email: str, password: str) -> TokensType:
+        ctx = info.context
+        return TokensType.from_domain(await ctx.services.auth.login(email, password, ctx.address))
+
+    @strawberry.mutation(description="Swap a refresh token for new tokens (it is spent).")
+    async def refresh(self, info: Info, refresh_token: str) -> TokensType:
+        return TokensType.from_domain(await info.context.services.auth.refresh(refresh_token))
+
+    @strawberry.mutation
+    async def logout(self, info: Info, refresh_token: str) -> bool:
+        await info.context.services.auth.logout(refresh_token)
+        return True

@@ -1,0 +1,71 @@
+"""Devices: ``devices``; ``registerDevice``, ``revokeDevice``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Self
+
+import strawberry
+
+from fitconnect.gateway.graphql.context import Info
+from fitconnect.platform.devices.service import Device, DeviceCredentials
+
+
+@strawberry.type
+class DeviceType:
+    id: uuid.UUID
+    name: str
+    kind: str
+    registered_at: datetime
+    revoked_at: datetime | None
+    telemetry_topic: str
+
+    @classmethod
+    def from_domain(cls, d: Device) -> Self:
+        return cls(
+            id=d.id,
+            name=d.name,
+            kind=d.kind,
+            registered_at=d.registered_at,
+            revoked_at=d.revoked_at,
+            telemetry_topic=f"{d.topic_prefix}/telemetry",
+        )
+
+
+@strawberry.type
+class DeviceCredentialsType:
+    device: DeviceType
+    mqtt_username: str
+    mqtt_password: str
+
+    @classmethod
+    def from_domain(cls, c: DeviceCredentials) -> Self:
+        return cls(
+            device=DeviceType.from_domain(c.device),
+            mqtt_username=c.mqtt_username,
+            mqtt_password=c.mqtt_password,
+        )
+
+
+@strawberry.type
+class DevicesQuery:
+    @strawberry.field(description="The caller's devices.")
+    async def devices(self, info: Info) -> list[DeviceType]:
+        ctx = info.context
+        return [DeviceType.from_domain(d) for d in await ctx.services.devices.list(ctx.principal())]
+
+
+@strawberry.type
+class DevicesMutation:
+    @strawberry.mutation(description="Register a device; its MQTT password is shown only now.")
+    async def register_device(self, info: Info, name: str, kind: str) -> DeviceCredentialsType:
+        ctx = info.context
+        creds = await ctx.services.devices.register(ctx.principal(), name, kind)
+        return DeviceCredentialsType.from_domain(creds)
+
+    @strawberry.mutation
+    async def revoke_device(self, info: Info, device_id: uuid.UUID) -> bool:
+        ctx = info.context
+        await ctx.services.devices.revoke(ctx.principal(), device_id)
+        return True

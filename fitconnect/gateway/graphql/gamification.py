@@ -1,0 +1,83 @@
+"""Gamification: ``progress``, ``badges``, ``leaderboard``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+import strawberry
+
+from fitconnect.gateway.graphql.context import Info
+from fitconnect.gateway.graphql.same_fields import SameFields
+from fitconnect.gateway.graphql.users import AccountSummaryType, summary
+from fitconnect.platform.gamification.service import Circle
+
+
+@strawberry.type
+class ProgressType(SameFields):
+    xp: int
+    level: int
+    daily_streak: int
+    longest_daily_streak: int
+    weekly_streak: int
+    longest_weekly_streak: int
+    as_of: date
+
+
+@strawberry.type
+class BadgeType(SameFields):
+    id: str
+    name: str
+    awarded_at: datetime
+
+
+@strawberry.type
+class BoardEntryType(SameFields):
+    rank: int
+    athlete_id: uuid.UUID
+    value: float
+
+    @strawberry.field
+    async def athlete(self, info: Info) -> AccountSummaryType | None:
+        return summary(await info.context.loaders.accounts.load(self.athlete_id))
+
+
+@strawberry.type
+class GamificationQuery:
+    @strawberry.field(description="XP, level and streaks (null before the first session).")
+    async def progress(
+        self, info: Info, athlete_id: uuid.UUID | None = None
+    ) -> ProgressType | None:
+        ctx = info.context
+        found = await ctx.services.gamification.progress(await ctx.subject(athlete_id))
+        return ProgressType.from_domain(found) if found else None
+
+    @strawberry.field(description="Badges earned, oldest first.")
+    async def badges(self, info: Info, athlete_id: uuid.UUID | None = None) -> list[BadgeType]:
+        ctx = info.context
+        found = await ctx.services.gamification.badges(await ctx.subject(athlete_id))
+        return [BadgeType.from_domain(b) for b in found]
+
+    @strawberry.field(
+        description="This week's or month's board by xp, distance_m or moving_time_s, ranked"
+        " within the tenant, a club the caller belongs to, or the athletes the caller follows."
+    )
+    async def leaderboard(  # noqa: PLR0917 - GraphQL arguments
+        self,
+        info: Info,
+        period: str = "week",
+        metric: str = "xp",
+        circle: Circle = Circle.TENANT,
+        club_id: uuid.UUID | None = None,
+        first: int = 20,
+    ) -> list[BoardEntryType]:
+        ctx = info.context
+        board = await ctx.services.gamification.leaderboard(
+            ctx.principal(),
+            period=period,
+            metric=metric,
+            circle=circle,
+            club_id=club_id,
+            first=min(max(first, 1), 100),
+        )
+        return [BoardEntryType.from_domain(e) for e in board]

@@ -1,0 +1,66 @@
+"""Asynchronous reports: ``report``; ``requestReport``; the ``reportReady`` subscription."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncGenerator
+from datetime import date, datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from fitconnect.gateway.graphql.context import Info
+from fitconnect.gateway.graphql.same_fields import SameFields
+
+
+@strawberry.type(description="An asynchronous report: queued, running, done or failed.")
+class ReportJobType(SameFields):
+    id: uuid.UUID
+    athlete_id: uuid.UUID
+    kind: str
+    status: str
+    result: JSON | None
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+@strawberry.type
+class ReportsQuery:
+    @strawberry.field(description="A report the caller requested, finished or not.")
+    async def report(self, info: Info, id: uuid.UUID) -> ReportJobType:
+        ctx = info.context
+        return ReportJobType.from_domain(await ctx.services.reports.get(ctx.principal(), id))
+
+
+@strawberry.type
+class ReportsMutation:
+    @strawberry.mutation(
+        description="Start a heavy report (power_curve, training_summary) over [since, until);"
+        " it returns at once: poll `report(id)` or subscribe to `reportReady(id)`."
+    )
+    async def request_report(
+        self,
+        info: Info,
+        kind: str,
+        since: date,
+        until: date,
+        athlete_id: uuid.UUID | None = None,
+    ) -> ReportJobType:
+        ctx = info.context
+        job = await ctx.services.reports.request(
+            ctx.principal(), await ctx.subject(athlete_id), kind, since, until
+        )
+        return ReportJobType.from_domain(job)
+
+
+@strawberry.type
+class ReportsSubscription:
+    @strawberry.subscription(description="The report once it is done or failed.")
+    async def report_ready(
+        self,
+        info: Info,
+        id: uuid.UUID,
+    ) -> AsyncGenerator[ReportJobType, None]:
+        ctx = info.context
+        yield ReportJobType.from_domain(await ctx.services.reports.wait(ctx.principal(), id))

@@ -1,0 +1,314 @@
+"""Training: sessions (laps, zones, power curve, samples), streams, totals, fitness, volume,
+records; the ``live`` subscription."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncGenerator
+from datetime import UTC, date, datetime, timedelta
+from typing import Self
+
+import strawberry
+
+from fitconnect.gateway.graphql.context import Info
+from fitconnect.gateway.graphql.devices import DeviceType
+from fitconnect.gateway.graphql.same_fields import SameFields
+from fitconnect.platform.training.service import Session, StreamSeries, Subject, recent_window
+
+
+@strawberry.type
+class StreamPointType(SameFields):
+    ts: datetime
+    heart_rate_bpm: float | None
+    power_w: float | None
+    cadence_rpm: float | None
+    speed_kmh: float | None
+
+
+@strawberry.type(
+    description="A time-bucketed stream as parallel arrays (one entry per bucket), the shape "
+    "chart libraries take; much cheaper to serve than a list of point objects."
+)
+class StreamSeriesType(SameFields):
+    ts: list[datetime]
+    heart_rate_bpm: list[float | None]
+    power_w: list[float | None]
+    cadence_rpm: list[float | None]
+    speed_kmh: list[float | None]
+
+
+@strawberry.type
+class TotalsType(SameFields):
+    samples: int
+    first: datetime | None
+    last: datetime | None
+    avg_heart_rate_bpm: float | None
+    max_power_w: int | None
+
+
+@strawberry.type
+class CurvePointType:
+    duration_s: int
+    power_w: float
+
+
+@strawberry.type
+class LapType(SameFields):
+    lap: int
+    start_ts: datetime
+    end_ts: datetime
+    duration_s: int
+    moving_time_s: int
+    distance_m: float | None
+    avg_power_w: float | None
+    max_power_w: float | None
+    normalized_power_w: float | None
+    avg_heart_rate_bpm: float | None
+    max_heart_rate_bpm: float | None
+    avg_cadence_rpm: float | None
+
+
+@strawberry.type
+class SessionType:
+    device_id: uuid.UUID
+    start: datetime
+    end: datetime
+    duration_s: int
+    moving_time_s: int
+    distance_m: float | None
+    avg_heart_rate_bpm: float | None
+    max_heart_rate_bpm: float | None
+    avg_power_w: float | None
+    max_power_w: float | None
+    normalized_power_w: float | None
+    intensity_factor: float | None
+    tss: float | None
+    work_kj: float | None
+    avg_cadence_rpm: float | None
+    avg_speed_kmh: float | None
+    calories_kcal: float | None
+    sport: str | None = strawberry.field(
+        description="As the device said when it started the session (none for sessions found"
+        " by gaps in the samples)."
+    )
+    hr_zone_s: list[int] | None = strawberry.field(
+        description="Seconds in each heart-rate zone, zone 1 first."
+    )
+    power_zone_s: list[int] | None = strawberry.field(
+        description="Seconds in each of Coggan's 7 power zones, zone 1 first."
+    )
+    power_curve: list[CurvePointType] = strawberry.field(
+        description="Best average power for each duration (the mean-maximal curve)."
+    )
+    subject: strawberry.Private[Subject]
+
+    @strawberry.field(description="The device that recorded the session.")
+    async def device(self, info: Info) -> DeviceType | None:
+        found = await info.context.loaders.devices.load(self.device_id)
+        return DeviceType.from_domain(found) if found else None
+
+    @strawberry.field(description="Laps from the device's lap marks, in order (none: [])")
+    async def laps(self, info: Info) -> list[LapType]:
+        found = await info.context.loaders.laps.load((self.subject, (self.device_id, self.start)))
+        return [LapType.from_domain(lap) for lap in found]
+
+    @strawberry.field(description="The session's samples as chart arrays (at most maxPoints).")
+    async def series(self, info: Info, max_points: int = 500) -> StreamSeriesType:
+        own = Subject(self.subject.athlete_id, [self.device_id])
+        series = await info.context.services.training.series(
+            own, self.start, self.end + timedelta(seconds=1), max_points
+        )
+        return StreamSeriesType.from_domain(series)
+
+    @classmethod
+    def from_domain(cls, s: Session, subject: Subject) -> Self:
+        curve = sorted((int(d), float(w)) for d, w in s.power_curve_w.items())
+        return cls(
+            device_id=s.device_id,
+            start=s.start_ts,
+            end=s.end_ts,
+            duration_s=s.duration_s,
+            moving_time_s=s.moving_time_s,
+            distance_m=s.distance_m,
+            avg_heart_rate_bpm=s.avg_heart_rate_bpm,
+            max_heart_rate_bpm=s.max_heart_rate_bpm,
+            avg_power_w=s.avg_power_w,
+            max_power_w=s.max_power_w,
+            normalized_power_w=s.normalized_power_w,
+            intensity_factor=s.intensity_factor,
+            tss=s.tss,
+            work_kj=s.work_kj,
+            avg_cadence_rpm=s.avg_cadence_rpm,
+            avg_speed_kmh=s.avg_speed_kmh,
+            calories_kcal=s.calories_kcal,
+            sport=s.sport,
+            hr_zone_s=s.hr_zone_s,
+            power_zone_s=s.power_zone_s,
+            power_curve=[CurvePointType(duration_s=d, power_w=w) for d, w in curve],
+            subject=subject,
+        )
+
+
+@strawberry.type
+class FitnessDayType(SameFields):
+    day: date
+    tss: float
+    ctl: float
+    atl: float
+    tsb: float
+
+
+@strawberry.type
+class WeekVolumeType(SameFields):
+    week_start: date
+    sessions: int
+    moving_time_s: int
+    distance_m: float
+    work_kj: float
+    tss: float
+
+
+@strawberry.type
+class PersonalRecordType(SameFields):
+    metric: str
+    value: float
+    device_id: uuid.UUID
+    achieved_at: datetime
+
+
+@strawberry.type
+class LivePointType(SameFields):
+    device_id: uuid.UUID
+    ts: datetime
+    heart_rate_bpm: float | None
+    power_w: float | None
+    cadence_rpm: float | None
+    speed_kmh: float | None
+
+
+@strawberry.type
+class TrainingQuery:
+    @strawberry.field(description="Heart rate, power, cadence and speed, time-bucketed.")
+    async def stream(
+        self,
+        info: Info,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        max_points: int = 500,
+        athlete_id: uuid.UUID | None = None,
+    ) -> list[StreamPointType]:
+        series = await _series(info, since, until, max_points, athlete_id)
+        return [StreamPointType.from_domain(p) for p in series.points()]
+
+    @strawberry.field(description="The same stream as parallel arrays, for charts.")
+    async def series(
+        self,
+        info: Info,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        max_points: int = 500,
+        athlete_id: uuid.UUID | None = None,
+    ) -> StreamSeriesType:
+        series = await _series(info, since, until, max_points, athlete_id)
+        return StreamSeriesType.from_domain(series)
+
+    @strawberry.field(
+        description="Sessions started in [since, before), of a sport if given, newest first"
+        " (cursor: before)."
+    )
+    async def sessions(  # noqa: PLR0917 - GraphQL arguments
+        self,
+        info: Info,
+        first: int = 20,
+        before: datetime | None = None,
+        since: datetime | None = None,
+        sport: str | None = None,
+        athlete_id: uuid.UUID | None = None,
+    ) -> list[SessionType]:
+        ctx = info.context
+        subject = await ctx.subject(athlete_id)
+        found = await ctx.services.training.sessions(
+            subject, min(max(first, 1), 100), before, since, sport
+        )
+        return [SessionType.from_domain(s, subject) for s in found]
+
+    @strawberry.field(description="One session: metrics, zones, power curve, its samples.")
+    async def session(
+        self,
+        info: Info,
+        device_id: uuid.UUID,
+        start: datetime,
+        athlete_id: uuid.UUID | None = None,
+    ) -> SessionType:
+        ctx = info.context
+        subject = await ctx.subject(athlete_id)
+        found = await ctx.services.training.session(subject, device_id, start)
+        return SessionType.from_domain(found, subject)
+
+    @strawberry.field(description="Performance-management chart: TSS, CTL, ATL, TSB by day.")
+    async def fitness(
+        self, info: Info, days: int = 90, athlete_id: uuid.UUID | None = None
+    ) -> list[FitnessDayType]:
+        ctx = info.context
+        found = await ctx.services.training.fitness(
+            await ctx.subject(athlete_id), min(max(days, 1), 730)
+        )
+        return [FitnessDayType.from_domain(d) for d in found]
+
+    @strawberry.field(description="Totals of the caller's samples since a time (default 7 days).")
+    async def totals(
+        self, info: Info, since: datetime | None = None, athlete_id: uuid.UUID | None = None
+    ) -> TotalsType:
+        ctx = info.context
+        since = since or datetime.now(UTC) - timedelta(days=7)
+        totals = await ctx.services.training.totals(await ctx.subject(athlete_id), since)
+        return TotalsType.from_domain(totals)
+
+    @strawberry.field(description="Sessions, moving time, distance, work and TSS per week.")
+    async def weekly_volume(
+        self, info: Info, weeks: int = 12, athlete_id: uuid.UUID | None = None
+    ) -> list[WeekVolumeType]:
+        ctx = info.context
+        found = await ctx.services.training.weekly_volume(
+            await ctx.subject(athlete_id), min(max(weeks, 1), 520)
+        )
+        return [WeekVolumeType.from_domain(w) for w in found]
+
+    @strawberry.field(description="Personal records: best power per duration, longest session…")
+    async def records(
+        self, info: Info, athlete_id: uuid.UUID | None = None
+    ) -> list[PersonalRecordType]:
+        ctx = info.context
+        found = await ctx.services.training.records(await ctx.subject(athlete_id))
+        return [PersonalRecordType.from_domain(r) for r in found]
+
+
+async def _series(
+    info: Info,
+    since: datetime | None,
+    until: datetime | None,
+    max_points: int,
+    athlete_id: uuid.UUID | None,
+) -> StreamSeries:
+    """The last hour unless told otherwise, in at most ``max_points`` buckets."""
+    ctx = info.context
+    if since is None and until is None:
+        since, until = recent_window(timedelta(hours=1))
+    until = until or datetime.now(UTC)
+    since = since or until - timedelta(hours=1)
+    return await ctx.services.training.series(
+        await ctx.subject(athlete_id), since, until, max_points
+    )
+
+
+@strawberry.type
+class TrainingSubscription:
+    @strawberry.subscription(
+        description="Heart rate, power, cadence and speed as the devices send them."
+    )
+    async def live(
+        self, info: Info, athlete_id: uuid.UUID | None = None
+    ) -> AsyncGenerator[LivePointType, None]:
+        ctx = info.context
+        async for point in ctx.services.training.live(await ctx.subject(athlete_id)):
+            yield LivePointType.from_domain(point)

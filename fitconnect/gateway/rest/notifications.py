@@ -1,0 +1,18 @@
+"""The in-app inbox: /notifications."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from fitconnect.gateway.rest.dependencies import CurrentPrincipal, ServicesDep, slot_fields
+from fitconnect.platform.notifications import service as notifications
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.get("/notifications")
+async def list_notifications(
+    principal: CurrentPrincipal, svc: ServicesDep
+) -> list[dict[str, object]]:
+    items = await notifications.inbox(svc.pool, principal.account_id)
+    return [slot_fields(n) for n in items]
