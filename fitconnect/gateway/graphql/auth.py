@@ -10,11 +10,11 @@ from graphql import GraphQLError
 
 from fitconnect.gateway.graphql.context import Info
 from fitconnect.gateway.graphql.same_fields import SameFields
-from fitconnect.platform.auth.models import Account, Role
+from fitconnect.platform.auth import models as domain
 
 
 @strawberry.type
-class AccountType:
+class Account:
     id: uuid.UUID
     tenant_id: uuid.UUID
     email: str
@@ -22,7 +22,7 @@ class AccountType:
     display_name: str
 
     @classmethod
-    def from_domain(cls, a: Account) -> Self:
+    def from_domain(cls, a: domain.Account) -> Self:
         return cls(
             id=a.id,
             tenant_id=a.tenant_id,
@@ -33,7 +33,7 @@ class AccountType:
 
 
 @strawberry.type
-class TokensType(SameFields):
+class Tokens(SameFields):
     access_token: str
     refresh_token: str
     expires_in_s: int
@@ -42,9 +42,9 @@ class TokensType(SameFields):
 @strawberry.type
 class AuthQuery:
     @strawberry.field(description="The caller's account.")
-    async def me(self, info: Info) -> AccountType:
+    async def me(self, info: Info) -> Account:
         ctx = info.context
-        return AccountType.from_domain(await ctx.services.auth.account(ctx.principal()))
+        return Account.from_domain(await ctx.services.auth.account(ctx.principal()))
 
 
 @strawberry.type
@@ -58,9 +58,9 @@ class AuthMutation:
         display_name: str,
         role: str = "athlete",
         tenant: str = "public",
-    ) -> AccountType:
+    ) -> Account:
         try:
-            parsed_role = Role(role)
+            parsed_role = domain.Role(role)
         except ValueError as exc:
             raise GraphQLError(
                 f"role must be athlete or coach, not {role!r}", extensions={"code": "VALIDATION"}
@@ -68,16 +68,16 @@ class AuthMutation:
         account = await info.context.services.auth.register(
             email, password, display_name, parsed_role, tenant
         )
-        return AccountType.from_domain(account)
+        return Account.from_domain(account)
 
     @strawberry.mutation
-    async def login(self, info: Info, email: str, password: str) -> TokensType:
+    async def login(self, info: Info, email: str, password: str) -> Tokens:
         ctx = info.context
-        return TokensType.from_domain(await ctx.services.auth.login(email, password, ctx.address))
+        return Tokens.from_domain(await ctx.services.auth.login(email, password, ctx.address))
 
     @strawberry.mutation(description="Swap a refresh token for new tokens (it is spent).")
-    async def refresh(self, info: Info, refresh_token: str) -> TokensType:
-        return TokensType.from_domain(await info.context.services.auth.refresh(refresh_token))
+    async def refresh(self, info: Info, refresh_token: str) -> Tokens:
+        return Tokens.from_domain(await info.context.services.auth.refresh(refresh_token))
 
     @strawberry.mutation
     async def logout(self, info: Info, refresh_token: str) -> bool:

@@ -9,11 +9,11 @@ from typing import Self
 import strawberry
 
 from fitconnect.gateway.graphql.context import Info
-from fitconnect.platform.devices.service import Device, DeviceCredentials
+from fitconnect.platform.devices import service as domain
 
 
 @strawberry.type
-class DeviceType:
+class Device:
     id: uuid.UUID
     name: str
     kind: str
@@ -22,7 +22,7 @@ class DeviceType:
     telemetry_topic: str
 
     @classmethod
-    def from_domain(cls, d: Device) -> Self:
+    def from_domain(cls, d: domain.Device) -> Self:
         return cls(
             id=d.id,
             name=d.name,
@@ -34,15 +34,15 @@ class DeviceType:
 
 
 @strawberry.type
-class DeviceCredentialsType:
-    device: DeviceType
+class DeviceCredentials:
+    device: Device
     mqtt_username: str
     mqtt_password: str
 
     @classmethod
-    def from_domain(cls, c: DeviceCredentials) -> Self:
+    def from_domain(cls, c: domain.DeviceCredentials) -> Self:
         return cls(
-            device=DeviceType.from_domain(c.device),
+            device=Device.from_domain(c.device),
             mqtt_username=c.mqtt_username,
             mqtt_password=c.mqtt_password,
         )
@@ -51,18 +51,18 @@ class DeviceCredentialsType:
 @strawberry.type
 class DevicesQuery:
     @strawberry.field(description="The caller's devices.")
-    async def devices(self, info: Info) -> list[DeviceType]:
+    async def devices(self, info: Info) -> list[Device]:
         ctx = info.context
-        return [DeviceType.from_domain(d) for d in await ctx.services.devices.list(ctx.principal())]
+        return [Device.from_domain(d) for d in await ctx.services.devices.list(ctx.principal())]
 
 
 @strawberry.type
 class DevicesMutation:
     @strawberry.mutation(description="Register a device; its MQTT password is shown only now.")
-    async def register_device(self, info: Info, name: str, kind: str) -> DeviceCredentialsType:
+    async def register_device(self, info: Info, name: str, kind: str) -> DeviceCredentials:
         ctx = info.context
         creds = await ctx.services.devices.register(ctx.principal(), name, kind)
-        return DeviceCredentialsType.from_domain(creds)
+        return DeviceCredentials.from_domain(creds)
 
     @strawberry.mutation
     async def revoke_device(self, info: Info, device_id: uuid.UUID) -> bool:

@@ -9,12 +9,12 @@ import strawberry
 
 from fitconnect.gateway.graphql.context import Info
 from fitconnect.gateway.graphql.same_fields import SameFields
-from fitconnect.gateway.graphql.users import AccountSummaryType, summary
+from fitconnect.gateway.graphql.users import AccountSummary, summary
 from fitconnect.platform.gamification.service import Circle
 
 
 @strawberry.type
-class ProgressType(SameFields):
+class Progress(SameFields):
     xp: int
     level: int
     daily_streak: int
@@ -25,38 +25,36 @@ class ProgressType(SameFields):
 
 
 @strawberry.type
-class BadgeType(SameFields):
+class Badge(SameFields):
     id: str
     name: str
     awarded_at: datetime
 
 
 @strawberry.type
-class BoardEntryType(SameFields):
+class BoardEntry(SameFields):
     rank: int
     athlete_id: uuid.UUID
     value: float
 
     @strawberry.field
-    async def athlete(self, info: Info) -> AccountSummaryType | None:
+    async def athlete(self, info: Info) -> AccountSummary | None:
         return summary(await info.context.loaders.accounts.load(self.athlete_id))
 
 
 @strawberry.type
 class GamificationQuery:
     @strawberry.field(description="XP, level and streaks (null before the first session).")
-    async def progress(
-        self, info: Info, athlete_id: uuid.UUID | None = None
-    ) -> ProgressType | None:
+    async def progress(self, info: Info, athlete_id: uuid.UUID | None = None) -> Progress | None:
         ctx = info.context
         found = await ctx.services.gamification.progress(await ctx.subject(athlete_id))
-        return ProgressType.from_domain(found) if found else None
+        return Progress.from_domain(found) if found else None
 
     @strawberry.field(description="Badges earned, oldest first.")
-    async def badges(self, info: Info, athlete_id: uuid.UUID | None = None) -> list[BadgeType]:
+    async def badges(self, info: Info, athlete_id: uuid.UUID | None = None) -> list[Badge]:
         ctx = info.context
         found = await ctx.services.gamification.badges(await ctx.subject(athlete_id))
-        return [BadgeType.from_domain(b) for b in found]
+        return [Badge.from_domain(b) for b in found]
 
     @strawberry.field(
         description="This week's or month's board by xp, distance_m or moving_time_s, ranked"
@@ -70,7 +68,7 @@ class GamificationQuery:
         circle: Circle = Circle.TENANT,
         club_id: uuid.UUID | None = None,
         first: int = 20,
-    ) -> list[BoardEntryType]:
+    ) -> list[BoardEntry]:
         ctx = info.context
         board = await ctx.services.gamification.leaderboard(
             ctx.principal(),
@@ -80,4 +78,4 @@ class GamificationQuery:
             club_id=club_id,
             first=min(max(first, 1), 100),
         )
-        return [BoardEntryType.from_domain(e) for e in board]
+        return [BoardEntry.from_domain(e) for e in board]

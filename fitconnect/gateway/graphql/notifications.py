@@ -9,11 +9,10 @@ import strawberry
 
 from fitconnect.gateway.graphql.context import Info
 from fitconnect.platform.notifications import service as notifications
-from fitconnect.platform.notifications.service import Notification
 
 
 @strawberry.type
-class NotificationType:
+class Notification:
     id: int
     kind: str
     title: str
@@ -22,7 +21,7 @@ class NotificationType:
     read: bool
 
     @classmethod
-    def from_domain(cls, n: Notification) -> Self:
+    def from_domain(cls, n: notifications.Notification) -> Self:
         return cls(
             id=n.id,
             kind=n.kind,
@@ -36,10 +35,10 @@ class NotificationType:
 @strawberry.type
 class NotificationsQuery:
     @strawberry.field(description="The caller's in-app notifications, newest first.")
-    async def notifications(self, info: Info, limit: int = 50) -> list[NotificationType]:
+    async def notifications(self, info: Info, limit: int = 50) -> list[Notification]:
         ctx = info.context
         items = await notifications.inbox(ctx.services.pool, ctx.principal().account_id, limit)
-        return [NotificationType.from_domain(n) for n in items]
+        return [Notification.from_domain(n) for n in items]
 
 
 @strawberry.type

@@ -14,7 +14,7 @@ from fitconnect.gateway.graphql.same_fields import SameFields
 
 
 @strawberry.type(description="An asynchronous report: queued, running, done or failed.")
-class ReportJobType(SameFields):
+class ReportJob(SameFields):
     id: uuid.UUID
     athlete_id: uuid.UUID
     kind: str
@@ -28,9 +28,9 @@ class ReportJobType(SameFields):
 @strawberry.type
 class ReportsQuery:
     @strawberry.field(description="A report the caller requested, finished or not.")
-    async def report(self, info: Info, id: uuid.UUID) -> ReportJobType:
+    async def report(self, info: Info, id: uuid.UUID) -> ReportJob:
         ctx = info.context
-        return ReportJobType.from_domain(await ctx.services.reports.get(ctx.principal(), id))
+        return ReportJob.from_domain(await ctx.services.reports.get(ctx.principal(), id))
 
 
 @strawberry.type
@@ -46,12 +46,12 @@ class ReportsMutation:
         since: date,
         until: date,
         athlete_id: uuid.UUID | None = None,
-    ) -> ReportJobType:
+    ) -> ReportJob:
         ctx = info.context
         job = await ctx.services.reports.request(
             ctx.principal(), await ctx.subject(athlete_id), kind, since, until
         )
-        return ReportJobType.from_domain(job)
+        return ReportJob.from_domain(job)
 
 
 @strawberry.type
@@ -61,6 +61,6 @@ class ReportsSubscription:
         self,
         info: Info,
         id: uuid.UUID,
-    ) -> AsyncGenerator[ReportJobType, None]:
+    ) -> AsyncGenerator[ReportJob, None]:
         ctx = info.context
-        yield ReportJobType.from_domain(await ctx.services.reports.wait(ctx.principal(), id))
+        yield ReportJob.from_domain(await ctx.services.reports.wait(ctx.principal(), id))

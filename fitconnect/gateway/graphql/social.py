@@ -9,11 +9,11 @@ import strawberry
 
 from fitconnect.gateway.graphql.context import Info
 from fitconnect.gateway.graphql.same_fields import SameFields
-from fitconnect.gateway.graphql.users import AccountSummaryType
+from fitconnect.gateway.graphql.users import AccountSummary
 
 
 @strawberry.type
-class ClubType(SameFields):
+class Club(SameFields):
     id: uuid.UUID
     name: str
     members: int
@@ -23,16 +23,16 @@ class ClubType(SameFields):
 @strawberry.type
 class SocialQuery:
     @strawberry.field(description="The clubs the caller belongs to.")
-    async def clubs(self, info: Info) -> list[ClubType]:
+    async def clubs(self, info: Info) -> list[Club]:
         ctx = info.context
-        return [ClubType.from_domain(c) for c in await ctx.services.social.clubs(ctx.principal())]
+        return [Club.from_domain(c) for c in await ctx.services.social.clubs(ctx.principal())]
 
     @strawberry.field(description="The athletes the caller follows.")
-    async def following(self, info: Info) -> list[AccountSummaryType]:
+    async def following(self, info: Info) -> list[AccountSummary]:
         ctx = info.context
         ids = await ctx.services.social.following(ctx.principal())
         found = await ctx.loaders.accounts.load_many(ids)
-        return [AccountSummaryType.from_domain(a) for a in found if a is not None]
+        return [AccountSummary.from_domain(a) for a in found if a is not None]
 
 
 @strawberry.type
@@ -50,14 +50,14 @@ class SocialMutation:
         return True
 
     @strawberry.mutation(description="Create a club of the caller's tenant and join it.")
-    async def create_club(self, info: Info, name: str) -> ClubType:
+    async def create_club(self, info: Info, name: str) -> Club:
         ctx = info.context
-        return ClubType.from_domain(await ctx.services.social.create_club(ctx.principal(), name))
+        return Club.from_domain(await ctx.services.social.create_club(ctx.principal(), name))
 
     @strawberry.mutation
-    async def join_club(self, info: Info, club_id: uuid.UUID) -> ClubType:
+    async def join_club(self, info: Info, club_id: uuid.UUID) -> Club:
         ctx = info.context
-        return ClubType.from_domain(await ctx.services.social.join(ctx.principal(), club_id))
+        return Club.from_domain(await ctx.services.social.join(ctx.principal(), club_id))
 
     @strawberry.mutation
     async def leave_club(self, info: Info, club_id: uuid.UUID) -> bool:

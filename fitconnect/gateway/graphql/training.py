@@ -11,13 +11,14 @@ from typing import Self
 import strawberry
 
 from fitconnect.gateway.graphql.context import Info
-from fitconnect.gateway.graphql.devices import DeviceType
+from fitconnect.gateway.graphql.devices import Device
 from fitconnect.gateway.graphql.same_fields import SameFields
-from fitconnect.platform.training.service import Session, StreamSeries, Subject, recent_window
+from fitconnect.platform.training import service as domain
+from fitconnect.platform.training.service import Subject, recent_window
 
 
 @strawberry.type
-class StreamPointType(SameFields):
+class StreamPoint(SameFields):
     ts: datetime
     heart_rate_bpm: float | None
     power_w: float | None
@@ -29,7 +30,7 @@ class StreamPointType(SameFields):
     description="A time-bucketed stream as parallel arrays (one entry per bucket), the shape "
     "chart libraries take; much cheaper to serve than a list of point objects."
 )
-class StreamSeriesType(SameFields):
+class StreamSeries(SameFields):
     ts: list[datetime]
     heart_rate_bpm: list[float | None]
     power_w: list[float | None]
@@ -38,7 +39,7 @@ class StreamSeriesType(SameFields):
 
 
 @strawberry.type
-class TotalsType(SameFields):
+class Totals(SameFields):
     samples: int
     first: datetime | None
     last: datetime | None
@@ -47,13 +48,13 @@ class TotalsType(SameFields):
 
 
 @strawberry.type
-class CurvePointType:
+class CurvePoint:
     duration_s: int
     power_w: float
 
 
 @strawberry.type
-class LapType(SameFields):
+class Lap(SameFields):
     lap: int
     start_ts: datetime
     end_ts: datetime
@@ -69,7 +70,7 @@ class LapType(SameFields):
 
 
 @strawberry.type
-class SessionType:
+class Session:
     device_id: uuid.UUID
     start: datetime
     end: datetime
@@ -97,31 +98,31 @@ class SessionType:
     power_zone_s: list[int] | None = strawberry.field(
         description="Seconds in each of Coggan's 7 power zones, zone 1 first."
     )
-    power_curve: list[CurvePointType] = strawberry.field(
+    power_curve: list[CurvePoint] = strawberry.field(
         description="Best average power for each duration (the mean-maximal curve)."
     )
     subject: strawberry.Private[Subject]
 
     @strawberry.field(description="The device that recorded the session.")
-    async def device(self, info: Info) -> DeviceType | None:
+    async def device(self, info: Info) -> Device | None:
         found = await info.context.loaders.devices.load(self.device_id)
-        return DeviceType.from_domain(found) if found else None
+        return Device.from_domain(found) if found else None
 
     @strawberry.field(description="Laps from the device's lap marks, in order (none: [])")
-    async def laps(self, info: Info) -> list[LapType]:
+    async def laps(self, info: Info) -> list[Lap]:
         found = await info.context.loaders.laps.load((self.subject, (self.device_id, self.start)))
-        return [LapType.from_domain(lap) for lap in found]
+        return [Lap.from_domain(lap) for lap in found]
 
     @strawberry.field(description="The session's samples as chart arrays (at most maxPoints).")
-    async def series(self, info: Info, max_points: int = 500) -> StreamSeriesType:
+    async def series(self, info: Info, max_points: int = 500) -> StreamSeries:
         own = Subject(self.subject.athlete_id, [self.device_id])
         series = await info.context.services.training.series(
             own, self.start, self.end + timedelta(seconds=1), max_points
         )
-        return StreamSeriesType.from_domain(series)
+        return StreamSeries.from_domain(series)
 
     @classmethod
-    def from_domain(cls, s: Session, subject: Subject) -> Self:
+    def from_domain(cls, s: domain.Session, subject: Subject) -> Self:
         curve = sorted((int(d), float(w)) for d, w in s.power_curve_w.items())
         return cls(
             device_id=s.device_id,
@@ -144,13 +145,13 @@ class SessionType:
             sport=s.sport,
             hr_zone_s=s.hr_zone_s,
             power_zone_s=s.power_zone_s,
-            power_curve=[CurvePointType(duration_s=d, power_w=w) for d, w in curve],
+            power_curve=[CurvePoint(duration_s=d, power_w=w) for d, w in curve],
             subject=subject,
         )
 
 
 @strawberry.type
-class FitnessDayType(SameFields):
+class FitnessDay(SameFields):
     day: date
     tss: float
     ctl: float
@@ -159,7 +160,7 @@ class FitnessDayType(SameFields):
 
 
 @strawberry.type
-class WeekVolumeType(SameFields):
+class WeekVolume(SameFields):
     week_start: date
     sessions: int
     moving_time_s: int
@@ -169,7 +170,7 @@ class WeekVolumeType(SameFields):
 
 
 @strawberry.type
-class PersonalRecordType(SameFields):
+class PersonalRecord(SameFields):
     metric: str
     value: float
     device_id: uuid.UUID
@@ -177,7 +178,7 @@ class PersonalRecordType(SameFields):
 
 
 @strawberry.type
-class LivePointType(SameFields):
+class LivePoint(SameFields):
     device_id: uuid.UUID
     ts: datetime
     heart_rate_bpm: float | None
@@ -196,9 +197,9 @@ class TrainingQuery:
         until: datetime | None = None,
         max_points: int = 500,
         athlete_id: uuid.UUID | None = None,
-    ) -> list[StreamPointType]:
+    ) -> list[StreamPoint]:
         series = await _series(info, since, until, max_points, athlete_id)
-        return [StreamPointType.from_domain(p) for p in series.points()]
+        return [StreamPoint.from_domain(p) for p in series.points()]
 
     @strawberry.field(description="The same stream as parallel arrays, for charts.")
     async def series(
@@ -208,9 +209,9 @@ class TrainingQuery:
         until: datetime | None = None,
         max_points: int = 500,
         athlete_id: uuid.UUID | None = None,
-    ) -> StreamSeriesType:
+    ) -> StreamSeries:
         series = await _series(info, since, until, max_points, athlete_id)
-        return StreamSeriesType.from_domain(series)
+        return StreamSeries.from_domain(series)
 
     @strawberry.field(
         description="Sessions started in [since, before), of a sport if given, newest first"
@@ -224,13 +225,13 @@ class TrainingQuery:
         since: datetime | None = None,
         sport: str | None = None,
         athlete_id: uuid.UUID | None = None,
-    ) -> list[SessionType]:
+    ) -> list[Session]:
         ctx = info.context
         subject = await ctx.subject(athlete_id)
         found = await ctx.services.training.sessions(
             subject, min(max(first, 1), 100), before, since, sport
         )
-        return [SessionType.from_domain(s, subject) for s in found]
+        return [Session.from_domain(s, subject) for s in found]
 
     @strawberry.field(description="One session: metrics, zones, power curve, its samples.")
     async def session(
@@ -239,48 +240,48 @@ class TrainingQuery:
         device_id: uuid.UUID,
         start: datetime,
         athlete_id: uuid.UUID | None = None,
-    ) -> SessionType:
+    ) -> Session:
         ctx = info.context
         subject = await ctx.subject(athlete_id)
         found = await ctx.services.training.session(subject, device_id, start)
-        return SessionType.from_domain(found, subject)
+        return Session.from_domain(found, subject)
 
     @strawberry.field(description="Performance-management chart: TSS, CTL, ATL, TSB by day.")
     async def fitness(
         self, info: Info, days: int = 90, athlete_id: uuid.UUID | None = None
-    ) -> list[FitnessDayType]:
+    ) -> list[FitnessDay]:
         ctx = info.context
         found = await ctx.services.training.fitness(
             await ctx.subject(athlete_id), min(max(days, 1), 730)
         )
-        return [FitnessDayType.from_domain(d) for d in found]
+        return [FitnessDay.from_domain(d) for d in found]
 
     @strawberry.field(description="Totals of the caller's samples since a time (default 7 days).")
     async def totals(
         self, info: Info, since: datetime | None = None, athlete_id: uuid.UUID | None = None
-    ) -> TotalsType:
+    ) -> Totals:
         ctx = info.context
         since = since or datetime.now(UTC) - timedelta(days=7)
         totals = await ctx.services.training.totals(await ctx.subject(athlete_id), since)
-        return TotalsType.from_domain(totals)
+        return Totals.from_domain(totals)
 
     @strawberry.field(description="Sessions, moving time, distance, work and TSS per week.")
     async def weekly_volume(
         self, info: Info, weeks: int = 12, athlete_id: uuid.UUID | None = None
-    ) -> list[WeekVolumeType]:
+    ) -> list[WeekVolume]:
         ctx = info.context
         found = await ctx.services.training.weekly_volume(
             await ctx.subject(athlete_id), min(max(weeks, 1), 520)
         )
-        return [WeekVolumeType.from_domain(w) for w in found]
+        return [WeekVolume.from_domain(w) for w in found]
 
     @strawberry.field(description="Personal records: best power per duration, longest session…")
     async def records(
         self, info: Info, athlete_id: uuid.UUID | None = None
-    ) -> list[PersonalRecordType]:
+    ) -> list[PersonalRecord]:
         ctx = info.context
         found = await ctx.services.training.records(await ctx.subject(athlete_id))
-        return [PersonalRecordType.from_domain(r) for r in found]
+        return [PersonalRecord.from_domain(r) for r in found]
 
 
 async def _series(
@@ -289,7 +290,7 @@ async def _series(
     until: datetime | None,
     max_points: int,
     athlete_id: uuid.UUID | None,
-) -> StreamSeries:
+) -> domain.StreamSeries:
     """The last hour unless told otherwise, in at most ``max_points`` buckets."""
     ctx = info.context
     if since is None and until is None:
@@ -308,7 +309,7 @@ class TrainingSubscription:
     )
     async def live(
         self, info: Info, athlete_id: uuid.UUID | None = None
-    ) -> AsyncGenerator[LivePointType, None]:
+    ) -> AsyncGenerator[LivePoint, None]:
         ctx = info.context
         async for point in ctx.services.training.live(await ctx.subject(athlete_id)):
-            yield LivePointType.from_domain(point)
+            yield LivePoint.from_domain(point)

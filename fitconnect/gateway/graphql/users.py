@@ -9,12 +9,12 @@ import strawberry
 
 from fitconnect.gateway.graphql.context import Info
 from fitconnect.gateway.graphql.same_fields import SameFields
-from fitconnect.platform.users.directory import AccountSummary
+from fitconnect.platform.users import directory
 from fitconnect.platform.users.service import ProfileChange
 
 
 @strawberry.type
-class ProfileType(SameFields):
+class Profile(SameFields):
     display_name: str
     birth_date: date | None
     sex: str | None
@@ -39,28 +39,28 @@ class ProfileInput:
 
 
 @strawberry.type
-class AccountSummaryType(SameFields):
+class AccountSummary(SameFields):
     id: uuid.UUID
     display_name: str
     role: str
 
 
-def summary(found: AccountSummary | None) -> AccountSummaryType | None:
-    return AccountSummaryType.from_domain(found) if found else None
+def summary(found: directory.AccountSummary | None) -> AccountSummary | None:
+    return AccountSummary.from_domain(found) if found else None
 
 
 @strawberry.type
 class UsersQuery:
     @strawberry.field(description="The caller's profile.")
-    async def profile(self, info: Info) -> ProfileType:
+    async def profile(self, info: Info) -> Profile:
         ctx = info.context
-        return ProfileType.from_domain(await ctx.services.users.profile(ctx.principal()))
+        return Profile.from_domain(await ctx.services.users.profile(ctx.principal()))
 
 
 @strawberry.type
 class UsersMutation:
     @strawberry.mutation(description="Change the given profile fields (the others stay).")
-    async def update_profile(self, info: Info, changes: ProfileInput) -> ProfileType:
+    async def update_profile(self, info: Info, changes: ProfileInput) -> Profile:
         ctx = info.context
         change = ProfileChange(**strawberry.asdict(changes))  # type: ignore[arg-type]
-        return ProfileType.from_domain(await ctx.services.users.update(ctx.principal(), change))
+        return Profile.from_domain(await ctx.services.users.update(ctx.principal(), change))
