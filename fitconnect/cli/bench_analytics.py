@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from fitconnect.analytics.benchmark import AnalyticsBenchResult, run_analytics_bench
-from fitconnect.analytics.benchmark_db import run_database_bench
+from fitconnect.bench.analytics import AnalyticsBenchResult, run_analytics_bench
+from fitconnect.bench.analytics_db import run_database_bench
 from fitconnect.cli.common import load_settings
 from fitconnect.platform.db.urls import with_database
 from fitconnect.runtime.services import start_services

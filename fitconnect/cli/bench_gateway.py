@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from fitconnect.bench.gateway import run_gateway_bench
 from fitconnect.cli.common import load_settings
-from fitconnect.gateway.benchmark import run_gateway_bench
 from fitconnect.platform.db.urls import with_database
 from fitconnect.runtime.services import start_services
 

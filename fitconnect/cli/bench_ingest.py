@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
+from fitconnect.bench.ingest import IngestBenchConfig, run_ingest_bench
 from fitconnect.cli.common import load_settings
-from fitconnect.ingest.benchmark import IngestBenchConfig, run_ingest_bench
 from fitconnect.platform.db.urls import with_database
 from fitconnect.runtime.services import start_services
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from fitconnect.edge_agent.benchmark import agent_cpu_percent, decode_rate, spawned_mosquitto
+from fitconnect.bench.edge import agent_cpu_percent, decode_rate, spawned_mosquitto
 
 
 def bench(

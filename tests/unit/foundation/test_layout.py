@@ -11,9 +11,13 @@ ROOT = Path(__file__).resolve().parents[3]
 PACKAGE = ROOT / "fitconnect"
 
 
-def _imports_of(package: str) -> set[str]:
+def _imports_of(package: str, *, except_file: str = "") -> set[str]:
+    """Our modules imported anywhere in ``package`` (a folder under fitconnect/, or one file)."""
     found: set[str] = set()
-    for path in (PACKAGE / package).rglob("*.py"):
+    root = PACKAGE / package
+    for path in [root] if root.is_file() else root.rglob("*.py"):
+        if except_file and path == PACKAGE / except_file:
+            continue
         tree = ast.parse(path.read_text(), filename=str(path))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -34,8 +38,30 @@ def test_schemas_import_nothing_of_ours() -> None:
 
 def test_edge_agent_imports_only_schemas() -> None:
     allowed = ("fitconnect.schemas", "fitconnect.edge_agent")
-    offending = {m for m in _imports_of("edge_agent") if not m.startswith(allowed)}
+    command = "edge_agent/commands/bench.py"  # `fitconnect-edge bench` runs the edge benchmark
+    offending = {
+        m for m in _imports_of("edge_agent", except_file=command) if not m.startswith(allowed)
+    }
     assert offending == set()
+    assert {m for m in _imports_of(command) if not m.startswith(allowed)} == {
+        "fitconnect.bench.edge"
+    }
+    # ... which is held to the edge's rule, so that it runs where only the edge is installed.
+    assert {m for m in _imports_of("bench/edge.py") if not m.startswith(allowed)} == set()
+
+
+@pytest.mark.parametrize(
+    "package", ["schemas", "edge_agent", "ingest", "platform", "analytics", "gateway", "runtime"]
+)
+def test_product_packages_import_no_benchmark_code(package: str) -> None:
+    imported = _imports_of(package, except_file="edge_agent/commands/bench.py")
+    assert {m for m in imported if m.startswith("fitconnect.bench")} == set()
+    assert not [p.name for p in (PACKAGE / package).rglob("benchmark*.py")]
+
+
+def test_ingest_and_runtime_do_not_import_each_other() -> None:
+    # runtime's status line reads ingest's metrics; ingest must not need the runtime back.
+    assert not {m for m in _imports_of("ingest") if m.startswith("fitconnect.runtime")}
 
 
 @pytest.mark.parametrize("package", ["platform", "ingest", "analytics"])

@@ -18,8 +18,8 @@ from typing import Any
 import polars as pl
 import psycopg
 
-from fitconnect.analytics.benchmark import synthetic_samples
 from fitconnect.analytics.jobs import run_once
+from fitconnect.bench.analytics import synthetic_samples
 from fitconnect.platform.db.scratch import scratch_database
 
 _COPY = (

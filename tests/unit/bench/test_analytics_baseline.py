@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from fitconnect.analytics.benchmark import _owners, plain_python_metrics, synthetic_samples
 from fitconnect.analytics.session_rows import compute_sessions
 from fitconnect.analytics.sessions import empty_events
+from fitconnect.bench.analytics import _owners, plain_python_metrics, synthetic_samples
 
 
 def test_baseline_agrees_with_polars() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-import logging
 import os
 import statistics
 import subprocess
@@ -25,7 +24,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
-import httpx
 import psycopg
 import uvloop
 
@@ -160,23 +158,27 @@ async def _drive(base: str, rps: int, seconds: float) -> GatewayBenchResult:
     )
 
 
-def _seed(db_url: str, base: str) -> None:
-    """The athlete, two devices and an hour of 1 Hz samples each, through the real API."""
-    with httpx.Client(base_url=base, timeout=30) as client:
-        client.post(
-            "/api/v1/auth/register",
-            json={"email": "bench@example.com", "password": PASSWORD, "display_name": "Bench"},
-        ).raise_for_status()
-        login = client.post(
-            "/api/v1/auth/login", json={"email": "bench@example.com", "password": PASSWORD}
-        )
-        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-        devices = [
-            client.post(
-                "/api/v1/devices", json={"name": f"d{i}", "kind": "hr"}, headers=headers
-            ).json()["device"]["id"]
-            for i in range(2)
-        ]
+async def _register(base: str) -> list[str]:
+    """The athlete and two devices, through the real API; the devices' ids."""
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(base, timeout=timeout, raise_for_status=True) as client:
+        account = {"email": "bench@example.com", "password": PASSWORD, "display_name": "Bench"}
+        async with client.post("/api/v1/auth/register", json=account):
+            pass
+        credentials = {"email": "bench@example.com", "password": PASSWORD}
+        async with client.post("/api/v1/auth/login", json=credentials) as login:
+            token = (await login.json())["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        devices = []
+        for i in range(2):
+            device = {"name": f"d{i}", "kind": "hr"}
+            async with client.post("/api/v1/devices", json=device, headers=headers) as made:
+                devices.append((await made.json())["device"]["id"])
+        return devices
+
+
+def _seed(db_url: str, devices: list[str]) -> None:
+    """An hour of 1 Hz samples for each device, with its rollup, as ingest would write them."""
     start = datetime.now(UTC) - timedelta(hours=1)
     with psycopg.connect(db_url) as conn:
         conn.execute("SELECT telemetry.ensure_partitions(current_date - 1, 3)")
@@ -209,13 +211,12 @@ def run_gateway_bench(
         process = subprocess.Popen([sys.executable, "-m", "fitconnect", *command], env=env)
         try:
             base = f"http://127.0.0.1:{port}"
-            _wait_ready(base)
-            _seed(db_url, base)
+            asyncio.run(_wait_ready(base))
+            _seed(db_url, asyncio.run(_register(base)))
             say(
                 f"gateway ({workers} process(es)) on {base}: 2 devices x 3,600 samples;"
                 f" {rps} req/s for {seconds} s"
             )
-            logging.getLogger("httpx").setLevel(logging.WARNING)
             # uvloop: the generator's own CPU is taken from the machine the gateway runs on.
             return uvloop.run(_drive(base, rps, seconds))
         finally:
@@ -223,13 +224,21 @@ def run_gateway_bench(
             process.wait(30)
 
 
-def _wait_ready(base: str, timeout_s: float = 30) -> None:
+async def _wait_ready(base: str, timeout_s: float = 30) -> None:
+    """Until ``/healthz`` answers 200; a TimeoutError saying the last answer after ``timeout_s``."""
     deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
+    last = "no answer"
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=1)) as client:
+        while True:
+            try:
+                async with client.get(f"{base}/healthz") as answer:
+                    if answer.status == 200:
+                        return
+                    last = f"HTTP {answer.status}"
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                last = repr(exc)
             if time.monotonic() > deadline:
-                raise
-        time.sleep(0.2)
+                raise TimeoutError(
+                    f"the gateway at {base} is not ready after {timeout_s:g} s: {last}"
+                )
+            await asyncio.sleep(0.2)  # a poll interval, not a barrier
