@@ -13,7 +13,12 @@ import platformdirs
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from fitconnect.strength import estimate
+
 DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused outside development
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_GUESSES_LOG10 = 30.0
+"""About 100 bits by zxcvbn's estimate: ``secrets.token_hex(16)`` has 31, 32 ``a`` have 2.6."""
 
 Environment = Literal["development", "test", "production"]
 
@@ -127,15 +132,24 @@ class Settings(BaseSettings):
     objects: ObjectStoreSettings = ObjectStoreSettings()
 
     @model_validator(mode="after")
-    def _refuse_default_secret(self) -> Settings:
+    def _refuse_weak_secret(self) -> Settings:
+        """Outside development the signing key is long and random (not guessable by zxcvbn)."""
+        if self.environment == "development":
+            return self
         secret = self.secret_key.get_secret_value()
-        if self.environment != "development" and secret == DEVELOPMENT_SECRET:
+        if secret == DEVELOPMENT_SECRET:
             msg = (
                 f"FITCONNECT_SECRET_KEY is the development default, refused in "
                 f"{self.environment}; set a long random value"
             )
             raise ValueError(msg)
-        if self.environment == "production" and len(secret) < 32:
-            msg = "FITCONNECT_SECRET_KEY must be at least 32 characters in production"
+        if len(secret) < MIN_SECRET_LENGTH:
+            msg = f"FITCONNECT_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters"
+            raise ValueError(msg)
+        if estimate(secret).guesses_log10 < MIN_SECRET_GUESSES_LOG10:
+            msg = (
+                "FITCONNECT_SECRET_KEY is too easy to guess (repeats, sequences or words);"
+                ' use a random one: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+            )
             raise ValueError(msg)
         return self

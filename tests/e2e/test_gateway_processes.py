@@ -12,6 +12,7 @@ import pytest
 
 from fitconnect.runtime.ports import free_port
 from tests.e2e.processes import wait_until_serving
+from tests.keys import SECRET_KEY
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
@@ -22,7 +23,7 @@ def test_two_gateway_processes_serve_one_port_and_count_together(database_url: s
         **os.environ,
         "FITCONNECT_DATABASE_URL": database_url,
         "FITCONNECT_ENVIRONMENT": "test",
-        "FITCONNECT_SECRET_KEY": "s" * 40,
+        "FITCONNECT_SECRET_KEY": SECRET_KEY,
         "FITCONNECT_LOG_LEVEL": "WARNING",
     }
     env.pop("FITCONNECT_MQTT_URL", None)

@@ -28,4 +28,4 @@ class RateLimitedError(AuthError):
 
 
 class WeakPasswordError(AuthError):
-    """A password shorter than the minimum."""
+    """A password too short or long, among the most common breached ones, or easy to guess."""

@@ -15,11 +15,10 @@ from fitconnect.platform.auth.errors import (
     EmailTakenError,
     InvalidCredentialsError,
     InvalidTokenError,
-    WeakPasswordError,
 )
 from fitconnect.platform.auth.models import Account, Principal, Role, TokenPair
-from fitconnect.platform.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
-from fitconnect.platform.auth.rate_limit import LoginLimiter
+from fitconnect.platform.auth.passwords import check_password, hash_password, verify_password
+from fitconnect.platform.auth.rate_limit import LoginKeys, LoginLimiter
 from fitconnect.platform.auth.tokens import (
     issue_access_token,
     new_refresh_token,
@@ -52,8 +51,7 @@ class AuthService:
         """Create an account and queue its welcome notification in the same transaction."""
         if not _EMAIL.match(email):
             raise InvalidCredentialsError(f"{email!r} is not an e-mail address")
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise WeakPasswordError(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
+        check_password(password, [email, display_name])
         if role is Role.ADMIN:
             raise InvalidCredentialsError("admins are not created by registration")
         password_hash = await hash_password(password)
@@ -80,14 +78,14 @@ class AuthService:
         return account
 
     async def login(self, email: str, password: str, address: str) -> TokenPair:
-        keys = (f"account:{email.lower()}", f"address:{address}")
-        await self._limiter.check(*keys)
+        """Tokens for a right password; every attempt is throttled (``rate_limit``)."""
+        keys = LoginKeys.of(email, address)
+        await self._limiter.attempt(keys)
         async with self._pool.connection() as conn:
             row = await repo.account_by_email(conn, email)
         if not await verify_password(row.password_hash if row else None, password) or row is None:
-            await self._limiter.failed(*keys)
             raise InvalidCredentialsError("wrong e-mail or password")
-        await self._limiter.succeeded(*keys)
+        await self._limiter.succeeded(keys)
         return await self._issue(row.account(), family_id=uuid.uuid4())
 
     async def refresh(self, refresh_token: str) -> TokenPair:
@@ -122,12 +120,11 @@ class AuthService:
 
     async def change_password(self, principal: Principal, old: str, new: str) -> None:
         """Change the password and end every session (all refresh tokens revoked)."""
-        if len(new) < MIN_PASSWORD_LENGTH:
-            raise WeakPasswordError(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
         async with self._pool.connection() as conn:
             row = await repo.account_by_id(conn, principal.account_id)
         if row is None or not await verify_password(row.password_hash, old):
             raise InvalidCredentialsError("wrong password")
+        check_password(new, [row.email, row.display_name])
         new_hash = await hash_password(new)
         async with self._pool.connection() as conn, conn.transaction():
             await repo.set_password(conn, principal.account_id, new_hash)

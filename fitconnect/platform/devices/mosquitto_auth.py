@@ -1,11 +1,20 @@
-"""Mosquitto's password file (PBKDF2-SHA512, the ``$7$`` format of mosquitto_passwd) and ACL."""
+"""Mosquitto's password file (PBKDF2-SHA512, the ``$7$`` format of mosquitto_passwd) and ACL.
+
+The gateway owns the device lines of the password file (a device's username is its id, a
+UUID); every other line is the operator's (``ingest``, made with ``mosquitto_passwd``, or kept
+in ``passwd.static``) and survives each rewrite.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+import os
 import secrets
+import tempfile
+import uuid
+from pathlib import Path
 
 ITERATIONS = 10_000
 
@@ -33,6 +42,53 @@ def verify(password: str, stored: str) -> bool:
 def password_file(entries: dict[str, str]) -> str:
     """``username:hash`` lines for Mosquitto's ``password_file``."""
     return "".join(f"{user}:{hashed}\n" for user, hashed in sorted(entries.items()))
+
+
+def is_device_user(username: str) -> bool:
+    """Device usernames are device ids; the gateway writes (and removes) only those."""
+    try:
+        uuid.UUID(username)
+    except ValueError:
+        return False
+    return True
+
+
+def operator_entries(*texts: str) -> dict[str, str]:
+    """The non-device ``username:hash`` lines of password files (a later text wins a name)."""
+    entries: dict[str, str] = {}
+    for text in texts:
+        for line in text.splitlines():
+            user, sep, hashed = line.strip().partition(":")
+            if sep and user and not user.startswith("#") and not is_device_user(user):
+                entries[user] = hashed
+    return entries
+
+
+def merged_password_file(auth_dir: Path, devices: dict[str, str]) -> str:
+    """The password file for ``devices``, keeping the operator's users of ``passwd`` and
+    ``passwd.static`` (which wins a name both hold)."""
+    texts = [_read(auth_dir / "passwd"), _read(auth_dir / "passwd.static")]
+    return password_file({**operator_entries(*texts), **devices})
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (the broker never reads half a file), keeping
+    the mode of the file it replaces."""
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        tmp.chmod(mode)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _read(path: Path) -> str:
+    return path.read_text() if path.exists() else ""
 
 
 def acl_file(devices: dict[str, str], reader: str | None) -> str:

@@ -132,22 +132,31 @@ class DeviceService:
                 raise DeviceNotFoundError(f"no device {device_id}")
 
     async def write_broker_files(self) -> None:
-        """Regenerate Mosquitto's password and ACL files from the registry (when configured)."""
+        """Regenerate Mosquitto's password and ACL files from the registry (when configured).
+
+        The operator's users in the files stay (``mosquitto_auth.merged_password_file``); an
+        advisory lock makes gateway processes write one after another, each from the registry
+        as it is then, so the last file written has every device.
+        """
         if self._auth_dir is None:
             return
-        async with self._pool.connection() as conn:
+        self._auth_dir.mkdir(parents=True, exist_ok=True)
+        async with self._pool.connection() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('devices.broker_files'))")
             cur = await conn.execute(
                 "SELECT mqtt_username, mqtt_password_hash, tenant_id, id FROM devices.devices"
                 " WHERE revoked_at IS NULL"
             )
             rows = await cur.fetchall()
-        passwords = {str(u): str(h) for u, h, _, _ in rows}
-        prefixes = {str(u): f"fc/v1/{t}/{d}" for u, _, t, d in rows}
-        self._auth_dir.mkdir(parents=True, exist_ok=True)
-        existing = self._auth_dir / "passwd.static"
-        static = existing.read_text() if existing.exists() else ""
-        (self._auth_dir / "passwd").write_text(static + mosquitto_auth.password_file(passwords))
-        (self._auth_dir / "acl").write_text(mosquitto_auth.acl_file(prefixes, reader="ingest"))
+            passwords = {str(u): str(h) for u, h, _, _ in rows}
+            prefixes = {str(u): f"fc/v1/{t}/{d}" for u, _, t, d in rows}
+            mosquitto_auth.replace_file(
+                self._auth_dir / "passwd",
+                mosquitto_auth.merged_password_file(self._auth_dir, passwords),
+            )
+            mosquitto_auth.replace_file(
+                self._auth_dir / "acl", mosquitto_auth.acl_file(prefixes, reader="ingest")
+            )
         self._reload_broker()
 
     def _reload_broker(self) -> None:

@@ -7,10 +7,11 @@ from fastapi.testclient import TestClient
 
 from fitconnect.gateway.app import create_app
 from fitconnect.settings import Settings
+from tests.keys import SECRET_KEY
 
 
 @pytest.fixture
 def client(database_url: str, mqtt_url: str) -> Iterator[TestClient]:
-    settings = Settings(environment="test", secret_key="t" * 40)  # type: ignore[arg-type]
+    settings = Settings(environment="test", secret_key=SECRET_KEY)  # type: ignore[arg-type]
     with TestClient(create_app(settings, database_url, mqtt_url)) as c:
         yield c

@@ -12,6 +12,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from fitconnect.gateway.app import create_app
 from fitconnect.schemas import TelemetryBatch, encode
 from fitconnect.settings import Settings
+from tests.keys import SECRET_KEY
 
 from ...integration.ingest.support import Publisher, running_worker, worker_settings
 from .support import deliver, gql, register_and_login
@@ -233,7 +234,7 @@ def test_gateway_requests_and_graphql_operations_are_traced(
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    settings = Settings(environment="test", secret_key="t" * 40)  # type: ignore[arg-type]
+    settings = Settings(environment="test", secret_key=SECRET_KEY)  # type: ignore[arg-type]
     with TestClient(create_app(settings, database_url, mqtt_url, tracer_provider=provider)) as c:
         gql(c, "query Who { me { id } }")
     names = {span.name for span in exporter.get_finished_spans()}

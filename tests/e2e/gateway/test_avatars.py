@@ -15,6 +15,7 @@ from moto.server import ThreadedMotoServer
 
 from fitconnect.gateway.app import create_app
 from fitconnect.settings import ObjectStoreSettings, Settings
+from tests.keys import SECRET_KEY
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 PASSWORD = "correct horse battery"
@@ -45,7 +46,7 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xf
 @pytest.fixture
 def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     """The app with its local object store in ``tmp_path``."""
-    settings = Settings(environment="test", secret_key="t" * 40, data_dir=tmp_path)  # type: ignore[arg-type]
+    settings = Settings(environment="test", secret_key=SECRET_KEY, data_dir=tmp_path)  # type: ignore[arg-type]
     with TestClient(create_app(settings, database_url)) as c:
         yield c
 
@@ -179,7 +180,7 @@ def s3_client(database_url: str, tmp_path: Path) -> Iterator[tuple[TestClient, A
     )
     s3.create_bucket(Bucket=BUCKET)
     settings = Settings(  # type: ignore[arg-type]
-        environment="test", secret_key="t" * 40, data_dir=tmp_path, objects=objects
+        environment="test", secret_key=SECRET_KEY, data_dir=tmp_path, objects=objects
     )
     try:
         with TestClient(create_app(settings, database_url)) as c:

@@ -1,4 +1,5 @@
-"""Failed logins are limited per account and per address, across every gateway process."""
+"""Failed logins are limited per account and address, per address and per account (a delay),
+across every gateway process."""
 
 from collections.abc import Iterator
 
@@ -6,7 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fitconnect.gateway.app import create_app
+from fitconnect.platform.auth.rate_limit import ADDRESS
 from fitconnect.settings import Settings
+from tests.keys import SECRET_KEY
 
 from .support import PASSWORD, gql, register_and_login
 
@@ -17,7 +20,7 @@ LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { a
 
 def gateway(database_url: str, address: str) -> TestClient:
     """A gateway app on the module's database, called from ``address``."""
-    settings = Settings(environment="test", secret_key="t" * 40)  # type: ignore[arg-type]
+    settings = Settings(environment="test", secret_key=SECRET_KEY)  # type: ignore[arg-type]
     return TestClient(create_app(settings, database_url), client=(address, 50000))
 
 
@@ -34,7 +37,7 @@ def code(body: dict[str, object]) -> object:
     return errors[0]["extensions"]["code"]
 
 
-def test_five_wrong_passwords_lock_the_account_in_every_process(
+def test_five_wrong_passwords_stop_that_address_in_every_process(
     client: TestClient, second_process: TestClient
 ) -> None:
     register_and_login(client, "target@example.com")
@@ -63,9 +66,24 @@ def test_a_success_clears_the_failures_before_the_limit(database_url: str) -> No
 
 def test_one_address_failing_on_many_accounts_is_stopped(database_url: str) -> None:
     with gateway(database_url, "203.0.113.9") as client:
-        for i in range(5):
+        for i in range(ADDRESS.threshold):
             gql(client, LOGIN, e=f"guess{i}@example.com", p="password123")
 
         stopped = gql(client, LOGIN, e="guess99@example.com", p="password123")
 
     assert code(stopped) == "RATE_LIMITED"
+
+
+def test_the_owner_logs_in_from_another_address_after_five_wrong_passwords(
+    database_url: str,
+) -> None:
+    with gateway(database_url, "192.0.2.66") as attacker:
+        register_and_login(attacker, "lockme@example.com")
+        for _ in range(5):
+            gql(attacker, LOGIN, e="lockme@example.com", p="not the password")
+        refused = gql(attacker, LOGIN, e="lockme@example.com", p=PASSWORD)
+    with gateway(database_url, "198.51.100.66") as owner:
+        accepted = gql(owner, LOGIN, e="lockme@example.com", p=PASSWORD)
+
+    assert code(refused) == "RATE_LIMITED"
+    assert "errors" not in accepted, accepted

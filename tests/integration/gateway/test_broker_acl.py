@@ -27,13 +27,7 @@ pytestmark = [
 INGEST_PASSWORD = "ingest-secret"
 
 
-@pytest.fixture
-def secured_broker(tmp_path: Path) -> Iterator[tuple[int, Path]]:
-    auth = tmp_path / "auth"
-    auth.mkdir()
-    (auth / "passwd.static").write_text(f"ingest:{mosquitto_auth.password_hash(INGEST_PASSWORD)}\n")
-    (auth / "passwd").write_text((auth / "passwd.static").read_text())
-    (auth / "acl").write_text("user ingest\ntopic read fc/v1/#\n")
+def _start_broker(tmp_path: Path, auth: Path) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     conf = tmp_path / "mosquitto.conf"
     conf.write_text(
@@ -46,6 +40,38 @@ def secured_broker(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     deadline = time.monotonic() + 10
     while not is_listening("127.0.0.1", port) and time.monotonic() < deadline:
         time.sleep(0.05)
+    return process, port
+
+
+@pytest.fixture
+def secured_broker(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    """A broker whose ingest user is kept in ``passwd.static``."""
+    auth = tmp_path / "auth"
+    auth.mkdir()
+    (auth / "passwd.static").write_text(f"ingest:{mosquitto_auth.password_hash(INGEST_PASSWORD)}\n")
+    (auth / "passwd").write_text((auth / "passwd.static").read_text())
+    (auth / "acl").write_text("user ingest\ntopic read fc/v1/#\n")
+    process, port = _start_broker(tmp_path, auth)
+    yield port, auth
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture
+def readme_broker(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    """A broker set up as deploy/mosquitto/auth/README.md says: ``mosquitto_passwd -c`` makes
+    the ingest user in ``passwd`` itself, and the seed ACL is the repository's."""
+    if shutil.which("mosquitto_passwd") is None:
+        pytest.skip("needs mosquitto_passwd")
+    auth = tmp_path / "auth"
+    auth.mkdir()
+    subprocess.run(
+        ["mosquitto_passwd", "-c", "-b", str(auth / "passwd"), "ingest", INGEST_PASSWORD],
+        check=True,
+        capture_output=True,
+    )
+    shutil.copy(Path(__file__).parents[3] / "deploy" / "mosquitto" / "auth" / "acl", auth / "acl")
+    process, port = _start_broker(tmp_path, auth)
     yield port, auth
     process.terminate()
     process.wait(10)
@@ -68,6 +94,19 @@ def _client(port: int, user: str, password: str) -> tuple[mqtt.Client, mqtt.Reas
     client.loop_start()
     answered.wait(5)
     return client, (result[0] if result else None)
+
+
+def _accepted_once_reloaded(
+    port: int, user: str, password: str
+) -> tuple[mqtt.Client, mqtt.ReasonCode | None]:
+    """Connect as a new user, retrying until the broker has reread its files (10 s at most)."""
+    deadline = time.monotonic() + 10
+    while True:
+        client, rc = _client(port, user, password)
+        if (rc is not None and not rc.is_failure) or time.monotonic() > deadline:
+            return client, rc
+        client.loop_stop()
+        client.disconnect()
 
 
 def _register(
@@ -128,5 +167,25 @@ def test_a_device_publishes_only_under_its_own_topic_and_revocation_locks_it_out
     assert after is not None
     assert after.is_failure
     for c in (reader, device):
+        c.loop_stop()
+        c.disconnect()
+
+
+def test_the_ingest_user_made_as_the_readme_says_survives_device_registration(
+    database_url: str, readme_broker: tuple[int, Path]
+) -> None:
+    port, auth = readme_broker
+    before = (auth / "passwd").stat().st_ino
+    (device,), _ = _register(database_url, auth, 1)
+    assert (auth / "passwd").stat().st_ino != before  # rewritten (atomically), and reloaded
+
+    publisher, device_rc = _accepted_once_reloaded(port, device.mqtt_username, device.mqtt_password)
+    reader, rc = _client(port, "ingest", INGEST_PASSWORD)
+
+    assert rc is not None
+    assert not rc.is_failure
+    assert device_rc is not None
+    assert not device_rc.is_failure
+    for c in (reader, publisher):
         c.loop_stop()
         c.disconnect()

@@ -1,3 +1,4 @@
+import secrets
 from pathlib import Path
 
 import pytest
@@ -34,14 +35,39 @@ def test_refuses_default_secret_outside_development(
         Settings()
 
 
-def test_refuses_short_secret_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FITCONNECT_ENVIRONMENT", "production")
-    monkeypatch.setenv("FITCONNECT_SECRET_KEY", "short")
+@pytest.mark.parametrize("environment", ["test", "production"])
+def test_refuses_short_secret_outside_development(
+    monkeypatch: pytest.MonkeyPatch, environment: str
+) -> None:
+    monkeypatch.setenv("FITCONNECT_ENVIRONMENT", environment)
+    monkeypatch.setenv("FITCONNECT_SECRET_KEY", secrets.token_urlsafe(16))
     with pytest.raises(ValidationError, match="32 characters"):
         Settings()
 
 
-def test_accepts_a_real_secret_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "secret",
+    ["a" * 32, "ab" * 20, "0123456789abcdef" * 2, "my-company-fitconnect-secret-2024-production"],
+)
+def test_refuses_a_long_but_guessable_secret_in_production(
+    monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
     monkeypatch.setenv("FITCONNECT_ENVIRONMENT", "production")
-    monkeypatch.setenv("FITCONNECT_SECRET_KEY", "x" * 40)
-    assert Settings().secret_key.get_secret_value() != DEVELOPMENT_SECRET
+    monkeypatch.setenv("FITCONNECT_SECRET_KEY", secret)
+    with pytest.raises(ValidationError, match="too easy to guess"):
+        Settings()
+
+
+@pytest.mark.parametrize("secret", [secrets.token_hex(16), secrets.token_urlsafe(32)])
+def test_accepts_a_random_secret_in_production(
+    monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    monkeypatch.setenv("FITCONNECT_ENVIRONMENT", "production")
+    monkeypatch.setenv("FITCONNECT_SECRET_KEY", secret)
+    assert Settings().secret_key.get_secret_value() == secret
+
+
+def test_development_keeps_its_default_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FITCONNECT_ENVIRONMENT", "development")
+    monkeypatch.delenv("FITCONNECT_SECRET_KEY", raising=False)
+    assert Settings().secret_key.get_secret_value() == DEVELOPMENT_SECRET
