@@ -7,7 +7,3 @@ class FitConnectError(Exception):
 
 class ConfigurationError(FitConnectError):
     """The settings cannot be used as given (a default secret in production, a bad URL)."""
-
-
-class NotBuiltYetError(FitConnectError):
-    """A command whose capability has not landed yet."""

@@ -163,7 +163,9 @@ class BumbleClient(BaseBleakClient):
         raise NotImplementedError
 
     async def read_gatt_char(
-        self, characteristic: BleakGATTCharacteristic, **kwargs: Any
+        self,
+        characteristic: BleakGATTCharacteristic,
+        **kwargs: Any,  # noqa: ARG002 - BaseBleakClient's signature; no backend option applies
     ) -> bytearray:
         return bytearray(await characteristic.obj.read_value())
 
@@ -181,7 +183,10 @@ class BumbleClient(BaseBleakClient):
         raise NotImplementedError
 
     async def start_notify(
-        self, characteristic: BleakGATTCharacteristic, callback: NotifyCallback, **kwargs: Any
+        self,
+        characteristic: BleakGATTCharacteristic,
+        callback: NotifyCallback,
+        **kwargs: Any,  # noqa: ARG002 - BaseBleakClient's signature; no backend option applies
     ) -> None:
         await characteristic.obj.subscribe(lambda value: callback(bytearray(value)))
 

@@ -19,6 +19,7 @@ from psycopg_pool import AsyncConnectionPool
 from fitconnect.platform.db import open_pool, upgrade
 from fitconnect.platform.db.urls import with_database
 from fitconnect.runtime.embedded_postgres import EmbeddedPostgres
+from fitconnect.settings import DatabaseSettings
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +75,7 @@ def empty_database_url(pg_server_url: str) -> Iterator[str]:
 @pytest.fixture
 async def pool(database_url: str) -> AsyncIterator[AsyncConnectionPool]:
     """An async pool on the module's database."""
-    p = await open_pool(database_url)
+    p = await open_pool(database_url, DatabaseSettings())
     try:
         yield p
     finally:

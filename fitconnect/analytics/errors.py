@@ -9,7 +9,3 @@ class AnalyticsError(FitConnectError):
 
 class ActivityFileError(AnalyticsError):
     """An activity file that cannot be read (not FIT, truncated, no records)."""
-
-
-class UnknownLeaderboardError(AnalyticsError):
-    """A leaderboard period or metric that does not exist."""

@@ -22,11 +22,6 @@ SAMPLE_SCHEMA: dict[str, pl.DataType] = {
 SESSION_KEY = "session_id"
 
 
-def empty_samples() -> pl.DataFrame:
-    """A frame with the sample schema and no rows."""
-    return pl.DataFrame(schema=SAMPLE_SCHEMA)
-
-
 def conform(frame: pl.DataFrame) -> pl.DataFrame:
     """Cast ``frame`` to the sample schema, adding missing columns as nulls.
 

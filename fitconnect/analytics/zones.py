@@ -33,8 +33,3 @@ def power_zone() -> pl.Expr:
     for edge in POWER_ZONE_FRACTIONS:
         zone = zone + (fraction > edge).cast(pl.Int8)
     return pl.when(fraction.is_not_null()).then(zone)
-
-
-def zone_seconds(column: str, zones: int) -> pl.Expr:
-    """Seconds spent in each zone 1..``zones`` (an aggregation, one list per group)."""
-    return pl.concat_list([(pl.col(column) == z).sum() for z in range(1, zones + 1)])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 from pydantic import ValidationError
 
-from fitconnect.errors import NotBuiltYetError
 from fitconnect.logs import configure_logging
 from fitconnect.settings import Settings
 from fitconnect.tracing import configure_tracing
@@ -23,8 +22,3 @@ def load_settings(service: str = "fitconnect") -> Settings:
     configure_logging(service, settings.log_level, json_lines=settings.environment == "production")
     configure_tracing(service, settings.otel_endpoint)
     return settings
-
-
-def not_built_yet(what: str, issue: int) -> NotBuiltYetError:
-    """The error a command raises until its capability lands (issue ``issue``)."""
-    return NotBuiltYetError(f"{what} is not built yet (tracked in issue #{issue})")

@@ -18,7 +18,7 @@ from fitconnect.platform.db import open_pool
 from fitconnect.platform.notifications.worker import run_notification_worker
 from fitconnect.platform.training.reports import run_report_worker
 from fitconnect.runtime.services import start_services
-from fitconnect.settings import SmtpSettings
+from fitconnect.settings import DatabaseSettings, SmtpSettings
 
 
 def gateway(
@@ -45,7 +45,7 @@ def gateway(
     settings = load_settings("worker" if worker else "gateway")
     with start_services(settings) as services:
         if worker:
-            asyncio.run(_background(services.database_url, settings.smtp))
+            asyncio.run(_background(services.database_url, settings.database, settings.smtp))
             return
         host, bind_port = settings.gateway.host, port or settings.gateway.port
         level = settings.log_level.lower()
@@ -84,12 +84,12 @@ def worker_app() -> FastAPI:
     )
 
 
-async def _background(database_url: str, smtp: SmtpSettings) -> None:
+async def _background(database_url: str, db: DatabaseSettings, smtp: SmtpSettings) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    pool = await open_pool(database_url)
+    pool = await open_pool(database_url, db)
     try:
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(run_notification_worker(pool, stop, smtp))

@@ -17,7 +17,7 @@ from fitconnect.platform.coaching.errors import (
     ReadForbiddenError,
 )
 from fitconnect.platform.devices.errors import DeviceNotFoundError
-from fitconnect.platform.gamification.service import UnknownLeaderboardError
+from fitconnect.platform.gamification.errors import UnknownLeaderboardError
 from fitconnect.platform.social.errors import (
     AthleteNotFoundError,
     ClubNameTakenError,

@@ -29,7 +29,7 @@ def seed_demo(settings: Settings, database_url: str) -> list[str]:
 
 
 async def _seed(settings: Settings, database_url: str) -> list[str]:
-    pool = await open_pool(database_url)
+    pool = await open_pool(database_url, settings.database)
     policy = TokenPolicy(settings.secret_key.get_secret_value(), 60, 60)
     auth = AuthService(pool, policy)
     try:
@@ -49,7 +49,7 @@ def demo_devices(settings: Settings, database_url: str, count: int) -> tuple[str
 
 
 async def _devices(settings: Settings, database_url: str, count: int) -> tuple[str, list[str]]:
-    pool = await open_pool(database_url)
+    pool = await open_pool(database_url, settings.database)
     try:
         async with pool.connection() as conn:
             row = await account_by_email(conn, DEMO_ACCOUNTS[0][0])

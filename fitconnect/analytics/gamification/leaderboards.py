@@ -16,7 +16,7 @@ from typing import Literal
 import duckdb
 import polars as pl
 
-from fitconnect.analytics.errors import UnknownLeaderboardError
+from fitconnect.platform.gamification.errors import UnknownLeaderboardError
 
 Period = Literal["week", "month"]
 BoardMetric = Literal["xp", "distance_m", "moving_time_s"]

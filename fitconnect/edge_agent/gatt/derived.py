@@ -9,7 +9,7 @@ changing: cadence falls to 0 after ``stale_s``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from fitconnect.edge_agent.gatt.measurement import Measurement
 
@@ -47,13 +47,6 @@ class _Counter:
         return d_revs, d_time * self.time_unit_s
 
 
-@dataclass
-class Derived:
-    """What one notification adds: only the keys it could compute."""
-
-    values: dict[str, float] = field(default_factory=dict)
-
-
 class RevolutionDeriver:
     """Per device: speed (m/s, km/h), distance and cadence from CSC or CPS notifications."""
 
@@ -64,15 +57,14 @@ class RevolutionDeriver:
     ) -> None:
         self.circumference_m = wheel_circumference_m
         self.stale_s = stale_s
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the previous notification (after a reconnect)."""
         self._wheel_csc = _Counter(1 << 32, 1 << 16, 1 / 1024)
         self._wheel_cps = _Counter(1 << 32, 1 << 16, 1 / 2048)
         self._crank = _Counter(1 << 16, 1 << 16, 1 / 1024)
         self._cadence_rpm = 0.0
-        self._last_wheel_delta: int | None = None
-
-    def reset(self) -> None:
-        """Forget the previous notification (after a reconnect)."""
-        self.__init__(self.circumference_m, self.stale_s)  # type: ignore[misc]
 
     def update(self, m: Measurement, elapsed_s: float = 1.0) -> dict[str, float]:
         """Derived values after ``m``; ``elapsed_s`` is the time since the previous one."""

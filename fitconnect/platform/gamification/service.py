@@ -6,13 +6,13 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from psycopg_pool import AsyncConnectionPool
 
-from fitconnect.errors import FitConnectError
 from fitconnect.platform.auth.models import Principal
 from fitconnect.platform.db.rows import fetch_all, fetch_one
+from fitconnect.platform.gamification.errors import UnknownLeaderboardError
 from fitconnect.platform.social.service import SocialService
 from fitconnect.platform.training.service import Subject
 
@@ -20,8 +20,9 @@ PERIODS = ("week", "month")
 METRICS = ("xp", "distance_m", "moving_time_s")
 
 
-class UnknownLeaderboardError(FitConnectError):
-    """A leaderboard period or metric that is not computed."""
+def utc_today() -> date:
+    """Today in UTC: the analytics jobs cut weeks and months on UTC dates, so boards do too."""
+    return datetime.now(UTC).date()
 
 
 class Circle(enum.StrEnum):
@@ -117,7 +118,7 @@ class GamificationService:
                 "tenant": principal.tenant_id,
                 "period": period,
                 "metric": metric,
-                "on": on or date.today(),
+                "on": on or utc_today(),
                 "among": among,
                 "first": first,
             },

@@ -14,7 +14,7 @@ class LocalObjectStore:
     def __init__(self, root: Path) -> None:
         self._root = root
 
-    async def put(self, key: str, data: bytes, content_type: str) -> None:
+    async def put(self, key: str, data: bytes, content_type: str) -> None:  # noqa: ARG002 - ObjectStore.put; a file keeps no content type
         await asyncio.to_thread(self._write, self._path(key), data)
 
     async def get(self, key: str) -> bytes:
@@ -26,7 +26,8 @@ class LocalObjectStore:
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
 
-    async def download_url(self, key: str, expires_s: int) -> str | None:
+    async def download_url(self, key: str, expires_s: int) -> str | None:  # noqa: ARG002 - ObjectStore's signature
+        """None: a local file has no URL of its own; the gateway serves it through ``get``."""
         return None
 
     def _path(self, key: str) -> Path:

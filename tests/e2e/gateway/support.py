@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from fitconnect.platform.db import open_pool
 from fitconnect.platform.notifications.service import deliver_pending
+from fitconnect.settings import DatabaseSettings
 
 PASSWORD = "correct horse battery"
 
@@ -39,7 +40,7 @@ def register_and_login(client: TestClient, email: str) -> dict[str, str]:
 
 def deliver(database_url: str) -> None:
     async def run() -> None:
-        pool = await open_pool(database_url)
+        pool = await open_pool(database_url, DatabaseSettings())
         try:
             await deliver_pending(pool)
         finally:

@@ -13,6 +13,7 @@ from psycopg.types.json import Jsonb
 
 from fitconnect.platform.db import open_pool
 from fitconnect.platform.training.reports import run_one
+from fitconnect.settings import DatabaseSettings
 
 from .support import gql, register_and_login
 
@@ -27,7 +28,7 @@ REPORT = "query($id: UUID!) { report(id: $id) { status result error finishedAt }
 
 def run_worker_once(database_url: str) -> bool:
     async def run() -> bool:
-        pool = await open_pool(database_url)
+        pool = await open_pool(database_url, DatabaseSettings())
         try:
             return await run_one(pool)
         finally:
@@ -60,7 +61,7 @@ def test_a_power_curve_report_is_queued_computed_and_read_back(
     add_session(database_url, athlete, 3, {"5": 900.0, "60": 420.0, "1200": 280.0})
     add_session(database_url, athlete, 10, {"5": 850.0, "60": 450.0, "1200": 290.0})
     add_session(database_url, athlete, 400, {"5": 2000.0})  # outside the period
-    today = date.today()
+    today = datetime.now(UTC).date()
 
     job = request(client, token, "power_curve", today - timedelta(days=30), today + timedelta(1))
     job = job["data"]["requestReport"]
@@ -89,7 +90,7 @@ def test_the_subscription_delivers_the_report_when_the_worker_finishes(
     token = register_and_login(client, "waiter@example.com")["accessToken"]
     athlete = gql(client, "{ me { id } }", token)["data"]["me"]["id"]
     add_session(database_url, athlete, 1, {"60": 300.0})
-    today = date.today()
+    today = datetime.now(UTC).date()
     job_id = request(client, token, "power_curve", today - timedelta(7), today + timedelta(1))[
         "data"
     ]["requestReport"]["id"]
@@ -120,7 +121,8 @@ def test_the_subscription_delivers_the_report_when_the_worker_finishes(
 def test_a_training_summary_adds_up_the_weeks(client: TestClient, database_url: str) -> None:
     token = register_and_login(client, "weeks@example.com")["accessToken"]
     athlete = gql(client, "{ me { id } }", token)["data"]["me"]["id"]
-    monday = date.today() - timedelta(days=date.today().weekday())
+    today = datetime.now(UTC).date()
+    monday = today - timedelta(days=today.weekday())
     with psycopg.connect(database_url) as conn:
         for weeks_ago, sessions in ((0, 3), (1, 2), (30, 9)):
             conn.execute(
@@ -143,11 +145,11 @@ def test_a_training_summary_adds_up_the_weeks(client: TestClient, database_url: 
 
 
 def test_a_report_is_the_requesters_only_and_bad_requests_are_refused(
-    client: TestClient, database_url: str
+    client: TestClient,
 ) -> None:
     owner = register_and_login(client, "owner@example.com")["accessToken"]
     other = register_and_login(client, "nosy@example.com")["accessToken"]
-    today = date.today()
+    today = datetime.now(UTC).date()
     job_id = request(client, owner, "power_curve", today - timedelta(7), today)["data"][
         "requestReport"
     ]["id"]
@@ -164,7 +166,7 @@ def test_a_job_that_fails_is_marked_failed_and_the_worker_goes_on(
     client: TestClient, database_url: str
 ) -> None:
     token = register_and_login(client, "broken@example.com")["accessToken"]
-    today = date.today()
+    today = datetime.now(UTC).date()
     bad = request(client, token, "power_curve", today - timedelta(7), today)["data"]
     good = request(client, token, "power_curve", today - timedelta(7), today)["data"]
     with psycopg.connect(database_url) as conn:  # a job whose parameters a bug mangled
@@ -186,7 +188,7 @@ def test_a_job_that_fails_is_marked_failed_and_the_worker_goes_on(
 def test_the_rest_api_queues_and_serves_reports_too(client: TestClient, database_url: str) -> None:
     token = register_and_login(client, "rest.report@example.com")["accessToken"]
     headers = {"Authorization": f"Bearer {token}"}
-    today = date.today()
+    today = datetime.now(UTC).date()
     body = {"kind": "power_curve", "since": str(today - timedelta(7)), "until": str(today)}
 
     queued = client.post("/api/v1/reports", json=body, headers=headers)

@@ -1,6 +1,6 @@
 """Follows, clubs and the leaderboards ranked within them, through the real app."""
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -30,7 +30,8 @@ def athlete(client: TestClient, name: str) -> tuple[str, str]:
 
 def store_week(database_url: str, distances: dict[str, float]) -> None:
     """What the analytics job stores: this week's distance board of the tenant."""
-    monday = date.today() - timedelta(days=date.today().weekday())
+    today = datetime.now(UTC).date()  # boards are cut on UTC dates
+    monday = today - timedelta(days=today.weekday())
     ranked = sorted(distances.items(), key=lambda kv: -kv[1])
     with psycopg.connect(database_url) as conn:
         for rank, (athlete_id, value) in enumerate(ranked, start=1):

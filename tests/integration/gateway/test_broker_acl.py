@@ -19,6 +19,7 @@ from fitconnect.platform.db import open_pool
 from fitconnect.platform.devices import mosquitto_auth
 from fitconnect.platform.devices.service import DeviceCredentials, DeviceService
 from fitconnect.runtime.ports import free_port, is_listening
+from fitconnect.settings import DatabaseSettings
 
 pytestmark = [
     pytest.mark.integration,
@@ -115,7 +116,7 @@ def _register(
     principal = Principal(uuid.uuid4(), uuid.uuid4(), Role.ATHLETE)
 
     async def run() -> list[DeviceCredentials]:
-        pool = await open_pool(database_url)
+        pool = await open_pool(database_url, DatabaseSettings())
         try:
             service = DeviceService(pool, auth)
             return [await service.register(principal, f"d{i}", "hr") for i in range(count)]
@@ -155,7 +156,7 @@ def test_a_device_publishes_only_under_its_own_topic_and_revocation_locks_it_out
     assert wrong.is_failure
 
     async def revoke() -> None:
-        pool = await open_pool(database_url)
+        pool = await open_pool(database_url, DatabaseSettings())
         try:
             await DeviceService(pool, auth).revoke(principal, mine.device.id)
         finally:

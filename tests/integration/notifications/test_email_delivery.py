@@ -20,7 +20,7 @@ from fitconnect.platform.db import open_pool
 from fitconnect.platform.notifications.service import inbox
 from fitconnect.platform.notifications.worker import run_notification_worker
 from fitconnect.runtime.ports import free_port
-from fitconnect.settings import SmtpSettings
+from fitconnect.settings import DatabaseSettings, SmtpSettings
 
 pytestmark = pytest.mark.integration
 PASSWORD = "correct horse battery"
@@ -72,7 +72,7 @@ def smtp_settings(port: int, **overrides: object) -> SmtpSettings:
 @asynccontextmanager
 async def running_worker(database_url: str, smtp: SmtpSettings) -> AsyncIterator[None]:
     stop = asyncio.Event()
-    pool = await open_pool(database_url)
+    pool = await open_pool(database_url, DatabaseSettings())
     task = asyncio.create_task(run_notification_worker(pool, stop, smtp, poll_s=0.05))
     try:
         yield

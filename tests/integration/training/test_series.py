@@ -18,6 +18,7 @@ from fitconnect.platform.training.service import (
     recent_window,
 )
 from fitconnect.schemas import TelemetryBatch
+from fitconnect.settings import DatabaseSettings
 from tests.integration.ingest.support import Device, pending, register_device, write
 
 pytestmark = pytest.mark.integration
@@ -70,7 +71,7 @@ def _assert_same(got: StreamSeries, expected: StreamSeries) -> None:
 
 @pytest.fixture
 async def training(database_url: str) -> AsyncIterator[TrainingService]:
-    async with await open_pool(database_url) as pool:
+    async with await open_pool(database_url, DatabaseSettings()) as pool:
         yield TrainingService(pool, DeviceService(pool, None), CoachingService(pool), None)
 
 

@@ -14,6 +14,7 @@ from fitconnect.platform.db import open_pool
 from fitconnect.platform.devices.service import DeviceService
 from fitconnect.platform.training.service import Subject, Totals, TrainingService
 from fitconnect.schemas import TelemetryBatch
+from fitconnect.settings import DatabaseSettings
 from tests.integration.ingest.support import Device, pending, register_device, write
 
 pytestmark = pytest.mark.integration
@@ -58,7 +59,7 @@ def _truth(database_url: str, device: Device, since: datetime) -> Totals:
 
 @pytest.fixture
 async def pool(database_url: str) -> AsyncIterator[AsyncConnectionPool]:
-    async with await open_pool(database_url) as opened:
+    async with await open_pool(database_url, DatabaseSettings()) as opened:
         yield opened
 
 

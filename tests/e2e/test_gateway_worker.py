@@ -1,0 +1,46 @@
+"""`fitconnect gateway --worker`: the background worker runs on the settings it was given."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psycopg
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+
+
+def _connections_of_others(database_url: str) -> int:
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_the_worker_sizes_its_pool_from_the_environment_settings(database_url: str) -> None:
+    env = {
+        **os.environ,
+        "FITCONNECT_DATABASE_URL": database_url,
+        "FITCONNECT_DATABASE__POOL_MIN_SIZE": "3",
+        "FITCONNECT_ENVIRONMENT": "test",
+        "FITCONNECT_SECRET_KEY": "s" * 40,
+        "FITCONNECT_LOG_LEVEL": "WARNING",
+    }
+    env.pop("FITCONNECT_MQTT_URL", None)
+    worker = subprocess.Popen([sys.executable, "-m", "fitconnect", "gateway", "--worker"], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        seen = 0
+        while seen < 3 and time.monotonic() < deadline and worker.poll() is None:
+            seen = _connections_of_others(database_url)
+            time.sleep(0.1)  # polling interval of a deadline-bounded wait
+        assert worker.poll() is None, "the worker exited"
+        assert seen == 3, f"the worker holds {seen} connections, its settings say 3"
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(30)
