@@ -5,12 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncGenerator
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 
 from fitconnect.gateway.graphql.context import Info
 from fitconnect.gateway.graphql.same_fields import SameFields
+
+JobId = Annotated[uuid.UUID, strawberry.argument(name="id", description="The report's id.")]
 
 
 @strawberry.type(description="An asynchronous report: queued, running, done or failed.")
@@ -28,9 +31,9 @@ class ReportJob(SameFields):
 @strawberry.type
 class ReportsQuery:
     @strawberry.field(description="A report the caller requested, finished or not.")
-    async def report(self, info: Info, id: uuid.UUID) -> ReportJob:
+    async def report(self, info: Info, job_id: JobId) -> ReportJob:
         ctx = info.context
-        return ReportJob.from_domain(await ctx.services.reports.get(ctx.principal(), id))
+        return ReportJob.from_domain(await ctx.services.reports.get(ctx.principal(), job_id))
 
 
 @strawberry.type
@@ -60,7 +63,7 @@ class ReportsSubscription:
     async def report_ready(
         self,
         info: Info,
-        id: uuid.UUID,
+        job_id: JobId,
     ) -> AsyncGenerator[ReportJob, None]:
         ctx = info.context
-        yield ReportJob.from_domain(await ctx.services.reports.wait(ctx.principal(), id))
+        yield ReportJob.from_domain(await ctx.services.reports.wait(ctx.principal(), job_id))
