@@ -10,6 +10,7 @@ from fitconnect.platform.auth.service import AuthService, TokenPolicy
 from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.devices.service import DeviceService
 from fitconnect.platform.gamification.service import GamificationService
+from fitconnect.platform.notifications.service import NotificationService
 from fitconnect.platform.social.service import SocialService
 from fitconnect.platform.storage import open_object_store
 from fitconnect.platform.training.reports import ReportService
@@ -33,6 +34,7 @@ class Services:
     reports: ReportService
     social: SocialService
     gamification: GamificationService
+    notifications: NotificationService
 
     @classmethod
     def build(
@@ -62,4 +64,5 @@ class Services:
             ReportService(pool),
             social,
             GamificationService(pool, social),
+            NotificationService(pool),
         )

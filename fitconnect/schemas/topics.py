@@ -28,6 +28,16 @@ def filter_for(channel: Channel) -> str:
     return f"{TOPIC_ROOT}/+/+/{channel.value}"
 
 
+def device_prefix(tenant: str, device_id: str) -> str:
+    """``fc/v1/{tenant}/{device_id}``: every topic of one device is under it (its ACL)."""
+    return f"{TOPIC_ROOT}/{tenant}/{device_id}"
+
+
+def device_filter(device_id: str, channel: Channel) -> str:
+    """``fc/v1/+/{device_id}/<channel>``: one channel of one device, whatever its tenant."""
+    return f"{TOPIC_ROOT}/+/{device_id}/{channel.value}"
+
+
 def shared_filter(channel: Channel, group: str = "ingest") -> str:
     """The MQTT v5 shared subscription that spreads ``channel`` over a group of workers."""
     return f"$share/{group}/{filter_for(channel)}"
@@ -48,7 +58,7 @@ class DeviceTopic:
                 raise WireError("bad_topic", f"{name} {value!r} is not a valid topic segment")
 
     def __str__(self) -> str:
-        return f"{TOPIC_ROOT}/{self.tenant}/{self.device_id}/{self.channel.value}"
+        return f"{device_prefix(self.tenant, self.device_id)}/{self.channel.value}"
 
     @classmethod
     def parse(cls, topic: str) -> DeviceTopic:

@@ -29,7 +29,7 @@ class Device:
             kind=d.kind,
             registered_at=d.registered_at,
             revoked_at=d.revoked_at,
-            telemetry_topic=f"{d.topic_prefix}/telemetry",
+            telemetry_topic=d.telemetry_topic,
         )
 
 

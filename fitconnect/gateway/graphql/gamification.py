@@ -76,6 +76,6 @@ class GamificationQuery:
             metric=metric,
             circle=circle,
             club_id=club_id,
-            first=min(max(first, 1), 100),
+            first=first,
         )
         return [BoardEntry.from_domain(e) for e in board]

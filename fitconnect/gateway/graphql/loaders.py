@@ -16,10 +16,18 @@ from strawberry.dataloader import DataLoader
 from fitconnect.gateway.services import Services
 from fitconnect.platform.auth.models import Principal
 from fitconnect.platform.devices.service import Device
-from fitconnect.platform.training.service import Lap, SessionKey, Subject
+from fitconnect.platform.training.service import (
+    Lap,
+    SessionKey,
+    SessionSpan,
+    StreamSeries,
+    Subject,
+)
 from fitconnect.platform.users.directory import AccountSummary, summaries
 
 LapKey = tuple[Subject, SessionKey]
+SeriesKey = tuple[Subject, SessionSpan, int]
+"""A session's series: whose, which session, in at most how many buckets."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +36,7 @@ class Loaders:
     devices: DataLoader[uuid.UUID, Device | None]
     accounts: DataLoader[uuid.UUID, AccountSummary | None]
     laps: DataLoader[LapKey, list[Lap]]
+    session_series: DataLoader[SeriesKey, StreamSeries]
 
     @classmethod
     def create(cls, services: Services, principal: Principal) -> Loaders:
@@ -54,9 +63,26 @@ class Loaders:
                 found |= await services.training.laps(subject, sessions)
             return [found.get(session, []) for _, session in keys]
 
+        async def load_session_series(keys: list[SeriesKey]) -> list[StreamSeries]:
+            groups: dict[tuple[uuid.UUID, int], tuple[Subject, list[SessionSpan]]] = {}
+            for subject, span, max_points in keys:
+                group = (subject.athlete_id, max_points)
+                groups.setdefault(group, (subject, []))[1].append(span)
+            found: dict[tuple[uuid.UUID, SessionSpan, int], StreamSeries] = {}
+            for (athlete, max_points), (subject, spans) in groups.items():
+                series = await services.training.session_series(subject, spans, max_points)
+                found |= {
+                    (athlete, s, max_points): one for s, one in zip(spans, series, strict=True)
+                }
+            return [found[(subject.athlete_id, span, n)] for subject, span, n in keys]
+
         return cls(
             DataLoader(load_fn=load_subjects),
             DataLoader(load_fn=load_devices),
             DataLoader(load_fn=load_accounts),
             DataLoader(load_fn=load_laps, cache_key_fn=lambda key: (key[0].athlete_id, key[1])),
+            DataLoader(
+                load_fn=load_session_series,
+                cache_key_fn=lambda key: (key[0].athlete_id, key[1], key[2]),
+            ),
         )

@@ -8,7 +8,7 @@ from typing import Self
 import strawberry
 
 from fitconnect.gateway.graphql.context import Info
-from fitconnect.platform.notifications import service as notifications
+from fitconnect.platform.notifications import service as domain
 
 
 @strawberry.type
@@ -21,7 +21,7 @@ class Notification:
     read: bool
 
     @classmethod
-    def from_domain(cls, n: notifications.Notification) -> Self:
+    def from_domain(cls, n: domain.Notification) -> Self:
         return cls(
             id=n.id,
             kind=n.kind,
@@ -37,7 +37,7 @@ class NotificationsQuery:
     @strawberry.field(description="The caller's in-app notifications, newest first.")
     async def notifications(self, info: Info, limit: int = 50) -> list[Notification]:
         ctx = info.context
-        items = await notifications.inbox(ctx.services.pool, ctx.principal().account_id, limit)
+        items = await ctx.services.notifications.inbox(ctx.principal().account_id, limit)
         return [Notification.from_domain(n) for n in items]
 
 
@@ -46,6 +46,6 @@ class NotificationsMutation:
     @strawberry.mutation
     async def mark_notification_read(self, info: Info, notification_id: int) -> bool:
         ctx = info.context
-        return await notifications.mark_read(
-            ctx.services.pool, ctx.principal().account_id, notification_id
+        return await ctx.services.notifications.mark_read(
+            ctx.principal().account_id, notification_id
         )

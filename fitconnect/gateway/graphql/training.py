@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncGenerator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Self
 
 import strawberry
@@ -14,7 +14,7 @@ from fitconnect.gateway.graphql.context import Info
 from fitconnect.gateway.graphql.devices import Device
 from fitconnect.gateway.graphql.same_fields import SameFields
 from fitconnect.platform.training import service as domain
-from fitconnect.platform.training.service import Subject, recent_window
+from fitconnect.platform.training.service import Subject
 
 
 @strawberry.type
@@ -115,11 +115,9 @@ class Session:
 
     @strawberry.field(description="The session's samples as chart arrays (at most maxPoints).")
     async def series(self, info: Info, max_points: int = 500) -> StreamSeries:
-        own = Subject(self.subject.athlete_id, [self.device_id])
-        series = await info.context.services.training.series(
-            own, self.start, self.end + timedelta(seconds=1), max_points
-        )
-        return StreamSeries.from_domain(series)
+        span = (self.device_id, self.start, self.end)
+        found = await info.context.loaders.session_series.load((self.subject, span, max_points))
+        return StreamSeries.from_domain(found)
 
     @classmethod
     def from_domain(cls, s: domain.Session, subject: Subject) -> Self:
@@ -228,9 +226,7 @@ class TrainingQuery:
     ) -> list[Session]:
         ctx = info.context
         subject = await ctx.subject(athlete_id)
-        found = await ctx.services.training.sessions(
-            subject, min(max(first, 1), 100), before, since, sport
-        )
+        found = await ctx.services.training.sessions(subject, first, before, since, sport)
         return [Session.from_domain(s, subject) for s in found]
 
     @strawberry.field(description="One session: metrics, zones, power curve, its samples.")
@@ -251,9 +247,7 @@ class TrainingQuery:
         self, info: Info, days: int = 90, athlete_id: uuid.UUID | None = None
     ) -> list[FitnessDay]:
         ctx = info.context
-        found = await ctx.services.training.fitness(
-            await ctx.subject(athlete_id), min(max(days, 1), 730)
-        )
+        found = await ctx.services.training.fitness(await ctx.subject(athlete_id), days)
         return [FitnessDay.from_domain(d) for d in found]
 
     @strawberry.field(description="Totals of the caller's samples since a time (default 7 days).")
@@ -261,7 +255,6 @@ class TrainingQuery:
         self, info: Info, since: datetime | None = None, athlete_id: uuid.UUID | None = None
     ) -> Totals:
         ctx = info.context
-        since = since or datetime.now(UTC) - timedelta(days=7)
         totals = await ctx.services.training.totals(await ctx.subject(athlete_id), since)
         return Totals.from_domain(totals)
 
@@ -270,9 +263,7 @@ class TrainingQuery:
         self, info: Info, weeks: int = 12, athlete_id: uuid.UUID | None = None
     ) -> list[WeekVolume]:
         ctx = info.context
-        found = await ctx.services.training.weekly_volume(
-            await ctx.subject(athlete_id), min(max(weeks, 1), 520)
-        )
+        found = await ctx.services.training.weekly_volume(await ctx.subject(athlete_id), weeks)
         return [WeekVolume.from_domain(w) for w in found]
 
     @strawberry.field(description="Personal records: best power per duration, longest session…")
@@ -291,12 +282,7 @@ async def _series(
     max_points: int,
     athlete_id: uuid.UUID | None,
 ) -> domain.StreamSeries:
-    """The last hour unless told otherwise, in at most ``max_points`` buckets."""
     ctx = info.context
-    if since is None and until is None:
-        since, until = recent_window(timedelta(hours=1))
-    until = until or datetime.now(UTC)
-    since = since or until - timedelta(hours=1)
     return await ctx.services.training.series(
         await ctx.subject(athlete_id), since, until, max_points
     )

@@ -59,4 +59,4 @@ async def revoke_device(
 
 
 def _device(d: Device) -> DeviceOut:
-    return DeviceOut(**slot_fields(d), telemetry_topic=f"{d.topic_prefix}/telemetry")
+    return DeviceOut(**slot_fields(d), telemetry_topic=d.telemetry_topic)

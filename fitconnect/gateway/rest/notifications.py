@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from fitconnect.gateway.rest.dependencies import CurrentPrincipal, ServicesDep, slot_fields
-from fitconnect.platform.notifications import service as notifications
 
 router = APIRouter(prefix="/api/v1")
 
@@ -14,5 +13,5 @@ router = APIRouter(prefix="/api/v1")
 async def list_notifications(
     principal: CurrentPrincipal, svc: ServicesDep
 ) -> list[dict[str, object]]:
-    items = await notifications.inbox(svc.pool, principal.account_id)
+    items = await svc.notifications.inbox(principal.account_id)
     return [slot_fields(n) for n in items]

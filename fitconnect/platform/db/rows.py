@@ -12,11 +12,17 @@ T = TypeVar("T")
 
 
 async def fetch_all(
-    pool: AsyncConnectionPool, row: type[T], sql: LiteralString, params: Params | None = None
+    pool: AsyncConnectionPool,
+    row: type[T],
+    sql: LiteralString,
+    params: Params | None = None,
+    *,
+    binary: bool = False,
 ) -> list[T]:
-    """Every row of ``sql`` as a ``row`` (its columns named as the dataclass's fields)."""
+    """Every row of ``sql`` as a ``row`` (its columns named as the dataclass's fields);
+    ``binary`` as in ``fetch_one``."""
     async with pool.connection() as conn, conn.cursor(row_factory=class_row(row)) as cur:
-        await cur.execute(sql, params)
+        await cur.execute(sql, params, binary=binary)
         return await cur.fetchall()
 
 

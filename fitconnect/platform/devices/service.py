@@ -18,6 +18,7 @@ from fitconnect.platform.auth.models import Principal
 from fitconnect.platform.db.rows import fetch_all
 from fitconnect.platform.devices import mosquitto_auth
 from fitconnect.platform.devices.errors import DeviceNotFoundError
+from fitconnect.schemas.topics import Channel, DeviceTopic, device_prefix
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,12 @@ class Device:
 
     @property
     def topic_prefix(self) -> str:
-        return f"fc/v1/{self.tenant_id}/{self.id}"
+        return device_prefix(str(self.tenant_id), str(self.id))
+
+    @property
+    def telemetry_topic(self) -> str:
+        """Where the device publishes its sample batches."""
+        return str(DeviceTopic(str(self.tenant_id), str(self.id), Channel.TELEMETRY))
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +155,7 @@ class DeviceService:
             )
             rows = await cur.fetchall()
             passwords = {str(u): str(h) for u, h, _, _ in rows}
-            prefixes = {str(u): f"fc/v1/{t}/{d}" for u, _, t, d in rows}
+            prefixes = {str(u): device_prefix(str(t), str(d)) for u, _, t, d in rows}
             mosquitto_auth.replace_file(
                 self._auth_dir / "passwd",
                 mosquitto_auth.merged_password_file(self._auth_dir, passwords),

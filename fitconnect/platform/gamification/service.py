@@ -18,6 +18,8 @@ from fitconnect.platform.training.service import Subject
 
 PERIODS = ("week", "month")
 METRICS = ("xp", "distance_m", "moving_time_s")
+MAX_BOARD_ENTRIES = 100
+"""The most entries one leaderboard read returns, whatever a client asks for."""
 
 
 def utc_today() -> date:
@@ -93,7 +95,8 @@ class GamificationService:
         first: int = 20,
         on: date | None = None,
     ) -> list[BoardEntry]:
-        """The current (or ``on``'s) board, ranked among ``circle``; ties share a rank."""
+        """The current (or ``on``'s) board, ranked among ``circle``; ties share a rank; the
+        first ``first`` (1 … ``MAX_BOARD_ENTRIES``) entries."""
         if period not in PERIODS or metric not in METRICS:
             raise UnknownLeaderboardError(
                 f"leaderboards are {'/'.join(PERIODS)} by {', '.join(METRICS)}"
@@ -120,6 +123,6 @@ class GamificationService:
                 "metric": metric,
                 "on": on or utc_today(),
                 "among": among,
-                "first": first,
+                "first": min(max(first, 1), MAX_BOARD_ENTRIES),
             },
         )

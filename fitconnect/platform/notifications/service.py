@@ -186,23 +186,35 @@ async def _postpone(pool: AsyncConnectionPool, outbox_ids: list[int], delay_s: f
             )
 
 
-async def inbox(
-    pool: AsyncConnectionPool, account_id: uuid.UUID, limit: int = 50
-) -> list[Notification]:
-    async with pool.connection() as conn, conn.cursor(row_factory=class_row(Notification)) as cur:
-        await cur.execute(
-            "SELECT id, kind, title, body, created_at, read_at FROM notifications.inbox"
-            " WHERE account_id = %s ORDER BY id DESC LIMIT %s",
-            (account_id, limit),
-        )
-        return await cur.fetchall()
+MAX_INBOX_PAGE = 100
+"""The most notifications one inbox read returns, whatever a client asks for."""
 
 
-async def mark_read(pool: AsyncConnectionPool, account_id: uuid.UUID, notification_id: int) -> bool:
-    async with pool.connection() as conn:
-        cur = await conn.execute(
-            "UPDATE notifications.inbox SET read_at = coalesce(read_at, now())"
-            " WHERE id = %s AND account_id = %s",
-            (notification_id, account_id),
-        )
-        return cur.rowcount == 1
+class NotificationService:
+    """The caller's in-app inbox: read it, mark what was read."""
+
+    def __init__(self, pool: AsyncConnectionPool) -> None:
+        self._pool = pool
+
+    async def inbox(self, account_id: uuid.UUID, limit: int = 50) -> list[Notification]:
+        """The newest ``limit`` (1 … ``MAX_INBOX_PAGE``) notifications, newest first."""
+        async with (
+            self._pool.connection() as conn,
+            conn.cursor(row_factory=class_row(Notification)) as cur,
+        ):
+            await cur.execute(
+                "SELECT id, kind, title, body, created_at, read_at FROM notifications.inbox"
+                " WHERE account_id = %s ORDER BY id DESC LIMIT %s",
+                (account_id, min(max(limit, 1), MAX_INBOX_PAGE)),
+            )
+            return await cur.fetchall()
+
+    async def mark_read(self, account_id: uuid.UUID, notification_id: int) -> bool:
+        """True if the notification is the account's (read now, or already)."""
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                "UPDATE notifications.inbox SET read_at = coalesce(read_at, now())"
+                " WHERE id = %s AND account_id = %s",
+                (notification_id, account_id),
+            )
+            return cur.rowcount == 1

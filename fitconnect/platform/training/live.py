@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import aiomqtt
 
 from fitconnect.schemas import TelemetryBatch, WireError, decode
+from fitconnect.schemas.topics import Channel, device_filter
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,7 @@ async def live_points(mqtt_url: str, device_ids: list[uuid.UUID]) -> AsyncIterat
         identifier=f"fitconnect-live-{uuid.uuid4().hex[:10]}",
     ) as client:
         for device in device_ids:
-            await client.subscribe(f"fc/v1/+/{device}/telemetry", qos=0)
+            await client.subscribe(device_filter(str(device), Channel.TELEMETRY), qos=0)
         async for message in client.messages:
             try:
                 batch = decode(bytes(message.payload), TelemetryBatch)

@@ -18,6 +18,16 @@ from fitconnect.platform.training.live import LivePoint, live_points
 
 MAX_STREAM_POINTS = 5_000
 """The most buckets one stream read returns, whatever a client asks for."""
+MAX_SESSIONS_PAGE = 100
+"""The most sessions one page holds, whatever a client asks for."""
+MAX_FITNESS_DAYS = 730
+MAX_VOLUME_WEEKS = 520
+DEFAULT_STREAM_SPAN = timedelta(hours=1)
+"""A stream read without bounds: the last hour."""
+DEFAULT_TOTALS_SPAN = timedelta(days=7)
+"""Totals without a start: the last seven days."""
+SESSION_SERIES_TAIL = timedelta(seconds=1)
+"""A session's ``end_ts`` is its last sample: its series reads [start, end + 1 s)."""
 ROLLUP_STEP = timedelta(seconds=10)
 """The bucket of ``telemetry.samples_10s``, aligned to the clock."""
 _MINUTE = timedelta(minutes=1)  # the bucket of ``telemetry.samples_1m``
@@ -59,6 +69,18 @@ _ROLLUP_SERIES = (
     "  WHERE device_id = ANY(%(devices)s) AND ts >= %(hi)s AND ts < %(until)s"
     " ) AS parts" + _BUCKETS_END
 )
+# Several sessions' series in one statement: the raw read above, once per (numbered) span.
+_SESSION_SERIES = (
+    "SELECT k.i, series.* FROM unnest(%(devices)s::uuid[], %(since)s::timestamptz[],"  # noqa: S608 - constants joined, no input
+    " %(until)s::timestamptz[], %(bucket)s::interval[], %(limit)s::int[])"
+    "  WITH ORDINALITY AS k(device_id, since, until, bucket, lim, i)"
+    " CROSS JOIN LATERAL (" + _ARRAYS_OF + "SELECT date_bin(k.bucket, ts, k.since) AS ts,"
+    " avg(heart_rate_bpm)::float AS heart_rate_bpm, avg(power_w)::float AS power_w,"
+    " avg(cadence_rpm)::float AS cadence_rpm, avg(speed_kmh)::float AS speed_kmh"
+    " FROM telemetry.samples WHERE device_id = k.device_id AND device_id = ANY(%(allowed)s)"
+    " AND ts >= k.since AND ts < k.until GROUP BY 1 ORDER BY 1 LIMIT k.lim) AS buckets"
+    ") AS series ORDER BY k.i"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +114,10 @@ class StreamSeries:
     cadence_rpm: list[float | None]
     speed_kmh: list[float | None]
 
+    @classmethod
+    def empty(cls) -> StreamSeries:
+        return cls([], [], [], [], [])
+
     def points(self) -> list[StreamPoint]:
         return [
             StreamPoint(*point)
@@ -104,6 +130,18 @@ class StreamSeries:
                 strict=True,
             )
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class _NumberedSeries:
+    """One of several series read together: ``i`` is its place (from 1) in the request."""
+
+    i: int
+    ts: list[datetime]
+    heart_rate_bpm: list[float | None]
+    power_w: list[float | None]
+    cadence_rpm: list[float | None]
+    speed_kmh: list[float | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +214,8 @@ class Lap:
 
 SessionKey = tuple[uuid.UUID, datetime]
 """A session's identity: its device and its start."""
+SessionSpan = tuple[uuid.UUID, datetime, datetime]
+"""A session's device, start and end (its last sample)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,25 +274,35 @@ class TrainingService:
             yield point
 
     async def stream(
-        self, subject: Subject, since: datetime, until: datetime, max_points: int
+        self,
+        subject: Subject,
+        since: datetime | None,
+        until: datetime | None,
+        max_points: int,
     ) -> list[StreamPoint]:
         """``series`` as one point per bucket."""
         return (await self.series(subject, since, until, max_points)).points()
 
     async def series(
-        self, subject: Subject, since: datetime, until: datetime, max_points: int
+        self,
+        subject: Subject,
+        since: datetime | None,
+        until: datetime | None,
+        max_points: int,
     ) -> StreamSeries:
         """Averages per time bucket so that at most ``max_points`` buckets come back
         (clamped to 1 … ``MAX_STREAM_POINTS``), as arrays: one row, decoded by the driver.
+
+        Without bounds, the last hour (``recent_window``); with one bound, the hour before
+        ``until`` (default now) or from ``since``.
 
         Buckets start at ``since``. When ``since`` is on a 10-second boundary and a bucket is
         a whole number of 10-second steps (as in ``recent_window``), the 10-second rollup
         answers all but the last two minutes (which it may not hold yet): the same averages
         from a tenth of the rows or fewer.
         """
-        max_points = min(max(max_points, 1), MAX_STREAM_POINTS)
-        span = max((until - since).total_seconds(), 1.0)
-        bucket = timedelta(seconds=max(span / max_points, 0.001))
+        since, until = stream_window(since, until)
+        max_points, bucket = _buckets(since, until, max_points)
         params = {
             "bucket": bucket,
             "since": since,
@@ -269,13 +319,44 @@ class TrainingService:
         assert row is not None  # noqa: S101 - an aggregate always returns a row
         return row
 
-    async def totals(self, subject: Subject, since: datetime) -> Totals:
-        """Count, first and last sample, average heart rate and top power since ``since``.
+    async def session_series(
+        self, subject: Subject, sessions: list[SessionSpan], max_points: int
+    ) -> list[StreamSeries]:
+        """The samples of several of the athlete's sessions as chart arrays (``series``'s
+        buckets over [start, end + ``SESSION_SERIES_TAIL``)), in order, in one statement."""
+        spans = [(d, start, end + SESSION_SERIES_TAIL) for d, start, end in sessions]
+        buckets = [_buckets(since, until, max_points) for _, since, until in spans]
+        rows = await fetch_all(
+            self._pool,
+            _NumberedSeries,
+            _SESSION_SERIES,
+            {
+                "devices": [d for d, _, _ in spans],
+                "since": [since for _, since, _ in spans],
+                "until": [until for _, _, until in spans],
+                "bucket": [bucket for _, bucket in buckets],
+                "limit": [limit for limit, _ in buckets],
+                "allowed": subject.device_ids,
+            },
+            binary=True,
+        )
+        found = {
+            row.i: StreamSeries(
+                row.ts, row.heart_rate_bpm, row.power_w, row.cadence_rpm, row.speed_kmh
+            )
+            for row in rows
+        }
+        return [found.get(i, StreamSeries.empty()) for i in range(1, len(spans) + 1)]
+
+    async def totals(self, subject: Subject, since: datetime | None) -> Totals:
+        """Count, first and last sample, average heart rate and top power since ``since``
+        (default: ``DEFAULT_TOTALS_SPAN`` ago).
 
         Whole minutes come from the per-minute rollup (one row per minute instead of one per
         sample); the partial first minute and the last two minutes, which the rollup may not
         hold yet, come from the samples. Late samples reach the rollup within seconds.
         """
+        since = since or datetime.now(UTC) - DEFAULT_TOTALS_SPAN
         lo = _ceil(since, _MINUTE)
         hi = max(lo, _rollup_horizon())
         row = await fetch_one(
@@ -309,8 +390,9 @@ class TrainingService:
         since: datetime | None = None,
         sport: str | None = None,
     ) -> list[Session]:
-        """The athlete's sessions started in [since, before) (of ``sport``, if given), newest
-        first; ``before`` is also the cursor of the next page (the last session's start)."""
+        """The athlete's first ``first`` (1 … ``MAX_SESSIONS_PAGE``) sessions started in
+        [since, before) (of ``sport``, if given), newest first; ``before`` is also the cursor
+        of the next page (the last session's start)."""
         return await fetch_all(
             self._pool,
             Session,
@@ -324,7 +406,7 @@ class TrainingService:
                 "before": before,
                 "since": since,
                 "sport": sport,
-                "first": first,
+                "first": min(max(first, 1), MAX_SESSIONS_PAGE),
             },
         )
 
@@ -341,24 +423,26 @@ class TrainingService:
         return found
 
     async def fitness(self, subject: Subject, days: int) -> list[FitnessDay]:
-        """The performance-management chart: daily TSS, CTL, ATL and TSB."""
+        """The performance-management chart: daily TSS, CTL, ATL and TSB of the last ``days``
+        (1 … ``MAX_FITNESS_DAYS``)."""
         return await fetch_all(
             self._pool,
             FitnessDay,
             "SELECT day, tss, ctl, atl, tsb FROM analytics.daily_load"
             " WHERE athlete_id = %s AND day > current_date - %s ORDER BY day",
-            (subject.athlete_id, days),
+            (subject.athlete_id, min(max(days, 1), MAX_FITNESS_DAYS)),
         )
 
     async def weekly_volume(self, subject: Subject, weeks: int) -> list[WeekVolume]:
-        """Sessions, moving time, distance, work and TSS per week, oldest first."""
+        """Sessions, moving time, distance, work and TSS per week of the last ``weeks``
+        (1 … ``MAX_VOLUME_WEEKS``), oldest first."""
         return await fetch_all(
             self._pool,
             WeekVolume,
             "SELECT week_start, sessions, moving_time_s, distance_m, work_kj, tss"
             " FROM analytics.weekly_volume WHERE athlete_id = %s"
             " AND week_start > current_date - 7 * %s ORDER BY week_start",
-            (subject.athlete_id, weeks),
+            (subject.athlete_id, min(max(weeks, 1), MAX_VOLUME_WEEKS)),
         )
 
     async def records(self, subject: Subject) -> list[PersonalRecord]:
@@ -393,6 +477,14 @@ class TrainingService:
         return found
 
 
+def _buckets(since: datetime, until: datetime, max_points: int) -> tuple[int, timedelta]:
+    """At most how many buckets (1 … ``MAX_STREAM_POINTS``), and how long each, for a read
+    of [since, until) in ``max_points`` buckets."""
+    max_points = min(max(max_points, 1), MAX_STREAM_POINTS)
+    span = max((until - since).total_seconds(), 1.0)
+    return max_points, timedelta(seconds=max(span / max_points, 0.001))
+
+
 def _floor(ts: datetime, step: timedelta) -> datetime:
     """The ``step`` boundary (aligned to the clock) at or before ``ts``."""
     return ts - (ts - _EPOCH) % step
@@ -408,6 +500,15 @@ def _rollup_horizon() -> datetime:
     """The rollups are read before this, the samples from it on: about the last two minutes,
     which ingest may not have rolled up yet (it does so every few seconds)."""
     return _ceil(datetime.now(UTC), _MINUTE) - 2 * _MINUTE
+
+
+def stream_window(since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
+    """The bounds of a stream read: the last ``DEFAULT_STREAM_SPAN`` (``recent_window``)
+    without bounds, else the span before ``until`` (default now) or from ``since``."""
+    if since is None and until is None:
+        return recent_window(DEFAULT_STREAM_SPAN)
+    until = until or datetime.now(UTC)
+    return since or until - DEFAULT_STREAM_SPAN, until
 
 
 def recent_window(span: timedelta, now: datetime | None = None) -> tuple[datetime, datetime]:

@@ -16,7 +16,10 @@ from .support import gql, register_and_login, register_coach
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
-SESSIONS = "query($n: Int!) { sessions(first: $n) { start tss device { name kind } laps { lap } } }"
+SESSIONS = (
+    "query($n: Int!) { sessions(first: $n) { start tss device { name kind } laps { lap }"
+    " series(maxPoints: 10) { ts powerW } } }"
+)
 
 
 def statements(client: TestClient, query: str, token: str, **variables: Any) -> tuple[int, Any]:
@@ -56,7 +59,7 @@ def add_sessions(database_url: str, athlete: str, devices: list[str], n: int) ->
             )
 
 
-def test_sessions_with_their_devices_cost_the_same_for_2_or_12(
+def test_sessions_with_their_devices_laps_and_series_cost_the_same_for_2_or_12(
     client: TestClient, database_url: str
 ) -> None:
     token = register_and_login(client, "many@example.com")["accessToken"]
@@ -79,7 +82,7 @@ def test_sessions_with_their_devices_cost_the_same_for_2_or_12(
     assert len(many_data["sessions"]) == 12
     assert {s["device"]["name"] for s in many_data["sessions"]} == {f"bike {i}" for i in range(4)}
     assert many == few
-    assert many <= 4  # the athlete's devices, the sessions, their devices, their laps
+    assert many <= 5  # the athlete's devices, the sessions, their devices, laps and samples
 
 
 def test_coaching_links_load_both_people_in_one_statement(client: TestClient) -> None:

@@ -17,7 +17,7 @@ from psycopg_pool import AsyncConnectionPool
 from fitconnect.platform.auth.models import Account, Role
 from fitconnect.platform.auth.service import AuthService, TokenPolicy
 from fitconnect.platform.db import open_pool
-from fitconnect.platform.notifications.service import inbox
+from fitconnect.platform.notifications.service import NotificationService
 from fitconnect.platform.notifications.worker import run_notification_worker
 from fitconnect.runtime.ports import free_port
 from fitconnect.settings import DatabaseSettings, SmtpSettings
@@ -187,7 +187,7 @@ async def test_a_mail_server_that_never_answers_does_not_hold_up_the_inbox(
 
 
 async def _inbox_size(pool: AsyncConnectionPool, account: Account) -> int:
-    return len(await inbox(pool, account.id))
+    return len(await NotificationService(pool).inbox(account.id))
 
 
 async def _failed_attempts(pool: AsyncConnectionPool, account: Account, at_least: int) -> bool:
