@@ -17,7 +17,7 @@ from fitconnect.gateway.app import create_app
 from fitconnect.settings import ObjectStoreSettings, Settings
 from tests.keys import SECRET_KEY
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+pytestmark = pytest.mark.integration
 PASSWORD = "correct horse battery"
 BUCKET = "fitconnect-media"
 

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from .support import gql, register_and_login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+pytestmark = pytest.mark.integration
 
 BOARD = (
     'query($c: Circle!, $club: UUID) { leaderboard(metric: "distance_m", circle: $c,'

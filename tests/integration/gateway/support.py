@@ -1,4 +1,4 @@
-"""What the gateway's end-to-end tests share: GraphQL calls, accounts, the notification step."""
+"""What the in-process gateway tests share: GraphQL calls, accounts, the notification step."""
 
 import asyncio
 from typing import Any

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from .support import gql, register_and_login, register_coach
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+pytestmark = pytest.mark.integration
 
 SESSIONS = (
     "query($n: Int!) { sessions(first: $n) { start tss device { name kind } laps { lap }"

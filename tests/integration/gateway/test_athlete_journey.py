@@ -14,10 +14,10 @@ from fitconnect.schemas import TelemetryBatch, encode
 from fitconnect.settings import Settings
 from tests.keys import SECRET_KEY
 
-from ...integration.ingest.support import Publisher, running_worker, worker_settings
+from ..ingest.support import Publisher, running_worker, worker_settings
 from .support import deliver, gql, register_and_login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+pytestmark = pytest.mark.integration
 
 
 def test_register_welcome_login_device_telemetry_and_stream(

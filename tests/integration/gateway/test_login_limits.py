@@ -13,7 +13,7 @@ from tests.keys import SECRET_KEY
 
 from .support import PASSWORD, gql, register_and_login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+pytestmark = pytest.mark.integration
 
 LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }"
 

@@ -9,7 +9,7 @@ from psycopg.types.json import Jsonb
 
 from .support import gql, register_and_login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+pytestmark = pytest.mark.integration
 
 SESSION = (
     "query($d: UUID!, $s: DateTime!) { session(deviceId: $d, start: $s) {"

@@ -17,7 +17,7 @@ from fitconnect.settings import DatabaseSettings
 
 from .support import gql, register_and_login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+pytestmark = pytest.mark.integration
 
 REQUEST = (
     "mutation($k: String!, $s: Date!, $u: Date!) {"
