@@ -36,9 +36,16 @@ class AgentCounters:
 
 class EdgeAgent:
     def __init__(
-        self, tenant: str, buffer: DiskBuffer, wheel_circumference_m: float = 2.105
+        self,
+        tenant: str,
+        buffer: DiskBuffer,
+        wheel_circumference_m: float = 2.105,
+        *,
+        historical: bool = False,
     ) -> None:
+        """``historical``: everything this agent sends was recorded earlier (a FIT import)."""
         self._tenant = tenant
+        self._historical = historical
         self._buffer = buffer
         self._batcher = Batcher()
         self._circumference = wheel_circumference_m
@@ -97,20 +104,22 @@ class EdgeAgent:
             )
         )
 
-    def lap(self, device_id: str, ts_ms: int) -> None:
-        """A lap mark (the athlete pressed lap, or the device's auto-lap)."""
-        self._event(DeviceEvent(device_id=device_id, kind=EventKind.LAP, ts_ms=ts_ms))
+    def mark(self, device_id: str, kind: EventKind, ts_ms: int) -> None:
+        """A lap mark (lap pressed, or auto-lap) or the timer's pause or resume at ``ts_ms``."""
+        self._event(DeviceEvent(device_id=device_id, kind=kind, ts_ms=ts_ms))
 
     def _event(self, event: DeviceEvent) -> None:
         topic = DeviceTopic(self._tenant, event.device_id, Channel.EVENTS)
-        self._buffer.put(str(topic), encode(event))
+        marked = msgspec.structs.replace(event, historical=self._historical)
+        self._buffer.put(str(topic), encode(marked))
 
     def _store(self, batch: TelemetryBatch) -> None:
         topic = str(DeviceTopic(self._tenant, batch.device_id, Channel.TELEMETRY))
 
         def numbered(seq: int) -> tuple[str, bytes]:
             corr = f"{batch.device_id[:8]}-{seq}-{uuid.uuid4().hex[:6]}"
-            return topic, encode(msgspec.structs.replace(batch, seq=seq, corr=corr))
+            sent = msgspec.structs.replace(batch, seq=seq, corr=corr, historical=self._historical)
+            return topic, encode(sent)
 
         self._buffer.put_sequenced(batch.device_id, numbered, max(batch.ts_ms))
         self.counters.batches += 1

@@ -78,7 +78,9 @@ def check(parsed: Parsed, registry: DeviceRegistry, now_s: float) -> Checked:
         )
     message = parsed.message
     stamps = message.ts_ms if isinstance(message, TelemetryBatch) else [message.ts_ms]
-    _check_times(stamps, device, now_s)
+    _check_not_in_future(stamps, now_s)
+    if not is_historical(message):
+        _check_not_before_registration(stamps, device)
     if isinstance(message, TelemetryBatch):
         for metric, values in message.metrics.items():
             bad = first_implausible(metric, values)
@@ -89,10 +91,24 @@ def check(parsed: Parsed, registry: DeviceRegistry, now_s: float) -> Checked:
     return Checked(device, message)
 
 
-def _check_times(stamps: list[int], device: RegisteredDevice, now_s: float) -> None:
-    newest, oldest = max(stamps), min(stamps)
+def is_historical(message: Payload) -> bool:
+    """Data recorded earlier and uploaded now (a FIT import), not live telemetry.
+
+    It is exempt from the registration check only: the topic's tenant must still be the
+    device's, nothing may lie in the future, and a sample never replaces one already stored
+    at the same (device, instant).
+    """
+    return not isinstance(message, DeviceStatus) and message.historical
+
+
+def _check_not_in_future(stamps: list[int], now_s: float) -> None:
+    newest = max(stamps)
     if newest > (now_s + MAX_FUTURE_S) * 1000:
         raise MessageRejectedError("future_timestamp", f"sample at {newest} ms is in the future")
+
+
+def _check_not_before_registration(stamps: list[int], device: RegisteredDevice) -> None:
+    oldest = min(stamps)
     registered_ms = (device.registered_at.timestamp() - REGISTRATION_GRACE_S) * 1000
     if oldest < registered_ms:
         raise MessageRejectedError(

@@ -4,6 +4,11 @@ A telemetry message is one batch from one device: schema version ``v``, the devi
 per-device sequence number ``seq`` that only grows (it survives agent restarts), and columnar
 arrays: ``ts_ms`` (epoch milliseconds) and, per metric, one value (or null) per timestamp.
 
+``historical`` (batches and events, default false) marks data recorded earlier and uploaded
+now, such as a FIT file imported with its own timestamps: ingest stores it even when it
+predates the device's registration (never when it lies in the future, and never over a sample
+already stored at the same instant), and live views leave it out.
+
 Payloads are MessagePack by default; JSON is accepted. The payload says itself which: a JSON
 message is an object and starts with ``{``; a MessagePack map never does (its first byte is
 0x80-0x8f, 0xde or 0xdf). No MQTT v5 property is required.
@@ -49,6 +54,7 @@ class TelemetryBatch(msgspec.Struct, frozen=True, kw_only=True):
     metrics: dict[str, list[float | None]]
     sent_at_ms: int | None = None
     corr: str | None = None  # correlation id, follows the batch from edge to database
+    historical: bool = False  # recorded earlier, uploaded now (see the module docstring)
 
     def __post_init__(self) -> None:
         if self.seq < 0:
@@ -86,10 +92,15 @@ class EventKind(StrEnum):
     DEVICE_INFO = "device_info"
     LAP = "lap"
     """A lap mark (the athlete pressed lap, or an auto-lap): analytics starts a lap there."""
+    PAUSE = "pause"
+    """The device's timer stopped (the athlete paused, or auto-pause): moving time stops."""
+    RESUME = "resume"
+    """The device's timer started or restarted: moving time runs from here."""
 
 
 class DeviceEvent(msgspec.Struct, frozen=True, kw_only=True):
-    """On ``…/events``: a session boundary, a lap mark, a battery level or device information."""
+    """On ``…/events``: a session boundary, a lap mark, a timer pause or resume, a battery
+    level or device information."""
 
     v: int = SCHEMA_VERSION
     device_id: str
@@ -99,6 +110,7 @@ class DeviceEvent(msgspec.Struct, frozen=True, kw_only=True):
     sport: str | None = None
     battery_pct: int | None = None
     info: dict[str, str] | None = None
+    historical: bool = False  # recorded earlier, uploaded now (see the module docstring)
 
 
 Message = TelemetryBatch | DeviceStatus | DeviceEvent

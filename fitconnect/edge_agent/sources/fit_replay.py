@@ -1,14 +1,21 @@
-"""FIT replay: a real activity file's records as samples, re-timed to now."""
+"""FIT replay: a real activity file's records, lap starts and timer stops and starts.
+
+Only ``record`` messages give values (never the file's summaries); of a ``lap`` message only
+its ``start_time`` is read, and of the ``event`` messages only the timer's: a stop (the
+athlete paused, or auto-pause) becomes a ``pause`` event, a start a ``resume``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import fitdecode
 
+from fitconnect.schemas import EventKind
+
+# FIT field -> (metric, scale); the first field present of a metric wins.
 _FIELDS = {
     "heart_rate": ("heart_rate_bpm", 1.0),
     "power": ("power_w", 1.0),
@@ -17,6 +24,14 @@ _FIELDS = {
     "speed": ("speed_kmh", 3.6),
     "distance": ("distance_m", 1.0),
     "enhanced_altitude": ("altitude_m", 1.0),
+    "altitude": ("altitude_m", 1.0),
+}
+_TIMER = {
+    "start": EventKind.RESUME,
+    "stop": EventKind.PAUSE,
+    "stop_all": EventKind.PAUSE,
+    "stop_disable": EventKind.PAUSE,
+    "stop_disable_all": EventKind.PAUSE,
 }
 
 
@@ -26,43 +41,60 @@ class Record:
     samples: dict[str, float]
 
 
-def fit_records(path: Path) -> Iterator[Record]:
-    """The file's ``record`` messages (never its summaries), with offsets from the first."""
-    first: datetime | None = None
-    with fitdecode.FitReader(str(path)) as reader:
-        for frame in reader:
-            if not isinstance(frame, fitdecode.FitDataMessage) or frame.name != "record":
-                continue
-            if not frame.has_field("timestamp"):
-                continue
-            ts = frame.get_value("timestamp")
-            first = first or ts
-            samples: dict[str, float] = {}
-            for field_name, (metric, scale) in _FIELDS.items():
-                if metric in samples or not frame.has_field(field_name):
-                    continue
-                value = frame.get_value(field_name)
-                if isinstance(value, int | float):
-                    samples[metric] = float(value) * scale
-            if samples:
-                yield Record((ts - first).total_seconds(), samples)
+@dataclass(frozen=True, slots=True)
+class TimerEvent:
+    offset_s: float  # seconds since the file's first record (negative: before it)
+    kind: EventKind  # PAUSE or RESUME
 
 
-def fit_lap_starts(path: Path) -> list[float]:
-    """Where the file's laps start, in seconds from its first record (``lap`` messages'
-    ``start_time`` only, never their summaries); the first lap's start is left out, since the
-    session's start already begins a lap."""
-    first: datetime | None = None
-    starts: list[datetime] = []
+@dataclass(frozen=True, slots=True)
+class FitActivity:
+    """What a replay publishes of a file, timed from its first record (``start``)."""
+
+    start: datetime
+    records: list[Record]
+    lap_starts: list[float]  # later laps only: the session's start already begins lap 1
+    timer: list[TimerEvent]
+
+
+def read_activity(path: Path) -> FitActivity | None:
+    """The file's records, lap starts and timer events; None without timestamped records."""
+    stamped: list[tuple[datetime, dict[str, float]]] = []
+    laps: list[datetime] = []
+    timer: list[tuple[datetime, EventKind]] = []
     with fitdecode.FitReader(str(path)) as reader:
         for frame in reader:
             if not isinstance(frame, fitdecode.FitDataMessage):
                 continue
-            if frame.name == "record" and first is None and frame.has_field("timestamp"):
-                first = frame.get_value("timestamp")
+            if frame.name == "record" and frame.has_field("timestamp"):
+                stamped.append((frame.get_value("timestamp"), _samples(frame)))
             elif frame.name == "lap" and frame.has_field("start_time"):
-                starts.append(frame.get_value("start_time"))
-    if first is None:
-        return []
-    offsets = sorted({(s - first).total_seconds() for s in starts})
-    return [o for o in offsets if o > 0]
+                laps.append(frame.get_value("start_time"))
+            elif frame.name == "event" and frame.get_value("event", fallback=None) == "timer":
+                kind = _TIMER.get(str(frame.get_value("event_type", fallback="")))
+                if kind is not None and frame.has_field("timestamp"):
+                    timer.append((frame.get_value("timestamp"), kind))
+    if not stamped:
+        return None
+    first = stamped[0][0]
+
+    def offset(ts: datetime) -> float:
+        return (ts - first).total_seconds()
+
+    return FitActivity(
+        start=first,
+        records=[Record(offset(ts), samples) for ts, samples in stamped if samples],
+        lap_starts=sorted({offset(s) for s in laps if offset(s) > 0}),
+        timer=[TimerEvent(offset(ts), kind) for ts, kind in sorted(timer, key=lambda t: t[0])],
+    )
+
+
+def _samples(frame: fitdecode.FitDataMessage) -> dict[str, float]:
+    samples: dict[str, float] = {}
+    for field_name, (metric, scale) in _FIELDS.items():
+        if metric in samples or not frame.has_field(field_name):
+            continue
+        value = frame.get_value(field_name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            samples[metric] = float(value) * scale
+    return samples

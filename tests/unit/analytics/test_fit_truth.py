@@ -16,8 +16,9 @@ import pytest
 
 from fitconnect.analytics.activity import file_sessions
 from fitconnect.analytics.params import AthleteParams
+from tests.truth_data import SHARED_DATA
 
-TRUTH_FILE = Path(__file__).resolve().parents[3].parent / "shared/data/fit/fit_truth.json"
+TRUTH_FILE = SHARED_DATA / "fit" / "fit_truth.json"
 
 # (file, device key) -> why the device's value is not derivable from the records.
 RECORDS_ONLY: dict[tuple[str, str], str] = {

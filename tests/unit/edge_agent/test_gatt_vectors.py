@@ -2,7 +2,6 @@
 
 import json
 import math
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +12,9 @@ from fitconnect.edge_agent.gatt import (
     decode_notification,
     to_expected_dict,
 )
+from tests.truth_data import SHARED_DATA
 
-DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
+DATA = SHARED_DATA
 NOT_OUR_LAYOUT = "agree-gss-layout-only"  # the other FTMS layout; FTMS v1.0 applies here
 
 

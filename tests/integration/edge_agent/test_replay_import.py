@@ -1,0 +1,116 @@
+"""``fitconnect-edge replay --keep-time`` into a device registered today: the whole ride is
+stored, through the real broker, ingest worker and analytics job, and its session is what
+``fitconnect analytics fit`` computes from the file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from fitconnect.analytics.activity import file_sessions
+from fitconnect.analytics.jobs import run_once
+from fitconnect.analytics.params import AthleteParams
+from fitconnect.edge_agent.sources.fit_replay import read_activity
+from tests.integration.ingest.support import (
+    count,
+    register_device,
+    running_worker,
+    wait_for,
+    worker_settings,
+)
+
+pytestmark = pytest.mark.integration
+
+RIDE = "fitparse__Edge810-Vector-2013-08-16-15-35-10.fit"
+COMPARED = (
+    "duration_s",
+    "moving_time_s",
+    "distance_m",
+    "avg_power_w",
+    "max_power_w",
+    "normalized_power_w",
+    "work_kj",
+    "avg_heart_rate_bpm",
+    "max_heart_rate_bpm",
+    "avg_cadence_rpm",
+)
+LAP_COMPARED = ("duration_s", "moving_time_s", "distance_m", "avg_power_w", "normalized_power_w")
+
+
+def _replay(path: Path, mqtt_url: str, device: str, tenant: str, buffer: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "fitconnect.edge_agent",
+            "replay",
+            str(path),
+            "--broker",
+            mqtt_url,
+            "--tenant",
+            tenant,
+            "--device",
+            device,
+            "--keep-time",
+            "--speed",
+            "0",
+            "--buffer-path",
+            str(buffer),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ.copy(),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "0 still buffered" in done.stdout, done.stdout
+
+
+def test_a_kept_time_replay_stores_the_whole_ride_and_its_session_is_the_files(
+    shared_data: Path, database_url: str, mqtt_url: str, tmp_path: Path
+) -> None:
+    path = shared_data / "fit" / RIDE
+    activity = read_activity(path)
+    assert activity is not None
+    device = register_device(database_url, registered_s_ago=60)
+    with running_worker(database_url, mqtt_url, worker_settings()):
+        _replay(path, mqtt_url, str(device.id), str(device.tenant_id), tmp_path / "b.sqlite")
+        wait_for(
+            lambda: (
+                count(
+                    database_url,
+                    "SELECT count(*) FROM telemetry.samples WHERE device_id = %s",
+                    device.id,
+                )
+                == len(activity.records)
+            ),
+            timeout_s=60,
+        )
+    assert count(database_url, "SELECT count(*) FROM telemetry.dead_letters") == 0
+    run_once(database_url)
+    with psycopg.connect(database_url, row_factory=dict_row) as conn:
+        sessions = conn.execute(
+            "SELECT * FROM analytics.sessions WHERE device_id = %s", (device.id,)
+        ).fetchall()
+        laps = conn.execute(
+            "SELECT * FROM analytics.laps WHERE device_id = %s ORDER BY lap", (device.id,)
+        ).fetchall()
+    (expected,) = file_sessions(path, AthleteParams())
+    assert len(sessions) == 1
+    stored = sessions[0]
+    assert stored["first_sample_ts"] == activity.start
+    assert {k: pytest.approx(stored[k], abs=1e-3) for k in COMPARED} == {
+        k: expected[k] for k in COMPARED
+    }
+    assert len(laps) == len(expected["laps"]) == len(activity.lap_starts) + 1
+    for lap, want in zip(laps, expected["laps"], strict=True):
+        assert {k: pytest.approx(lap[k], abs=1e-3) for k in LAP_COMPARED} == {
+            k: want[k] for k in LAP_COMPARED
+        }
