@@ -1,6 +1,12 @@
 """The layouts of the standard fitness characteristics (Bluetooth GATT Specification
 Supplement; FTMS v1.0, which real trainers implement: resistance level sint16, treadmill pace
 uint8 in 0.1 km/min). Names and units are those of ``fitconnect-edge decode``'s output.
+
+FTMS resolutions differ per characteristic, as the specification's field definitions say:
+Cross Trainer Data's resistance level and stride count are in 0.1 (Indoor Bike's and Rower's
+resistance in 1, Stair Climber's stride count in 1); Treadmill's elevation gains in 0.1 m,
+Cross Trainer's and the climbers' in 1 m. ``tests/data/ftms_field_vectors.json`` holds a
+vector for every field of every FTMS data characteristic.
 """
 
 from __future__ import annotations
@@ -185,7 +191,7 @@ CROSS_TRAINER = Layout(
         Group(4, (F("stride_count", "u16", 0.1),)),
         Group(5, (F("pos_elevation_gain_m", "u16"), F("neg_elevation_gain_m", "u16"))),
         Group(6, (F("inclination_pct", "s16", 0.1), F("ramp_angle_deg", "s16", 0.1))),
-        Group(7, (F("resistance_level", "s16"),)),
+        Group(7, (F("resistance_level", "s16", 0.1),)),
         Group(8, (F("power_w", "s16"),)),
         Group(9, (F("avg_power_w", "s16"),)),
         Group(10, _ENERGY),
@@ -195,6 +201,41 @@ CROSS_TRAINER = Layout(
         Group(14, (F("remaining_time_s", "u16"),)),
     ),
     flag_values=(("movement_direction_backward", 15),),
+)
+
+STEP_CLIMBER = Layout(
+    "2ACF",
+    "Step Climber Data",
+    2,
+    (
+        Group(0, (F("floors", "u16"), F("step_count", "u16")), inverted=True),
+        Group(1, (F("steps_per_minute", "u16"),)),
+        Group(2, (F("avg_step_rate", "u16"),)),
+        Group(3, (F("pos_elevation_gain_m", "u16"),)),
+        Group(4, _ENERGY),
+        Group(5, (F("heart_rate_bpm", "u8"),)),
+        Group(6, (F("met", "u8", 0.1),)),
+        Group(7, (F("elapsed_time_s", "u16"),)),
+        Group(8, (F("remaining_time_s", "u16"),)),
+    ),
+)
+
+STAIR_CLIMBER = Layout(
+    "2AD0",
+    "Stair Climber Data",
+    2,
+    (
+        Group(0, (F("floors", "u16"),), inverted=True),
+        Group(1, (F("steps_per_minute", "u16"),)),
+        Group(2, (F("avg_step_rate", "u16"),)),
+        Group(3, (F("pos_elevation_gain_m", "u16"),)),
+        Group(4, (F("stride_count", "u16"),)),
+        Group(5, _ENERGY),
+        Group(6, (F("heart_rate_bpm", "u8"),)),
+        Group(7, (F("met", "u8", 0.1),)),
+        Group(8, (F("elapsed_time_s", "u16"),)),
+        Group(9, (F("remaining_time_s", "u16"),)),
+    ),
 )
 
 # Fitness Machine Status (0x2ADA): op code, then the parameter of that op code.
@@ -232,5 +273,7 @@ MEASUREMENT_LAYOUTS: dict[str, Layout] = {
         TREADMILL,
         ROWER,
         CROSS_TRAINER,
+        STEP_CLIMBER,
+        STAIR_CLIMBER,
     )
 }

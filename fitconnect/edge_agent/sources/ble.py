@@ -27,7 +27,20 @@ log = logging.getLogger(__name__)
 # Read once per connection: battery, body sensor location, device information strings.
 READ_ONCE = ("2a19", "2a38", "2a29", "2a24", "2a25", "2a27", "2a26", "2a28")
 # Subscribed when the device offers them: HR, power, CSC, RSC, FTMS data and status, battery.
-NOTIFYING = ("2a37", "2a63", "2a5b", "2a53", "2ad2", "2acd", "2ad1", "2ace", "2ada", "2a19")
+NOTIFYING = (
+    "2a37",
+    "2a63",
+    "2a5b",
+    "2a53",
+    "2ad2",  # indoor bike
+    "2acd",  # treadmill
+    "2ad1",  # rower
+    "2ace",  # cross trainer
+    "2acf",  # step climber
+    "2ad0",  # stair climber
+    "2ada",  # fitness machine status
+    "2a19",
+)
 
 
 def short_uuid(uuid: str) -> str:
