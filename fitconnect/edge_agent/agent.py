@@ -50,6 +50,7 @@ class EdgeAgent:
         self._batcher = Batcher()
         self._circumference = wheel_circumference_m
         self._derivers: dict[str, RevolutionDeriver] = {}
+        self._last_revolutions_at: dict[str, float] = {}
         self.counters = AgentCounters()
         for device_id, ts_ms, samples in buffer.journaled():  # what a crash left unbatched
             self._add(device_id, ts_ms, samples, journal=False)
@@ -67,7 +68,9 @@ class EdgeAgent:
             deriver = self._derivers.setdefault(
                 n.device_key, RevolutionDeriver(self._circumference)
             )
-            derived = deriver.update(m)
+            previous = self._last_revolutions_at.get(n.device_key, n.received_at)
+            self._last_revolutions_at[n.device_key] = n.received_at
+            derived = deriver.update(m, elapsed_s=max(n.received_at - previous, 0.0))
             for name in ("cadence_rpm", "speed_kmh"):
                 if name in derived:
                     samples[name] = derived[name]

@@ -20,8 +20,26 @@ PROFILES = ("ride", "run", "row")
 
 @dataclass
 class _Crank:
-    revs: float = 0.0
-    event_1024: int = 0
+    """A crank as a power meter or CSC sensor reports it: completed revolutions and the
+    instant of the last one, which move only when a revolution completes (no revolution in a
+    notification's interval: the same two values again; cadence 0: they stand still)."""
+
+    turned: float = 0.0  # revolutions, the current one's fraction included
+    last_event_s: float = 0.0
+
+    def turn(self, t_s: float, dt_s: float, cadence_rpm: float) -> None:
+        """Turn over (t_s - dt_s, t_s] at ``cadence_rpm``; stamp each revolution completed."""
+        rate = max(cadence_rpm, 0.0) / 60.0
+        before = self.turned
+        self.turned += rate * dt_s
+        if rate > 0 and int(self.turned) > int(before):
+            self.last_event_s = t_s - dt_s + (int(self.turned) - before) / rate
+
+    def fields(self) -> dict[str, object]:
+        return {
+            "cumulative_crank_revs": int(self.turned) % 65536,
+            "last_crank_event_time_raw_1024": round(self.last_event_s * 1024) % 65536,
+        }
 
 
 class SimulatedDevice:
@@ -46,18 +64,9 @@ class SimulatedDevice:
             )
         ]
         if self.profile == "ride":
-            self._crank.revs += state.cadence_rpm / 60 * dt_s
-            self._crank.event_1024 = (self._crank.event_1024 + round(dt_s * 1024)) % 65536
+            self._crank.turn(t_s, dt_s, state.cadence_rpm)
             out.append(
-                self._note(
-                    "2A63",
-                    {
-                        "power_w": round(state.power_w),
-                        "cumulative_crank_revs": int(self._crank.revs) % 65536,
-                        "last_crank_event_time_raw_1024": self._crank.event_1024,
-                    },
-                    now,
-                )
+                self._note("2A63", {"power_w": round(state.power_w), **self._crank.fields()}, now)
             )
         elif self.profile == "run":
             self._distance_m += state.speed_mps * 0.35 * dt_s
