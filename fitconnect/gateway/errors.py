@@ -6,8 +6,13 @@ from fitconnect.errors import FitConnectError
 from fitconnect.platform.auth.errors import (
     EmailTakenError,
     InvalidCredentialsError,
+    InvalidInvitationError,
+    InvalidTenantError,
     InvalidTokenError,
+    NotTenantAdminError,
+    OwnerCannotLeaveError,
     RateLimitedError,
+    TenantTakenError,
     WeakPasswordError,
 )
 from fitconnect.platform.coaching.errors import (
@@ -67,7 +72,12 @@ _CODES: list[tuple[type[Exception], str, int]] = [
     (NoSuchAthleteError, "NOT_FOUND", 404),
     (NoSuchInvitationError, "NOT_FOUND", 404),
     (EmailTakenError, "VALIDATION", 422),
-    (WeakPasswordError, "VALIDATION", 422),
+    (WeakPasswordError, "WEAK_PASSWORD", 422),
+    (InvalidTenantError, "VALIDATION", 422),
+    (TenantTakenError, "INVITATION_REQUIRED", 403),
+    (InvalidInvitationError, "INVALID_INVITATION", 403),
+    (NotTenantAdminError, "FORBIDDEN", 403),
+    (OwnerCannotLeaveError, "VALIDATION", 422),
     (InvalidProfileError, "VALIDATION", 422),
     (InvalidAvatarError, "VALIDATION", 422),
     (AvatarTooLargeError, "TOO_LARGE", 413),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.service import AuthService, TokenPolicy
+from fitconnect.platform.auth.tenancy import TenancyService
 from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.devices.service import DeviceService
 from fitconnect.platform.gamification.service import GamificationService
@@ -35,6 +36,7 @@ class Services:
     social: SocialService
     gamification: GamificationService
     notifications: NotificationService
+    tenancy: TenancyService
 
     @classmethod
     def build(
@@ -47,8 +49,8 @@ class Services:
         )
         devices = DeviceService(pool, settings.mqtt_auth_dir)
         coaching = CoachingService(pool)
-        training = TrainingService(pool, devices, coaching, mqtt_url)
         auth = AuthService(pool, policy)
+        training = TrainingService(pool, devices, coaching, mqtt_url, auth.still_active)
         users = UserService(pool, AVATARS_URL)
         store = open_object_store(settings.objects, settings.data_dir)
         avatars = AvatarService(pool, store, AVATARS_URL)
@@ -61,8 +63,9 @@ class Services:
             coaching,
             users,
             avatars,
-            ReportService(pool),
+            ReportService(pool, coaching),
             social,
             GamificationService(pool, social),
             NotificationService(pool),
+            TenancyService(pool),
         )

@@ -11,6 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 import psycopg
 from psycopg.rows import class_row
@@ -23,6 +24,12 @@ class RegisteredDevice:
     athlete_id: uuid.UUID
     registered_at: datetime
     revoked_at: datetime | None
+
+
+class DeviceLookup(Protocol):
+    """Where ``validation.check`` finds a device (the registry; the live feed's own list)."""
+
+    def lookup(self, device_id: str) -> RegisteredDevice | None: ...
 
 
 class DeviceRegistry:

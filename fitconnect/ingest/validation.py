@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from fitconnect.ingest.errors import MessageRejectedError
 from fitconnect.ingest.plausibility import MAX_FUTURE_S, REGISTRATION_GRACE_S, first_implausible
-from fitconnect.ingest.registry import DeviceRegistry, RegisteredDevice
+from fitconnect.ingest.registry import DeviceLookup, RegisteredDevice
 from fitconnect.schemas import (
     Channel,
     DeviceEvent,
@@ -64,7 +64,7 @@ def parse(topic: str, payload: bytes) -> Parsed:
     return Parsed(address, message)
 
 
-def check(parsed: Parsed, registry: DeviceRegistry, now_s: float) -> Checked:
+def check(parsed: Parsed, registry: DeviceLookup, now_s: float) -> Checked:
     """The device is known, not revoked, of the topic's tenant; times and values possible."""
     address = parsed.address
     device = registry.lookup(address.device_id)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import suppress
 
 from fitconnect.errors import ConfigurationError
 from fitconnect.platform.auth.errors import EmailTakenError
 from fitconnect.platform.auth.models import Principal, Role
 from fitconnect.platform.auth.repository import account_by_email
 from fitconnect.platform.auth.service import AuthService, TokenPolicy
+from fitconnect.platform.auth.tenancy import TenancyService
 from fitconnect.platform.db import open_pool
 from fitconnect.platform.devices.service import DeviceService
 from fitconnect.settings import Settings
@@ -29,15 +31,25 @@ def seed_demo(settings: Settings, database_url: str) -> list[str]:
 
 
 async def _seed(settings: Settings, database_url: str) -> list[str]:
+    """The first demo account founds the demo tenant; it invites the others into it."""
     pool = await open_pool(database_url, settings.database)
     policy = TokenPolicy(settings.secret_key.get_secret_value(), 60, 60)
     auth = AuthService(pool, policy)
     try:
-        for email, name, role in DEMO_ACCOUNTS:
-            try:
-                await auth.register(email, DEMO_PASSWORD, name, role, DEMO_TENANT)
-            except EmailTakenError:
-                continue
+        (owner_email, owner_name, owner_role), *others = DEMO_ACCOUNTS
+        with suppress(EmailTakenError):
+            await auth.register(owner_email, DEMO_PASSWORD, owner_name, owner_role, DEMO_TENANT)
+        async with pool.connection() as conn:
+            row = await account_by_email(conn, owner_email)
+        if row is None:
+            raise ConfigurationError("the demo tenant's owner is missing")
+        owner = Principal(row.id, row.tenant_id, Role(row.role))
+        for email, name, role in others:
+            async with pool.connection() as conn:
+                if await account_by_email(conn, email) is not None:
+                    continue
+            invited = await TenancyService(pool).invite(owner, role, email)
+            await auth.register(email, DEMO_PASSWORD, name, role, invitation=invited.token)
     finally:
         await pool.close()
     return [f"{role.value} {email} / {DEMO_PASSWORD}" for email, _, role in DEMO_ACCOUNTS]

@@ -1,4 +1,5 @@
-"""Accounts and tokens: ``me``; ``register``, ``login``, ``refresh``, ``logout``."""
+"""Accounts and tokens: ``me``; ``register``, ``login``, ``refresh``, ``logout``,
+``deleteAccount``."""
 
 from __future__ import annotations
 
@@ -49,7 +50,11 @@ class AuthQuery:
 
 @strawberry.type
 class AuthMutation:
-    @strawberry.mutation(description="Create an account; the welcome notification follows.")
+    @strawberry.mutation(
+        description="Create an account; the welcome notification follows. With an invitation"
+        " it joins the invitation's tenant with the invitation's role; without one it founds a"
+        " tenant of its own (named `tenant`, or a generated name), which it owns."
+    )
     async def register(  # noqa: PLR0917 - GraphQL arguments
         self,
         info: Info,
@@ -57,7 +62,8 @@ class AuthMutation:
         password: str,
         display_name: str,
         role: str = "athlete",
-        tenant: str = "public",
+        tenant: str | None = None,
+        invitation: str | None = None,
     ) -> Account:
         try:
             parsed_role = domain.Role(role)
@@ -66,7 +72,7 @@ class AuthMutation:
                 f"role must be athlete or coach, not {role!r}", extensions={"code": "VALIDATION"}
             ) from exc
         account = await info.context.services.auth.register(
-            email, password, display_name, parsed_role, tenant
+            email, password, display_name, parsed_role, tenant, invitation
         )
         return Account.from_domain(account)
 
@@ -82,4 +88,15 @@ class AuthMutation:
     @strawberry.mutation
     async def logout(self, info: Info, refresh_token: str) -> bool:
         await info.context.services.auth.logout(refresh_token)
+        return True
+
+    @strawberry.mutation(
+        description="Delete the caller's account, at once (its devices are revoked, its tokens"
+        " end). A tenant's owner deletes the tenant instead while others are in it."
+    )
+    async def delete_account(self, info: Info, password: str) -> bool:
+        ctx = info.context
+        principal = ctx.principal()
+        await ctx.services.auth.delete_account(principal, password)
+        await ctx.services.devices.revoke_all_of([principal.account_id])
         return True

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 
 import strawberry
+from strawberry.extensions import SchemaExtension
 from strawberry.fastapi import BaseContext
 
+from fitconnect.errors import FitConnectError
 from fitconnect.gateway.errors import UnauthenticatedError
 from fitconnect.gateway.graphql.loaders import Loaders
 from fitconnect.gateway.services import Services
+from fitconnect.platform.auth.errors import InvalidTokenError
 from fitconnect.platform.auth.models import Principal
 from fitconnect.platform.training.service import Subject
 
@@ -21,19 +25,30 @@ class Context(BaseContext):
         self.address = address
         self._authorization = authorization
         self._principal: Principal | None = None
+        self._refused: FitConnectError | None = None
         self._loaders: Loaders | None = None
 
-    def principal(self) -> Principal:
-        """The caller; ``UnauthenticatedError`` without a valid access token (checked once)."""
-        if self._principal is not None:
-            return self._principal
+    async def verify_caller(self) -> None:
+        """Check the bearer token, and the account as it is now (deleted accounts and tenants
+        are refused at once), before the operation runs (``ActiveCaller``)."""
+        if self._principal is not None or self._refused is not None:
+            return
         params = self.connection_params if isinstance(self.connection_params, dict) else {}
         header = self._authorization or str(params.get("Authorization", ""))
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
-            raise UnauthenticatedError("an access token is required")
-        self._principal = self.services.auth.authenticate(token)
-        return self._principal
+            self._refused = UnauthenticatedError("an access token is required")
+            return
+        try:
+            self._principal = await self.services.auth.active(token)
+        except InvalidTokenError as exc:
+            self._refused = exc
+
+    def principal(self) -> Principal:
+        """The caller verified by ``verify_caller``; ``UnauthenticatedError`` without one."""
+        if self._principal is not None:
+            return self._principal
+        raise self._refused or UnauthenticatedError("an access token is required")
 
     @property
     def loaders(self) -> Loaders:
@@ -48,3 +63,14 @@ class Context(BaseContext):
 
 
 Info = strawberry.Info[Context, None]
+
+
+class ActiveCaller(SchemaExtension):
+    """Verify the caller once per operation, after validation (a refused document costs no
+    statement) and before any resolver."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            await context.verify_caller()
+        yield

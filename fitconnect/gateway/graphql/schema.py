@@ -17,6 +17,7 @@ from strawberry.tools import merge_types
 
 from fitconnect.gateway.graphql.auth import AuthMutation, AuthQuery
 from fitconnect.gateway.graphql.coaching import CoachingMutation, CoachingQuery
+from fitconnect.gateway.graphql.context import ActiveCaller
 from fitconnect.gateway.graphql.cost import QueryCostLimiter
 from fitconnect.gateway.graphql.devices import DevicesMutation, DevicesQuery
 from fitconnect.gateway.graphql.errors import DomainErrorCodes
@@ -24,6 +25,7 @@ from fitconnect.gateway.graphql.gamification import GamificationQuery
 from fitconnect.gateway.graphql.notifications import NotificationsMutation, NotificationsQuery
 from fitconnect.gateway.graphql.reports import ReportsMutation, ReportsQuery, ReportsSubscription
 from fitconnect.gateway.graphql.social import SocialMutation, SocialQuery
+from fitconnect.gateway.graphql.tenancy import TenancyMutation, TenancyQuery
 from fitconnect.gateway.graphql.training import TrainingQuery, TrainingSubscription
 from fitconnect.gateway.graphql.users import UsersMutation, UsersQuery
 
@@ -45,6 +47,7 @@ Query = merge_types(
         GamificationQuery,
         SocialQuery,
         CoachingQuery,
+        TenancyQuery,
     ),
 )
 Mutation = merge_types(
@@ -57,6 +60,7 @@ Mutation = merge_types(
         ReportsMutation,
         SocialMutation,
         NotificationsMutation,
+        TenancyMutation,
     ),
 )
 Subscription = merge_types("Subscription", (TrainingSubscription, ReportsSubscription))
@@ -75,6 +79,7 @@ def build_schema(
             lambda: ValidationCache(maxsize=256),
             QueryCostLimiter,  # after the cache, which would overwrite its verdict
             lambda: AddValidationRules(DEPTH_RULES),
+            ActiveCaller,
             DomainErrorCodes,
             *extra,
         ],

@@ -297,5 +297,6 @@ class TrainingSubscription:
         self, info: Info, athlete_id: uuid.UUID | None = None
     ) -> AsyncGenerator[LivePoint, None]:
         ctx = info.context
-        async for point in ctx.services.training.live(await ctx.subject(athlete_id)):
+        subject = await ctx.subject(athlete_id)
+        async for point in ctx.services.training.live(ctx.principal(), subject):
             yield LivePoint.from_domain(point)

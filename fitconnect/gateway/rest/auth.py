@@ -15,10 +15,11 @@ router = APIRouter(prefix="/api/v1")
 
 class RegisterIn(BaseModel):
     email: str = Field(min_length=3, max_length=254)
-    password: str = Field(min_length=10)
+    password: str = Field(description="10-128 characters, not common, hard to guess (zxcvbn)")
     display_name: str = Field(min_length=1, max_length=100)
     role: Role = Role.ATHLETE
-    tenant: str = "public"
+    tenant: str | None = Field(default=None, description="Name of a new tenant to found")
+    invitation: str | None = Field(default=None, description="Joins the invitation's tenant")
 
 
 class LoginIn(BaseModel):
@@ -48,7 +49,7 @@ class AccountOut(BaseModel):
 @router.post("/auth/register", status_code=201)
 async def register(body: RegisterIn, svc: ServicesDep) -> AccountOut:
     account = await svc.auth.register(
-        body.email, body.password, body.display_name, body.role, body.tenant
+        body.email, body.password, body.display_name, body.role, body.tenant, body.invitation
     )
     return AccountOut(**slot_fields(account))
 

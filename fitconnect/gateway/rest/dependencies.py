@@ -19,13 +19,14 @@ def services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(services)]
 
 
-def current_principal(
+async def current_principal(
     svc: ServicesDep, authorization: Annotated[str | None, Header()] = None
 ) -> Principal:
+    """The caller as the account is now: a deleted account or tenant is refused at once."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise UnauthenticatedError("an access token is required")
-    return svc.auth.authenticate(token)
+    return await svc.auth.active(token)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -29,3 +29,23 @@ class RateLimitedError(AuthError):
 
 class WeakPasswordError(AuthError):
     """A password too short or long, among the most common breached ones, or easy to guess."""
+
+
+class InvalidTenantError(AuthError):
+    """A tenant slug that is not 1-63 lowercase letters, digits or hyphens."""
+
+
+class TenantTakenError(AuthError):
+    """Registration named an existing tenant without an invitation to it."""
+
+
+class InvalidInvitationError(AuthError):
+    """An invitation that is unknown, expired, used, revoked, or for another e-mail."""
+
+
+class NotTenantAdminError(AuthError):
+    """Only a tenant's owner (or an admin of it) invites people or deletes the tenant."""
+
+
+class OwnerCannotLeaveError(AuthError):
+    """A tenant's owner deletes the tenant, not only their account, while others are in it."""

@@ -1,4 +1,5 @@
-"""The auth context's rules: register, log in, refresh (rotating), log out, change password."""
+"""The auth context's rules: register, log in, refresh (rotating), log out, change password,
+delete the account; and who a token is, checked against the account as it is now."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from fitconnect.platform.auth.errors import (
     EmailTakenError,
     InvalidCredentialsError,
     InvalidTokenError,
+    OwnerCannotLeaveError,
 )
 from fitconnect.platform.auth.models import Account, Principal, Role, TokenPair
 from fitconnect.platform.auth.passwords import check_password, hash_password, verify_password
 from fitconnect.platform.auth.rate_limit import LoginKeys, LoginLimiter
+from fitconnect.platform.auth.tenancy import check_slug, join_or_found
 from fitconnect.platform.auth.tokens import (
     issue_access_token,
     new_refresh_token,
@@ -45,26 +48,38 @@ class AuthService:
         self._policy = policy
         self._limiter = LoginLimiter(pool)
 
-    async def register(
-        self, email: str, password: str, display_name: str, role: Role, tenant: str = "public"
+    async def register(  # noqa: PLR0917 - the registration's fields
+        self,
+        email: str,
+        password: str,
+        display_name: str,
+        role: Role = Role.ATHLETE,
+        tenant: str | None = None,
+        invitation: str | None = None,
     ) -> Account:
-        """Create an account and queue its welcome notification in the same transaction."""
+        """Create an account and queue its welcome notification in the same transaction.
+
+        With an invitation the account joins its tenant, with its role; without one it founds
+        a tenant of its own (named ``tenant``, or a generated name), which it owns.
+        """
         if not _EMAIL.match(email):
             raise InvalidCredentialsError(f"{email!r} is not an e-mail address")
         check_password(password, [email, display_name])
         if role is Role.ADMIN:
             raise InvalidCredentialsError("admins are not created by registration")
+        if tenant is not None:
+            check_slug(tenant)
         password_hash = await hash_password(password)
         try:
             async with self._pool.connection() as conn, conn.transaction():
-                tenant_id = await repo.tenant_by_slug(conn, tenant)
-                account = await repo.insert_account(
+                account = await join_or_found(
                     conn,
-                    tenant_id=tenant_id,
                     email=email,
-                    password_hash=password_hash,
+                    display_name=display_name,
                     role=role,
-                    name=display_name,
+                    password_hash=password_hash,
+                    tenant=tenant,
+                    invitation=invitation,
                 )
                 await notifications.enqueue(
                     conn,
@@ -131,7 +146,42 @@ class AuthService:
             await repo.revoke_all(conn, principal.account_id)
 
     def authenticate(self, access_token: str) -> Principal:
+        """The token's principal, from its signature alone (see ``active``)."""
         return verify_access_token(access_token, self._policy.secret)
+
+    async def active(self, access_token: str) -> Principal:
+        """The token's principal as the account is now (its tenant and role): one indexed
+        read per request, so a deleted account or tenant loses access at once."""
+        claimed = self.authenticate(access_token)
+        async with self._pool.connection() as conn:
+            found = await repo.active_principal(conn, claimed.account_id)
+        if found is None:
+            raise InvalidTokenError("the account is deleted")
+        return found
+
+    async def still_active(self, principal: Principal) -> None:
+        """``InvalidTokenError`` once the account or its tenant is deleted (for streams)."""
+        async with self._pool.connection() as conn:
+            if await repo.active_principal(conn, principal.account_id) is None:
+                raise InvalidTokenError("the account is deleted")
+
+    async def delete_account(self, principal: Principal, password: str) -> None:
+        """Delete the caller's account (its e-mail is freed), effective at once. A tenant's
+        owner deletes the tenant instead while anyone else is in it."""
+        async with self._pool.connection() as conn:
+            row = await repo.account_by_id(conn, principal.account_id)
+        if row is None or not await verify_password(row.password_hash, password):
+            raise InvalidCredentialsError("wrong password")
+        async with self._pool.connection() as conn, conn.transaction():
+            tenant = await repo.tenant_by_id(conn, principal.tenant_id)
+            if tenant is not None and tenant.owner_id == principal.account_id:
+                if await repo.active_members(conn, tenant.id) > 1:
+                    raise OwnerCannotLeaveError(
+                        "you own a tenant others are in: delete the tenant instead"
+                    )
+                await repo.delete_tenant(conn, tenant.id)
+            await repo.delete_account(conn, principal.account_id)
+            await repo.revoke_all(conn, principal.account_id)
 
     async def account(self, principal: Principal) -> Account:
         async with self._pool.connection() as conn:

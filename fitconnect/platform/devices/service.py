@@ -7,6 +7,7 @@ import os
 import secrets
 import signal
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -124,6 +125,17 @@ class DeviceService:
         """The device can no longer publish: ingest refuses it, the broker drops its login."""
         await self._update(principal, device_id, "revoked_at = coalesce(revoked_at, now())")
         await self.write_broker_files()
+
+    async def revoke_all_of(self, athlete_ids: Sequence[uuid.UUID]) -> None:
+        """Revoke every device of these (deleted) accounts, and drop their broker logins."""
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                "UPDATE devices.devices SET revoked_at = now()"
+                " WHERE athlete_id = ANY(%s) AND revoked_at IS NULL",
+                (list(athlete_ids),),
+            )
+        if cur.rowcount:
+            await self.write_broker_files()
 
     async def _update(
         self, principal: Principal, device_id: uuid.UUID, assignment: str, *args: object

@@ -24,6 +24,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.db.rows import fetch_one
 from fitconnect.platform.polling import every
 from fitconnect.platform.training.errors import ReportNotFoundError, UnknownReportKindError
@@ -64,8 +65,9 @@ _SELECT_JOB = "SELECT " + _JOB + " FROM training.report_jobs"  # noqa: S608 - fi
 
 
 class ReportService:
-    def __init__(self, pool: AsyncConnectionPool) -> None:
+    def __init__(self, pool: AsyncConnectionPool, coaching: CoachingService) -> None:
         self._pool = pool
+        self._coaching = coaching
 
     async def request(
         self, principal: Principal, subject: Subject, kind: str, since: date, until: date
@@ -99,7 +101,9 @@ class ReportService:
         return job
 
     async def get(self, principal: Principal, job_id: uuid.UUID) -> ReportJob:
-        """A job the caller requested; ``ReportNotFoundError`` for anyone else's."""
+        """A job the caller requested; ``ReportNotFoundError`` for anyone else's, and
+        ``ReadForbiddenError`` once the caller may no longer read its athlete (a revoked
+        coach): the right is checked at every read, not only when the report was asked for."""
         job = await fetch_one(
             self._pool,
             ReportJob,
@@ -108,6 +112,7 @@ class ReportService:
         )
         if job is None:
             raise ReportNotFoundError(f"no report {job_id}")
+        await self._coaching.readable_athlete(principal, job.athlete_id)
         return job
 
     async def wait(

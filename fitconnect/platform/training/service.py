@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from psycopg_pool import AsyncConnectionPool
 
+from fitconnect.ingest.registry import RegisteredDevice
 from fitconnect.platform.auth.models import Principal
 from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.db.rows import fetch_all, fetch_one
 from fitconnect.platform.devices.service import DeviceService
 from fitconnect.platform.training.errors import LiveUnavailableError, SessionNotFoundError
 from fitconnect.platform.training.live import LivePoint, live_points
+
+AccountCheck = Callable[[Principal], Awaitable[None]]
 
 MAX_STREAM_POINTS = 5_000
 """The most buckets one stream read returns, whatever a client asks for."""
@@ -254,11 +257,15 @@ class TrainingService:
         devices: DeviceService,
         coaching: CoachingService,
         mqtt_url: str | None = None,
+        active: AccountCheck | None = None,
     ) -> None:
+        """``active`` raises once the caller's account is deleted (the auth context's
+        ``AuthService.still_active``); streams check it before each delivery."""
         self._pool = pool
         self._devices = devices
         self._coaching = coaching
         self._mqtt_url = mqtt_url
+        self._active = active
 
     async def subject(self, principal: Principal, athlete_id: uuid.UUID | None = None) -> Subject:
         """The athlete the caller asks for (default: themself); ``ReadForbiddenError`` if the
@@ -266,12 +273,26 @@ class TrainingService:
         athlete = await self._coaching.readable_athlete(principal, athlete_id)
         return Subject(athlete, await self._devices.ids_of_athlete(athlete))
 
-    async def live(self, subject: Subject) -> AsyncIterator[LivePoint]:
-        """The athlete's samples within a second of the device sending them."""
+    async def live(self, principal: Principal, subject: Subject) -> AsyncIterator[LivePoint]:
+        """The athlete's samples within a second of the device sending them; the caller's
+        right to read them is checked again before each one (a coach the athlete revoked, or
+        a deleted account, gets ``ReadForbiddenError`` / ``InvalidTokenError`` instead)."""
         if self._mqtt_url is None:
             raise LiveUnavailableError("no broker configured for live data")
-        async for point in live_points(self._mqtt_url, subject.device_ids):
+        found = await self._devices.by_ids(principal.tenant_id, subject.device_ids)
+        devices = [
+            RegisteredDevice(d.id, d.tenant_id, d.athlete_id, d.registered_at, d.revoked_at)
+            for d in found.values()
+        ]
+        async for point in live_points(self._mqtt_url, devices):
+            await self.still_allowed(principal, subject.athlete_id)
             yield point
+
+    async def still_allowed(self, principal: Principal, athlete_id: uuid.UUID) -> None:
+        """Raise unless the caller's account is active and may still read the athlete."""
+        if self._active is not None:
+            await self._active(principal)
+        await self._coaching.readable_athlete(principal, athlete_id)
 
     async def stream(
         self,

@@ -21,12 +21,30 @@ def gql(client: TestClient, query: str, token: str | None = None, **variables: A
     return response.json()
 
 
-def register_and_login(client: TestClient, email: str) -> dict[str, str]:
+def invitation(client: TestClient, owner: str, role: str = "athlete") -> str:
+    """A token to join the tenant ``owner`` (an access token) owns, with ``role``."""
     body = gql(
         client,
-        'mutation($e: String!) { register(email: $e, password: "correct horse battery",'
-        ' displayName: "Ada") { id email role } }',
+        "mutation($r: String!) { createInvitation(role: $r) { token } }",
+        owner,
+        r=role,
+    )
+    assert "errors" not in body, body
+    return str(body["data"]["createInvitation"]["token"])
+
+
+def register_and_login(
+    client: TestClient, email: str, invited_by: str | None = None
+) -> dict[str, str]:
+    """An athlete: in a tenant of their own, or in the tenant of ``invited_by`` (its owner's
+    access token)."""
+    body = gql(
+        client,
+        "mutation($e: String!, $i: String) { register(email: $e,"
+        ' password: "correct horse battery", displayName: "Ada", invitation: $i)'
+        " { id email role } }",
         e=email,
+        i=invitation(client, invited_by) if invited_by else None,
     )
     assert body["data"]["register"]["role"] == "athlete", body
     login = gql(
@@ -49,14 +67,16 @@ def deliver(database_url: str) -> None:
     asyncio.run(run())
 
 
-def register_coach(client: TestClient, email: str) -> str:
-    """A coach account; returns its access token."""
+def register_coach(client: TestClient, email: str, invited_by: str | None = None) -> str:
+    """A coach account (founding its own tenant, or invited as coach by that tenant's owner);
+    returns its access token."""
     gql(
         client,
-        "mutation($e: String!, $p: String!) {"
-        ' register(email: $e, password: $p, displayName: "Coach", role: "coach") { id } }',
+        "mutation($e: String!, $p: String!, $i: String) { register(email: $e, password: $p,"
+        ' displayName: "Coach", role: "coach", invitation: $i) { id } }',
         e=email,
         p=PASSWORD,
+        i=invitation(client, invited_by, "coach") if invited_by else None,
     )
     login = gql(
         client,

@@ -15,7 +15,7 @@ from fitconnect.settings import Settings
 from tests.keys import SECRET_KEY
 
 from ..ingest.support import Publisher, running_worker, worker_settings
-from .support import deliver, gql, register_and_login
+from .support import deliver, gql, register_and_login, register_coach
 
 pytestmark = pytest.mark.integration
 
@@ -123,16 +123,7 @@ def test_health_ready_metrics_and_openapi(client: TestClient) -> None:
 def test_a_coach_reads_a_linked_athlete_only_while_the_link_holds(client: TestClient) -> None:
     athlete = register_and_login(client, "runner@example.com")["accessToken"]
     me = gql(client, "{ me { id } }", athlete)["data"]["me"]["id"]
-    gql(
-        client,
-        'mutation { register(email: "coach@example.com", password: "correct horse battery",'
-        ' displayName: "Coach", role: "coach") { id } }',
-    )
-    coach = gql(
-        client,
-        'mutation { login(email: "coach@example.com", password: "correct horse battery")'
-        " { accessToken } }",
-    )["data"]["login"]["accessToken"]
+    coach = register_coach(client, "coach@example.com", invited_by=athlete)
     coach_id = gql(client, "{ me { id } }", coach)["data"]["me"]["id"]
     read = "query($a: UUID) { totals(athleteId: $a) { samples } sessions(athleteId: $a) { tss } }"
 

@@ -17,8 +17,8 @@ BOARD = (
 )
 
 
-def athlete(client: TestClient, name: str) -> tuple[str, str]:
-    token = register_and_login(client, f"{name}@example.com")["accessToken"]
+def athlete(client: TestClient, name: str, invited_by: str | None = None) -> tuple[str, str]:
+    token = register_and_login(client, f"{name}@example.com", invited_by)["accessToken"]
     gql(
         client,
         "mutation($n: String!) { updateProfile(changes: {displayName: $n}) { displayName } }",
@@ -51,9 +51,9 @@ def test_boards_rank_within_the_tenant_a_club_and_the_followed(
     client: TestClient, database_url: str
 ) -> None:
     ann, ann_id = athlete(client, "Ann")
-    bob, bob_id = athlete(client, "Bob")
-    cat, cat_id = athlete(client, "Cat")
-    _, dan_id = athlete(client, "Dan")
+    bob, bob_id = athlete(client, "Bob", invited_by=ann)
+    cat, cat_id = athlete(client, "Cat", invited_by=ann)
+    _, dan_id = athlete(client, "Dan", invited_by=ann)
     store_week(database_url, {ann_id: 40_000, bob_id: 90_000, cat_id: 60_000, dan_id: 120_000})
 
     everyone = names(gql(client, BOARD, ann, c="TENANT"))
