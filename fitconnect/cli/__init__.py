@@ -1,31 +1,57 @@
-"""``fitconnect``: the server-side command line (the composition root of each server process)."""
+"""``fitconnect``: the server-side command line (the composition root of each server process).
+
+Each subcommand's module is imported when that subcommand runs (``fitconnect.cli.lazy``), so
+``fitconnect --help`` is quick and works whatever extras are installed.
+"""
 
 from __future__ import annotations
 
 import typer
 
-from fitconnect.cli import analytics, bench, db, doctor, gateway, ingest, up
+from fitconnect.cli.lazy import HELP_STYLE, Lazy, lazy_group
 from fitconnect.errors import FitConnectError
+
+COMMANDS = {
+    "up": Lazy(
+        "fitconnect.cli.up:up",
+        "Start the database, broker, migrations and every server process; Ctrl-C stops all.",
+    ),
+    "db": Lazy("fitconnect.cli.db:app", "Database migrations."),
+    "ingest": Lazy(
+        "fitconnect.cli.ingest:app",
+        "Run ingest workers (MQTT to PostgreSQL) and manage the dead-letter queue.",
+    ),
+    "analytics": Lazy("fitconnect.cli.analytics:app", "Workout analytics and gamification."),
+    "gateway": Lazy(
+        "fitconnect.cli.gateway:gateway",
+        "Serve GraphQL at /graphql (GraphiQL in development), REST at /api/v1, /metrics.",
+    ),
+    "bench": Lazy(
+        "fitconnect.cli.bench:app",
+        "Benchmarks of the hot paths; each prints its figure beside a baseline of the same run.",
+    ),
+    "doctor": Lazy(
+        "fitconnect.cli.doctor:doctor",
+        "Check the database, the broker and TimescaleDB; say what is wrong and how to fix it.",
+    ),
+}
 
 app = typer.Typer(
     name="fitconnect",
-    help=(
-        "FitConnect server: run the platform, migrate the database, ingest telemetry, "
-        "compute analytics, serve the gateway.\n\n"
-        "With no FITCONNECT_DATABASE_URL / FITCONNECT_MQTT_URL it starts an embedded "
-        "PostgreSQL and MQTT broker."
-    ),
+    cls=lazy_group(COMMANDS),
     no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+    **HELP_STYLE,
 )
-app.command("up")(up.up)
-app.add_typer(db.app, name="db")
-app.add_typer(ingest.app, name="ingest")
-app.add_typer(analytics.app, name="analytics")
-app.command("gateway")(gateway.gateway)
-app.add_typer(bench.app, name="bench")
-app.command("doctor")(doctor.doctor)
+
+
+@app.callback()
+def fitconnect() -> None:
+    """FitConnect server: run the platform, migrate the database, ingest telemetry, compute
+    analytics, serve the gateway.
+
+    With no FITCONNECT_DATABASE_URL / FITCONNECT_MQTT_URL it starts an embedded PostgreSQL and
+    MQTT broker.
+    """
 
 
 def main() -> None:

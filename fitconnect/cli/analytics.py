@@ -22,11 +22,12 @@ from fitconnect.analytics.metrics_export import AnalyticsMetrics
 from fitconnect.analytics.params import AthleteParams
 from fitconnect.analytics.repository import set_athlete_params
 from fitconnect.cli.common import load_settings
+from fitconnect.cli.lazy import HELP_STYLE
 from fitconnect.runtime.services import start_services
 
 log = logging.getLogger(__name__)
 
-app = typer.Typer(help="Workout analytics and gamification.", no_args_is_help=True)
+app = typer.Typer(help="Workout analytics and gamification.", no_args_is_help=True, **HELP_STYLE)
 
 
 class Sex(StrEnum):
@@ -150,12 +151,18 @@ def params_command(
     athlete: Annotated[str, typer.Argument(help="The athlete's id (uuid).")],
     *,
     ftp: Annotated[float | None, typer.Option("--ftp", min=1, help="Threshold power (W).")] = None,
-    hr_max: Annotated[float | None, typer.Option("--hr-max", min=1)] = None,
-    hr_rest: Annotated[float | None, typer.Option("--hr-rest", min=1)] = None,
+    hr_max: Annotated[
+        float | None, typer.Option("--hr-max", min=1, help="Maximum heart rate (bpm).")
+    ] = None,
+    hr_rest: Annotated[
+        float | None, typer.Option("--hr-rest", min=1, help="Resting heart rate (bpm).")
+    ] = None,
     lthr: Annotated[float | None, typer.Option("--lthr", min=1, help="Threshold HR.")] = None,
     weight: Annotated[float | None, typer.Option("--weight", min=1, help="kg")] = None,
     age: Annotated[float | None, typer.Option("--age", min=1, help="years")] = None,
-    sex: Annotated[Sex | None, typer.Option("--sex")] = None,
+    sex: Annotated[
+        Sex | None, typer.Option("--sex", help="For calories (Keytel) and TRIMP weighting.")
+    ] = None,
 ) -> None:
     """Set the values the formulas need (FTP, heart-rate range, body) for one athlete."""
     given = {

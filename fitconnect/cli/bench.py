@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import typer
 
-from fitconnect.cli.bench_analytics import bench_analytics
-from fitconnect.cli.bench_gateway import bench_gateway
-from fitconnect.cli.bench_ingest import bench_ingest
+from fitconnect.cli.lazy import HELP_STYLE, Lazy, lazy_group
 
-app = typer.Typer(
-    help="Benchmarks of the hot paths; each prints its figure beside a baseline of the same run.",
-    no_args_is_help=True,
-)
-app.command("ingest")(bench_ingest)
-app.command("analytics")(bench_analytics)
-app.command("gateway")(bench_gateway)
+COMMANDS = {
+    "ingest": Lazy(
+        "fitconnect.cli.bench_ingest:bench_ingest",
+        "End-to-end ingest throughput against the raw COPY ceiling of the same database.",
+    ),
+    "analytics": Lazy(
+        "fitconnect.cli.bench_analytics:bench_analytics",
+        "Full and incremental analytics recompute against a plain-Python baseline.",
+    ),
+    "gateway": Lazy(
+        "fitconnect.cli.bench_gateway:bench_gateway",
+        "Dashboard query and login latency under HTTP load on loopback.",
+        extra="server,bench",
+    ),
+}
+
+app = typer.Typer(cls=lazy_group(COMMANDS), no_args_is_help=True, **HELP_STYLE)
+
+
+@app.callback()
+def bench() -> None:
+    """Benchmarks of the hot paths; each prints its figure beside a baseline of the same run."""

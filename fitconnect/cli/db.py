@@ -7,11 +7,12 @@ from typing import Annotated
 import typer
 
 from fitconnect.cli.common import load_settings
+from fitconnect.cli.lazy import HELP_STYLE
 from fitconnect.platform.db import current_revision, upgrade
 from fitconnect.platform.db.urls import redacted
 from fitconnect.runtime.services import start_services
 
-app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+app = typer.Typer(help="Database migrations.", no_args_is_help=True, **HELP_STYLE)
 
 
 @app.command("upgrade")

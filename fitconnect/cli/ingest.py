@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fitconnect.cli.common import load_settings
+from fitconnect.cli.lazy import HELP_STYLE
 from fitconnect.errors import ConfigurationError
 from fitconnect.ingest import dead_letters
 from fitconnect.ingest.process import run_worker
@@ -27,8 +28,11 @@ app = typer.Typer(
         "more workers, on this machine or others, split the load."
     ),
     invoke_without_command=True,
+    **HELP_STYLE,
 )
-dlq = typer.Typer(help="Messages ingest could not store, kept whole with their reason.")
+dlq = typer.Typer(
+    help="Messages ingest could not store, kept whole with their reason.", **HELP_STYLE
+)
 app.add_typer(dlq, name="dlq")
 
 

@@ -12,6 +12,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help pages: Typer's rich pages print a type beside every option (`<bool>` for flags).
+    rich_markup_mode=None,
 )
 app.command("run")(run.run)
 app.command("scan")(scan.scan)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from fitconnect.bench.edge import agent_cpu_percent, decode_rate, spawned_mosquitto
+from fitconnect.edge_agent.commands.extras import missing
 
 
 def bench(
@@ -18,6 +18,14 @@ def bench(
     ] = None,
 ) -> None:
     """Measure decodes/s per core and the agent's CPU (20 simulated devices, 4 Hz, real broker)."""
+    try:
+        from fitconnect.bench.edge import (  # noqa: PLC0415 - benchmark code only when it runs
+            agent_cpu_percent,
+            decode_rate,
+            spawned_mosquitto,
+        )
+    except ModuleNotFoundError as exc:
+        raise missing("bench", exc, "edge,bench") from exc
     per_s = decode_rate()
     if broker is not None:
         cpu = agent_cpu_percent(broker, seconds=seconds)

@@ -9,17 +9,20 @@ import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from fitconnect.edge_agent.agent import EdgeAgent
 from fitconnect.edge_agent.buffer import DiskBuffer
+from fitconnect.edge_agent.commands.extras import missing
 from fitconnect.edge_agent.config import load_config
 from fitconnect.edge_agent.metrics import EdgeMetrics
 from fitconnect.edge_agent.publisher import BrokerConfig, Publisher
 from fitconnect.edge_agent.simulator import SimulatedDevice, fleet_ticks
-from fitconnect.edge_agent.sources.ble import BleDeviceSource
+
+if TYPE_CHECKING:
+    from fitconnect.edge_agent.sources.ble import BleDeviceSource
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +61,12 @@ def run(
     log.info("agent running: %d device(s), %d batch(es) waiting on disk", len(ids), len(buffer))
     try:
         if kinds == {"ble"}:
+            try:
+                from fitconnect.edge_agent.sources.ble import (  # noqa: PLC0415 - Bluetooth only here
+                    BleDeviceSource,
+                )
+            except ModuleNotFoundError as exc:
+                raise missing("run", exc, "edge") from exc
             sources = [BleDeviceSource(d.id, d.address or "") for d in cfg.devices]
             asyncio.run(
                 _run_ble(

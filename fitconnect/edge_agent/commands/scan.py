@@ -7,8 +7,8 @@ import json
 from typing import Annotated
 
 import typer
-from bleak import BleakScanner
-from bleak.exc import BleakError
+
+from fitconnect.edge_agent.commands.extras import missing
 
 # The fitness services a scan looks for (16-bit UUIDs in the Bluetooth base UUID).
 FITNESS_SERVICES: dict[str, str] = {
@@ -25,6 +25,8 @@ def _uuid(short: str) -> str:
 
 
 async def _discover(seconds: float) -> list[dict[str, object]]:
+    from bleak import BleakScanner  # noqa: PLC0415 - Bluetooth only where a scan runs
+
     found = await BleakScanner.discover(
         timeout=seconds, service_uuids=[_uuid(s) for s in FITNESS_SERVICES], return_adv=True
     )
@@ -49,6 +51,10 @@ def scan(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per device.")] = False,
 ) -> None:
     """List nearby fitness devices (heart rate, power, speed/cadence, fitness machines)."""
+    try:
+        from bleak.exc import BleakError  # noqa: PLC0415 - Bluetooth only where a scan runs
+    except ModuleNotFoundError as exc:
+        raise missing("scan", exc, "edge") from exc
     try:
         rows = asyncio.run(_discover(seconds))
     except (BleakError, OSError) as exc:
