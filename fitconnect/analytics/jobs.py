@@ -1,11 +1,12 @@
 """The analytics job: recompute what new samples touched, idempotently, over PostgreSQL.
 
-One run: find devices whose newest sample is past their watermark (or everything from
-``since``), read their samples from the start of the first session the new data can touch
-and recompute those sessions (two device ranges side by side, ``session_pipeline``), then
-everything per athlete and those athletes' places on the leaderboards (``board_sync``), and
-move the watermarks, all in one transaction. Rows equal to what is stored are not rewritten,
-so a run over unchanged data writes nothing.
+One run: find devices whose newest sample or session event is past their watermark, and
+athletes whose parameters changed (or everything from ``since``); read all devices of those
+athletes from the start of the first session the change can touch (sessions are the
+athlete's, fused from all their devices) and recompute those sessions (two athlete ranges
+side by side, ``session_pipeline``), then everything per athlete and those athletes' places
+on the leaderboards (``board_sync``), and move the watermarks, all in one transaction.
+Rows equal to what is stored are not rewritten, so a run over unchanged data writes nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
@@ -27,7 +28,6 @@ from fitconnect.analytics.errors import AnalyticsError
 from fitconnect.analytics.gamification.badges import BADGES
 from fitconnect.analytics.gamification.challenges import Challenge
 from fitconnect.analytics.metrics import METRICS_VERSION
-from fitconnect.analytics.params import AthleteParams
 from fitconnect.analytics.session_pipeline import sessions_from_database
 from fitconnect.analytics.session_rows import (
     LAP_COLUMNS,
@@ -37,6 +37,7 @@ from fitconnect.analytics.session_rows import (
     session_rows,
 )
 from fitconnect.analytics.sessions import SESSION_GAP_S
+from fitconnect.analytics.sources import rank_frame
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +85,16 @@ def _noop(_stage: str, _done: int, _total: int) -> None:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """Which devices to recompute from when, and what the new watermarks will be."""
+    """Which athletes to recompute from when (all their devices), and the new watermarks."""
 
     start: dict[str, datetime]
+    """Device -> where its samples are read from (its athlete's start)."""
+    athlete_start: dict[str, datetime]
     newest: dict[str, datetime]
     events: dict[str, repo.EventStats]
     owners: dict[str, tuple[str, str]]
+    kinds: dict[str, str]
+    params_seen: dict[str, datetime]
 
 
 _BEGINNING = datetime.min.replace(tzinfo=UTC)
@@ -118,47 +123,58 @@ def _changed_events(
     return (repo.first_events_after(conn, after) if after else {}), redo
 
 
-def _plan(conn: repo.Connection, since: datetime | None, athlete_id: str | None) -> _Plan:
-    """Devices with new samples or session events since their watermark (or since ``since``)."""
-    devices = repo.devices(conn, athlete_id)
-    owners = {d.device_id: (d.athlete_id, d.tenant_id) for d in devices}
-    latest = repo.latest_samples(conn, list(owners))
+def _device_changes(
+    conn: repo.Connection, since: datetime | None, latest: dict[str, datetime]
+) -> tuple[set[str], dict[str, datetime], dict[str, repo.EventStats]]:
+    """(devices to recompute fully, device -> first changed instant, event counts)."""
     events = repo.event_stats(conn, list(latest))
     marks = {d: m for d, m in repo.watermarks(conn).items() if d in latest}
     full = {d for d in latest if d not in marks or marks[d].version != METRICS_VERSION}
-    after: dict[str, datetime] = {}
     if since is not None:
         after = dict.fromkeys(latest, since - timedelta(microseconds=1))
-        full = set()
-    else:
-        after = {d: m.last_ts for d, m in marks.items() if d not in full and latest[d] > m.last_ts}
+        return set(), repo.first_samples_after(conn, after), events
+    after = {d: m.last_ts for d, m in marks.items() if d not in full and latest[d] > m.last_ts}
     changed = repo.first_samples_after(conn, after) if after else {}
+    new_events, redo = _changed_events(
+        conn, {d: m for d, m in marks.items() if d not in full}, events
+    )
+    for device, ts in new_events.items():
+        changed[device] = min(ts, changed.get(device, ts))
+    return full | redo, changed, events
+
+
+def _plan(conn: repo.Connection, since: datetime | None, athlete_id: str | None) -> _Plan:
+    """Athletes with new samples, session events or parameters since their watermarks (or
+    since ``since``), and from when: sessions belong to athletes, so a change of one device
+    recomputes its athlete's sessions it can touch, from all of the athlete's devices."""
+    devices = repo.devices(conn, athlete_id)
+    owners = {d.device_id: (d.athlete_id, d.tenant_id) for d in devices}
+    latest = repo.latest_samples(conn, list(owners))
+    full, changed, events = _device_changes(conn, since, latest)
+    athletes = sorted({owners[d][0] for d in latest})
+    params_now = repo.parameters_changed_at(conn, athletes)
+    seen = repo.athlete_watermarks(conn)
+    full_athletes = {owners[d][0] for d in full}
     if since is None:
-        new_events, redo = _changed_events(
-            conn, {d: m for d, m in marks.items() if d not in full}, events
-        )
-        full |= redo
-        for device, ts in new_events.items():
-            changed[device] = min(ts, changed.get(device, ts))
-    start = dict.fromkeys(full, _BEGINNING)
-    if changed:
-        start |= repo.covering_starts(
-            conn, {d: t for d, t in changed.items() if d not in full}, SESSION_GAP_S
-        )
-    return _Plan(start, {d: latest[d] for d in start}, events, owners)
-
-
-def _params(conn: repo.Connection, athletes: list[str]) -> dict[str, AthleteParams]:
-    params = repo.athlete_params(conn, athletes)
-    estimates = repo.latest_ftp_estimates(conn, athletes)
-    return {
-        a: p if p.ftp_w is not None or a not in estimates else _with_ftp(p, estimates[a])
-        for a, p in params.items()
-    }
-
-
-def _with_ftp(params: AthleteParams, ftp_w: float) -> AthleteParams:
-    return replace(params, ftp_w=ftp_w)
+        full_athletes |= {a for a, t in params_now.items() if seen.get(a) != t}
+    from_ts: dict[str, datetime] = {}
+    for device, ts in changed.items():
+        athlete = owners[device][0]
+        from_ts[athlete] = min(ts, from_ts.get(athlete, ts))
+    athlete_start = dict.fromkeys(full_athletes, _BEGINNING)
+    partial = {a: t for a, t in from_ts.items() if a not in full_athletes}
+    if partial:
+        athlete_start |= repo.covering_starts(conn, partial, SESSION_GAP_S)
+    start = {d: athlete_start[owners[d][0]] for d in latest if owners[d][0] in athlete_start}
+    return _Plan(
+        start=start,
+        athlete_start=athlete_start,
+        newest={d: latest[d] for d in start},
+        events=events,
+        owners=owners,
+        kinds={d.device_id: d.kind for d in devices},
+        params_seen={a: t for a, t in params_now.items() if a in athlete_start},
+    )
 
 
 def _challenges(conn: repo.Connection) -> list[Challenge]:
@@ -169,40 +185,38 @@ def _challenges(conn: repo.Connection) -> list[Challenge]:
     return [Challenge(*row) for row in rows]
 
 
-def _write_sessions(conn: repo.Connection, start: dict[str, datetime], computed: Computed) -> int:
-    """Sessions, then their laps, of each device from its window's start on."""
+def _write_sessions(
+    conn: repo.Connection, athlete_start: dict[str, datetime], computed: Computed
+) -> int:
+    """Sessions of each athlete from their window's start on, then those sessions' laps."""
     conn.execute(
         "CREATE TEMP TABLE _job_window ON COMMIT DROP AS"
-        " SELECT * FROM unnest(%s::uuid[], %s::timestamptz[]) AS w(device_id, from_ts)",
-        (list(start), list(start.values())),
+        " SELECT * FROM unnest(%s::uuid[], %s::timestamptz[]) AS w(athlete_id, from_ts)",
+        (list(athlete_start), list(athlete_start.values())),
     )
-    in_window = "(SELECT w.from_ts FROM _job_window w WHERE w.device_id = t.device_id)"
-    written = 0
-    for table, key, rows, columns in (
-        (
-            "analytics.sessions",
-            ("device_id", "start_ts"),
-            session_rows(computed.sessions),
-            SESSION_COLUMNS,
-        ),
-        (
-            "analytics.laps",
-            ("device_id", "session_start_ts", "lap"),
-            lap_rows(computed.laps),
-            LAP_COLUMNS,
-        ),
-    ):
-        count = repo.sync_rows(
-            conn,
-            table,
-            key=key,
-            scope=("device_id", list(start)),
-            scope_filter=f"t.{key[1]} >= {in_window}",
-            rows=rows,
-            columns=columns,
-        )
-        written += count.upserted + count.deleted
-    return written
+    sessions = session_rows(computed.sessions)
+    count = repo.sync_rows(
+        conn,
+        "analytics.sessions",
+        key=("id",),
+        scope=("athlete_id", list(athlete_start)),
+        scope_filter="t.start_ts >= (SELECT w.from_ts FROM _job_window w"
+        " WHERE w.athlete_id = t.athlete_id)",
+        rows=sessions,
+        columns=SESSION_COLUMNS,
+    )
+    written = count.upserted + count.deleted
+    # Laps of deleted sessions went with them (cascade); these are the computed sessions'.
+    laps = repo.sync_rows(
+        conn,
+        "analytics.laps",
+        key=("session_id", "lap"),
+        scope=("session_id", [s["id"] for s in sessions]),
+        scope_filter="true",
+        rows=lap_rows(computed.laps),
+        columns=LAP_COLUMNS,
+    )
+    return written + laps.upserted + laps.deleted
 
 
 def _write_athletes(
@@ -287,20 +301,22 @@ def run_once(
             progress("done", 5, 5)
             return RunSummary(0, 0, 0, 0, 0, time.perf_counter() - began)
         events = repo.read_events(conn, start)
-        athletes = sorted({owners[d][0] for d in start})
-        params = _params(conn, athletes)
+        athletes = sorted(plan.athlete_start)
+        params = repo.parameter_history(conn, athletes)
+        ranks = rank_frame({d: plan.kinds[d] for d in start}, repo.source_overrides(conn, athletes))
         progress("read and sessions", 1, 5)
         samples, computed = sessions_from_database(
-            conn, database_url, start, events=events, owners=owners, params=params
+            conn, database_url, start, events=events, owners=owners, params=params, ranks=ranks
         )
         progress("write sessions", 2, 5)
-        written = _write_sessions(conn, start, computed)
+        written = _write_sessions(conn, plan.athlete_start, computed)
         progress("athletes", 3, 5)
         stored = repo.read_table(conn, _SESSION_READ, (athletes,))
         written += _write_athletes(conn, athletes, stored, today)
         progress("leaderboards", 4, 5)
         written += _write_boards(conn, athletes, stored, min(start.values()))
         repo.set_watermarks(conn, plan.newest, plan.events, METRICS_VERSION)
+        repo.set_athlete_watermarks(conn, plan.params_seen)
         progress("done", 5, 5)
     summary = RunSummary(
         devices=len(start),

@@ -2,11 +2,11 @@
 
 A lap mark is an instant where a new lap begins: a ``lap`` device event, or the start time of
 a FIT ``lap`` message (never the message's summary values). A mark counts for the session of
-its device whose first and last second enclose it; marks outside every session are ignored
-(so an incremental run, which reads events from a session's start on, sees the same marks
-as a full one). A session with marks is cut at each of them after its first second: lap 1
-starts with the session, every later mark starts the next lap, and the last lap ends with the
-session. Sessions without marks have no laps.
+its athlete (any of their devices may mark a lap) whose first and last second enclose it;
+marks outside every session are ignored (so an incremental run, which reads events from a
+session's start on, sees the same marks as a full one). A session with marks is cut at each
+of them after its first second: lap 1 starts with the session, every later mark starts the
+next lap, and the last lap ends with the session. Sessions without marks have no laps.
 
 Per lap, on the same 1 Hz grid as the sessions (``grid``): duration (up to the next lap's
 start, so the laps add up to the session's duration), moving time, distance (up to the next
@@ -74,15 +74,18 @@ def lap_starts(cut: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
     """(``session_id``, ``lap_start``) of every lap of the sessions of ``cut`` that have marks.
 
     ``cut`` is ``assign_sessions`` output; ``events`` holds the marks (kind ``lap``) among any
-    others. Instants are whole seconds, as on the grid.
+    others, with ``athlete_id``. Instants are whole seconds, as on the grid; two devices
+    marking the same second make one lap.
     """
-    marks = events.filter(pl.col("kind") == LAP_EVENT).select(
-        pl.col("device_id").cast(pl.String), pl.col("ts").dt.truncate("1s").alias("mark")
+    marks = (
+        events.filter(pl.col("kind") == LAP_EVENT)
+        .select(pl.col("athlete_id").cast(pl.String), pl.col("ts").dt.truncate("1s").alias("mark"))
+        .unique()
     )
     if marks.is_empty():
         return pl.DataFrame(schema={SESSION_KEY: pl.Int64(), "lap_start": _TS})
     spans = cut.group_by(SESSION_KEY).agg(
-        pl.col("device_id").first(),
+        pl.col("athlete_id").first(),
         pl.col("ts").min().dt.truncate("1s").alias("first"),
         pl.col("ts").max().dt.truncate("1s").alias("last"),
     )
@@ -92,7 +95,7 @@ def lap_starts(cut: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
             spans.sort("first"),
             left_on="mark",
             right_on="first",
-            by="device_id",
+            by="athlete_id",
             strategy="backward",
             check_sortedness=False,
         )

@@ -1,13 +1,19 @@
 """The athlete values the formulas need (threshold power, heart-rate range, body).
 
-Until the users context owns a profile these live in ``analytics.athlete_params``; a missing
+They are the athlete's own statements in their profile (the users context publishes them
+with their history as ``users.athlete_parameters``): a session is computed with the values
+in force at its start. A value's first statement counts from the beginning (the sessions
+before it would otherwise have none); every later change from the moment it was made.
+Threshold heart rate and the Karvonen switch stay in ``analytics.athlete_params``. A missing
 value falls back to a documented default or leaves the dependent metric empty (no FTP, no
-IF/TSS) rather than inventing one.
+IF/TSS) rather than inventing one; the FTP estimate is a suggestion, never used in its place.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime
 from typing import Literal
 
 import polars as pl
@@ -29,6 +35,43 @@ class AthleteParams:
     age_years: float = 35.0
     sex: Sex = "male"
     hr_zones_karvonen: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ParamsChange:
+    """Parameters in force from ``valid_from`` (None: from the beginning) until the next."""
+
+    valid_from: datetime | None
+    params: AthleteParams
+    birth_date: date | None = None
+    """When known, ``age_years`` is the age at each session instead."""
+
+
+History = Mapping[str, Sequence[ParamsChange]]
+"""Athlete -> their parameter changes, oldest first."""
+
+
+def constant(params: AthleteParams) -> list[ParamsChange]:
+    """A history of one statement, in force from the beginning."""
+    return [ParamsChange(None, params)]
+
+
+def _age(birth: date, at: datetime) -> float:
+    day = at.date()
+    return float(day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day)))
+
+
+def in_force(history: Sequence[ParamsChange], at: datetime) -> AthleteParams:
+    """The parameters of ``history`` in force at ``at`` (the defaults when none)."""
+    current: ParamsChange | None = None
+    for change in history:
+        if change.valid_from is None or change.valid_from <= at:
+            current = change
+    if current is None:
+        return AthleteParams()
+    if current.birth_date is None:
+        return current.params
+    return replace(current.params, age_years=_age(current.birth_date, at))
 
 
 PARAM_SCHEMA: dict[str, pl.DataType] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from fitconnect.analytics.errors import AnalyticsError
-from fitconnect.analytics.params import PARAM_SCHEMA, AthleteParams
+from fitconnect.analytics.params import AthleteParams, History, ParamsChange
 from fitconnect.analytics.sessions import EVENT_SCHEMA
 
 Connection = psycopg.Connection[tuple[Any, ...]]
@@ -27,21 +27,42 @@ Connection = psycopg.Connection[tuple[Any, ...]]
 
 @dataclass(frozen=True, slots=True)
 class Device:
-    """A registered device and whose it is."""
+    """A registered device, whose it is and what it is (``sources`` ranks it by kind)."""
 
     device_id: str
     athlete_id: str
     tenant_id: str
+    kind: str
 
 
 def devices(conn: Connection, athlete_id: str | None = None) -> list[Device]:
     """Registered devices (of one athlete when given)."""
     rows = conn.execute(
-        "SELECT id::text, athlete_id::text, tenant_id::text FROM devices.devices"
+        "SELECT id::text, athlete_id::text, tenant_id::text, kind FROM devices.devices"
         " WHERE %(a)s::uuid IS NULL OR athlete_id = %(a)s::uuid",
         {"a": athlete_id},
     ).fetchall()
     return [Device(*row) for row in rows]
+
+
+def source_overrides(conn: Connection, athlete_ids: Sequence[str]) -> dict[tuple[str, str], str]:
+    """(athlete, stream) -> the device the athlete chose for that stream."""
+    rows = conn.execute(
+        "SELECT athlete_id::text, metric, device_id::text FROM analytics.source_overrides"
+        " WHERE athlete_id = ANY(%s::uuid[])",
+        (list(athlete_ids),),
+    ).fetchall()
+    return {(a, m): d for a, m, d in rows}
+
+
+def set_source_override(conn: Connection, athlete_id: str, stream: str, device_id: str) -> None:
+    """The athlete's choice of device for a stream (it wins over the kinds' ranks)."""
+    conn.execute(
+        "INSERT INTO analytics.source_overrides (athlete_id, metric, device_id)"
+        " VALUES (%s, %s, %s) ON CONFLICT (athlete_id, metric)"
+        " DO UPDATE SET device_id = EXCLUDED.device_id",
+        (athlete_id, stream, device_id),
+    )
 
 
 def latest_samples(conn: Connection, device_ids: Sequence[str]) -> dict[str, datetime]:
@@ -139,24 +160,26 @@ def first_samples_after(conn: Connection, after: dict[str, datetime]) -> dict[st
 def covering_starts(
     conn: Connection, changed: dict[str, datetime], gap_s: int
 ) -> dict[str, datetime]:
-    """Per device, where a recompute of data changed from an instant must start.
+    """Per athlete, where a recompute of their data changed from an instant must start.
 
-    That is the earliest of: the instant, the first stored session the change can touch (one
-    ending less than a session gap before it), and the start event of an explicit session
-    still open at the instant.
+    That is the earliest of: the instant, the first stored session of the athlete the change
+    can touch (one ending less than a session gap before it), and the start event of an
+    explicit session of one of their devices still open at the instant.
     """
     rows = conn.execute(
         """
-        SELECT w.d::text, LEAST(
+        SELECT w.a::text, LEAST(
             w.t,
             (SELECT min(s.start_ts) FROM analytics.sessions s
-             WHERE s.device_id = w.d AND s.end_ts >= w.t - make_interval(secs => %s)),
-            (SELECT CASE WHEN e.kind = 'session_start' THEN e.ts END
-             FROM telemetry.device_events e
-             WHERE e.device_id = w.d AND e.ts <= w.t
-               AND e.kind IN ('session_start', 'session_stop')
-             ORDER BY e.ts DESC LIMIT 1))
-        FROM unnest(%s::uuid[], %s::timestamptz[]) AS w(d, t)
+             WHERE s.athlete_id = w.a AND s.end_ts >= w.t - make_interval(secs => %s)),
+            (SELECT min(o.ts) FROM devices.devices d CROSS JOIN LATERAL (
+                SELECT CASE WHEN e.kind = 'session_start' THEN e.ts END AS ts
+                FROM telemetry.device_events e
+                WHERE e.device_id = d.id AND e.ts <= w.t
+                  AND e.kind IN ('session_start', 'session_stop')
+                ORDER BY e.ts DESC LIMIT 1) AS o
+             WHERE d.athlete_id = w.a))
+        FROM unnest(%s::uuid[], %s::timestamptz[]) AS w(a, t)
         """,
         (gap_s, list(changed), list(changed.values())),
     ).fetchall()
@@ -175,23 +198,102 @@ def read_events(conn: Connection, from_ts: dict[str, datetime]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=EVENT_SCHEMA, orient="row")
 
 
-def athlete_params(conn: Connection, athlete_ids: Sequence[str]) -> dict[str, AthleteParams]:
-    """Stored parameters; an athlete without a row gets the defaults."""
-    columns = ", ".join(PARAM_SCHEMA)
+_HISTORY = """
+SELECT p.athlete_id::text, p.valid_from, p.ftp_w::float8, p.hr_max_bpm::float8,
+       p.hr_rest_bpm::float8, p.weight_kg::float8, p.sex, p.birth_date
+FROM users.athlete_parameters p WHERE p.athlete_id = ANY(%s::uuid[])
+ORDER BY p.athlete_id, p.valid_from NULLS FIRST
+"""
+
+_PROFILE_FIELDS = ("ftp_w", "hr_max_bpm", "hr_rest_bpm", "weight_kg", "sex", "birth_date")
+
+
+def _filled(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """One athlete's snapshots, oldest first, each field's first value carried back."""
+    snapshots = [dict(zip(("valid_from", *_PROFILE_FIELDS), row, strict=True)) for row in rows]
+    for name in _PROFILE_FIELDS:
+        first = next((s[name] for s in snapshots if s[name] is not None), None)
+        for snapshot in snapshots:
+            if snapshot[name] is not None:
+                break
+            snapshot[name] = first
+    return snapshots
+
+
+def parameter_history(conn: Connection, athlete_ids: Sequence[str]) -> History:
+    """Each athlete's parameters over time: their profile's statements (the users context's
+    ``users.athlete_parameters``) and threshold heart rate and zone method from
+    ``analytics.athlete_params``; unstated values are the defaults."""
+    rows = conn.execute(_HISTORY, (list(athlete_ids),)).fetchall()
+    by_athlete: dict[str, list[tuple[Any, ...]]] = {}
+    for athlete, *rest in rows:
+        by_athlete.setdefault(athlete, []).append(tuple(rest))
+    extra = {
+        a: (lthr, karvonen)
+        for a, lthr, karvonen in conn.execute(
+            "SELECT athlete_id::text, lthr_bpm, hr_zones_karvonen FROM analytics.athlete_params"
+            " WHERE athlete_id = ANY(%s::uuid[])",
+            (list(athlete_ids),),
+        ).fetchall()
+    }
+    history: dict[str, list[ParamsChange]] = {}
+    for athlete in athlete_ids:
+        lthr, karvonen = extra.get(athlete, (None, False))
+        base = AthleteParams(lthr_bpm=lthr, hr_zones_karvonen=karvonen)
+        changes = [
+            ParamsChange(
+                s["valid_from"],
+                replace(
+                    base,
+                    ftp_w=s["ftp_w"],
+                    hr_max_bpm=s["hr_max_bpm"],
+                    hr_rest_bpm=s["hr_rest_bpm"] or base.hr_rest_bpm,
+                    weight_kg=s["weight_kg"] or base.weight_kg,
+                    sex="female" if s["sex"] == "female" else "male",
+                ),
+                s["birth_date"],
+            )
+            for s in _filled(by_athlete.get(athlete, []))
+        ]
+        history[athlete] = changes or [ParamsChange(None, base)]
+    return history
+
+
+def parameters_changed_at(conn: Connection, athlete_ids: Sequence[str]) -> dict[str, datetime]:
+    """When each athlete's parameters (profile or analytics') last changed (absent: never)."""
     rows = conn.execute(
-        f"SELECT athlete_id::text, {columns} FROM analytics.athlete_params"  # noqa: S608 - constant
-        " WHERE athlete_id = ANY(%s::uuid[])",
+        "SELECT a::text, GREATEST("
+        "  (SELECT max(recorded_at) FROM users.athlete_parameters p WHERE p.athlete_id = a),"
+        "  (SELECT updated_at FROM analytics.athlete_params q WHERE q.athlete_id = a))"
+        " FROM unnest(%s::uuid[]) AS a",
         (list(athlete_ids),),
     ).fetchall()
-    found = {row[0]: AthleteParams(*row[1:]) for row in rows}
-    return {a: found.get(a, AthleteParams()) for a in athlete_ids}
+    return {a: ts for a, ts in rows if ts is not None}
 
 
-def set_athlete_params(conn: Connection, athlete_id: str, values: dict[str, object]) -> None:
-    """Create or update an athlete's parameters; only the given columns change."""
-    unknown = set(values) - set(PARAM_SCHEMA)
+def athlete_watermarks(conn: Connection) -> dict[str, datetime]:
+    """Per athlete: the parameter change the stored results were computed with."""
+    rows = conn.execute(
+        "SELECT athlete_id::text, params_changed_at FROM analytics.athlete_watermarks"
+    ).fetchall()
+    return dict(rows)
+
+
+def set_athlete_watermarks(conn: Connection, seen: dict[str, datetime]) -> None:
+    conn.cursor().executemany(
+        "INSERT INTO analytics.athlete_watermarks (athlete_id, params_changed_at)"
+        " VALUES (%s, %s) ON CONFLICT (athlete_id)"
+        " DO UPDATE SET params_changed_at = EXCLUDED.params_changed_at",
+        list(seen.items()),
+    )
+
+
+def set_analytics_params(conn: Connection, athlete_id: str, values: dict[str, object]) -> None:
+    """Create or update the athlete's analytics-only parameters (threshold heart rate, zone
+    method); only the given columns change."""
+    unknown = set(values) - set(ANALYTICS_ONLY)
     if unknown:
-        raise AnalyticsError(f"not athlete parameters: {sorted(unknown)}")
+        raise AnalyticsError(f"not analytics parameters: {sorted(unknown)}")
     names = ["athlete_id", *values]
     conn.execute(
         sql.SQL(
@@ -208,15 +310,8 @@ def set_athlete_params(conn: Connection, athlete_id: str, values: dict[str, obje
     )
 
 
-def latest_ftp_estimates(conn: Connection, athlete_ids: Sequence[str]) -> dict[str, float]:
-    """The newest FTP estimate of each athlete that has one."""
-    rows = conn.execute(
-        "SELECT DISTINCT ON (athlete_id) athlete_id::text, ftp_estimate_w"
-        " FROM analytics.ftp_estimates WHERE athlete_id = ANY(%s::uuid[])"
-        " ORDER BY athlete_id, at DESC",
-        (list(athlete_ids),),
-    ).fetchall()
-    return {a: float(w) for a, w in rows}
+ANALYTICS_ONLY: tuple[str, ...] = ("lthr_bpm", "hr_zones_karvonen")
+"""The parameters ``analytics.athlete_params`` holds (the rest are the profile's)."""
 
 
 def read_table(conn: Connection, query: str, params: Sequence[Any]) -> pl.DataFrame:

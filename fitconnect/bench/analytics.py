@@ -1,8 +1,10 @@
 """``fitconnect bench analytics``: full and incremental recompute beside a plain-Python baseline.
 
-Synthetic 1 Hz rides (one device and one session per athlete) are generated in memory; the
-measured path is the job's own computation (sessions, metrics, per-athlete tables, DuckDB
-leaderboards) without the database round trip. The baseline computes the core session
+Synthetic 1 Hz rides are generated in memory, one ride per athlete recorded by two or three
+devices at once (a heart-rate strap and a power meter; every other athlete a trainer too),
+which the job fuses into one session each; the measured path is the job's own computation
+(fusion, sessions, metrics, per-athlete tables, DuckDB leaderboards) without the database
+round trip. The baseline computes the core session
 metrics (averages, maxima, 30-s NP, work, TRIMP, zones, power curve) in plain Python, on up
 to ``BASELINE_ATHLETES`` rides, scaled linearly to the full count.
 """
@@ -19,10 +21,11 @@ import polars as pl
 
 from fitconnect.analytics.athlete_rows import athlete_tables, leaderboard_rows
 from fitconnect.analytics.frame import SAMPLE_SCHEMA
-from fitconnect.analytics.params import AthleteParams
+from fitconnect.analytics.params import AthleteParams, History, constant
 from fitconnect.analytics.power_curve import CURVE_DURATIONS_S
 from fitconnect.analytics.session_rows import compute_sessions
 from fitconnect.analytics.sessions import empty_events
+from fitconnect.analytics.sources import rank_frame
 from fitconnect.analytics.zones import HR_ZONE_FRACTIONS, POWER_ZONE_FRACTIONS
 
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
@@ -47,42 +50,83 @@ class AnalyticsBenchResult:
         return asdict(self)
 
 
+DEVICE_KINDS: tuple[str, ...] = ("heart_rate_strap", "power_meter", "trainer")
+"""The devices of a synthetic athlete, in order: odd athletes have all three, even two."""
+
+
+def devices_of(athlete: int) -> list[str]:
+    """The synthetic device ids of ``athlete`` (``dev-<athlete>-<kind index>``)."""
+    return [f"dev-{athlete}-{k}" for k in range(2 + athlete % 2)]
+
+
 def synthetic_samples(athletes: int, seconds: int, start: datetime = START) -> pl.DataFrame:
-    """One ride per athlete: intervals of power and heart rate, steady speed, 1 Hz."""
+    """One ride per athlete, 1 Hz, from each of their devices: the strap sends heart rate,
+    the power meter power (intervals) and cadence, the trainer its own power reading (a few
+    watts off), speed and distance."""
     i = pl.int_range(0, athletes * seconds, dtype=pl.Int64, eager=True)
     frame = pl.DataFrame({"i": i}).with_columns(
         (pl.col("i") // seconds).alias("a"), (pl.col("i") % seconds).alias("s")
     )
     wave = ((pl.col("s") / 90.0 + pl.col("a")).sin() * 80.0).cast(pl.Int32)
     jitter = (pl.col("i").hash(7) % 41).cast(pl.Int32) - 20
-    return frame.select(
-        pl.format("dev-{}", pl.col("a")).alias("device_id"),
+    watts = (200 + wave + jitter).clip(0)
+    ride = frame.select(
+        "a",
         (pl.lit(start) + pl.duration(seconds=pl.col("s"))).alias("ts"),
-        (135 + (pl.col("s") / 120.0).sin() * 15)
+        (135 + (pl.col("s") / 120.0).sin() * 15 + (pl.col("i").hash(3) % 3) - 1)
         .cast(SAMPLE_SCHEMA["heart_rate_bpm"])
         .alias("heart_rate_bpm"),
-        (200 + wave + jitter).clip(0).cast(SAMPLE_SCHEMA["power_w"]).alias("power_w"),
-        pl.lit(88.0, SAMPLE_SCHEMA["cadence_rpm"]).alias("cadence_rpm"),
-        pl.lit(32.0, SAMPLE_SCHEMA["speed_kmh"]).alias("speed_kmh"),
+        watts.cast(SAMPLE_SCHEMA["power_w"]).alias("power_w"),
+        (88.0 + (pl.col("i").hash(5) % 5) - 2).cast(SAMPLE_SCHEMA["cadence_rpm"]).alias("cad"),
         (pl.col("s").cast(pl.Float64) * 32.0 / 3.6).alias("distance_m"),
-        pl.lit(100.0, SAMPLE_SCHEMA["altitude_m"]).alias("altitude_m"),
     )
+    nothing = {c: pl.lit(None, t) for c, t in SAMPLE_SCHEMA.items() if c != "ts"}
+
+    def device(kind: int, **values: pl.Expr) -> pl.DataFrame:
+        rows = ride if kind < 2 else ride.filter(pl.col("a") % 2 == 1)
+        columns = nothing | {c: e.cast(SAMPLE_SCHEMA[c]).alias(c) for c, e in values.items()}
+        return rows.select(
+            pl.format("dev-{}-{}", pl.col("a"), pl.lit(kind)).alias("device_id"),
+            "ts",
+            *(columns[c].alias(c) for c in SAMPLE_SCHEMA if c != "ts"),
+        )
+
+    return pl.concat(
+        [
+            device(0, heart_rate_bpm=pl.col("heart_rate_bpm")),
+            device(1, power_w=pl.col("power_w"), cadence_rpm=pl.col("cad")),
+            device(
+                2,
+                power_w=pl.col("power_w") - 5,
+                speed_kmh=pl.lit(32.0),
+                distance_m=pl.col("distance_m"),
+                altitude_m=pl.lit(100.0),
+            ),
+        ]
+    ).sort("device_id", "ts")
 
 
-def _owners(athletes: int) -> tuple[dict[str, tuple[str, str]], dict[str, AthleteParams]]:
-    owners = {f"dev-{a}": (f"ath-{a}", f"tenant-{a % 10}") for a in range(athletes)}
-    params = {f"ath-{a}": AthleteParams(ftp_w=250.0, hr_max_bpm=190.0) for a in range(athletes)}
-    return owners, params
+def _owners(
+    athletes: int,
+) -> tuple[dict[str, tuple[str, str]], History, pl.DataFrame]:
+    """Owners of the synthetic devices, their athletes' parameters, and the devices' ranks."""
+    owners = {d: (f"ath-{a}", f"tenant-{a % 10}") for a in range(athletes) for d in devices_of(a)}
+    params = {
+        f"ath-{a}": constant(AthleteParams(ftp_w=250.0, hr_max_bpm=190.0)) for a in range(athletes)
+    }
+    kinds = {d: DEVICE_KINDS[int(d.rsplit("-", 1)[1])] for d in owners}
+    return owners, params, rank_frame(kinds)
 
 
 def recompute(
     samples: pl.DataFrame,
     owners: dict[str, tuple[str, str]],
-    params: dict[str, AthleteParams],
+    params: History,
+    ranks: pl.DataFrame,
     previous: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """What one job run computes for ``samples``; returns all sessions after it."""
-    sessions = compute_sessions(samples, empty_events(), owners, params).sessions
+    sessions = compute_sessions(samples, empty_events(), owners, params, ranks).sessions
     sessions = sessions.with_columns(pl.col("session_start").alias("start_ts"))
     if previous is not None:
         sessions = pl.concat([previous, sessions], how="diagonal_relaxed")
@@ -140,18 +184,16 @@ def _plain_session(p: list[int], h: list[int], ftp: float, hr_max: float) -> dic
 
 
 def plain_python_metrics(samples: pl.DataFrame) -> list[dict[str, Any]]:
-    """The baseline: per-device session metrics (averages, NP, TRIMP, zones, power curve)
-    with Python lists and loops, as code without a dataframe library would do it."""
+    """The baseline: per-athlete session metrics (averages, NP, TRIMP, zones, power curve)
+    with Python lists and loops, as code without a dataframe library would do it: heart rate
+    from each athlete's strap, power from their power meter (``synthetic_samples`` order)."""
     out: list[dict[str, Any]] = []
-    devices = samples.get_column("device_id").to_list()
-    power = samples.get_column("power_w").to_list()
-    hr = samples.get_column("heart_rate_bpm").to_list()
-    begin = 0
-    for end in range(1, len(devices) + 1):
-        if end < len(devices) and devices[end] == devices[begin]:
-            continue
-        out.append(_plain_session(power[begin:end], hr[begin:end], 250.0, 190.0))
-        begin = end
+    rows: dict[str, list[Any]] = {}
+    for device, watts, bpm in samples.select("device_id", "power_w", "heart_rate_bpm").iter_rows():
+        rows.setdefault(device, []).append(watts if device.endswith("-1") else bpm)
+    athletes = sorted({d.rsplit("-", 1)[0] for d in rows})
+    for athlete in athletes:
+        out.append(_plain_session(rows[f"{athlete}-1"], rows[f"{athlete}-0"], 250.0, 190.0))
     return out
 
 
@@ -159,18 +201,22 @@ def run_analytics_bench(athletes: int, hours: float) -> AnalyticsBenchResult:
     """Full recompute, one new session, and the baseline, timed in this process."""
     seconds = int(hours * 3600)
     samples = synthetic_samples(athletes, seconds)
-    owners, params = _owners(athletes)
+    owners, params, ranks = _owners(athletes)
     began = time.perf_counter()
-    sessions = recompute(samples, owners, params)
+    sessions = recompute(samples, owners, params, ranks)
     full = time.perf_counter() - began
     later = START + timedelta(days=1)
-    new = synthetic_samples(1, seconds, start=later)
+    new = synthetic_samples(2, seconds, start=later).filter(
+        pl.col("device_id").str.starts_with("dev-1-")
+    )
     began = time.perf_counter()
-    recompute(new, owners, params, previous=sessions)
+    recompute(new, owners, params, ranks, previous=sessions)
     incremental = time.perf_counter() - began
     # The baseline is slow by nature: time it on at most BASELINE_ATHLETES rides, scale up.
     measured = min(athletes, BASELINE_ATHLETES)
-    subset = samples.head(measured * seconds)
+    subset = samples.filter(
+        pl.col("device_id").str.extract(r"dev-(\d+)-", 1).cast(pl.Int64) < measured
+    )
     began = time.perf_counter()
     plain_python_metrics(subset)
     baseline = (time.perf_counter() - began) * athletes / measured

@@ -6,6 +6,7 @@ import json
 import logging
 import signal
 import threading
+from dataclasses import asdict
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -20,9 +21,10 @@ from fitconnect.analytics.errors import AnalyticsError
 from fitconnect.analytics.jobs import run_once
 from fitconnect.analytics.metrics_export import AnalyticsMetrics
 from fitconnect.analytics.params import AthleteParams
-from fitconnect.analytics.repository import set_athlete_params
+from fitconnect.analytics.repository import set_analytics_params
 from fitconnect.cli.common import load_settings
 from fitconnect.cli.lazy import HELP_STYLE
+from fitconnect.platform.users.service import ProfileChange, set_parameters
 from fitconnect.runtime.services import start_services
 
 log = logging.getLogger(__name__)
@@ -150,40 +152,39 @@ def run_command(
 def params_command(
     athlete: Annotated[str, typer.Argument(help="The athlete's id (uuid).")],
     *,
-    ftp: Annotated[float | None, typer.Option("--ftp", min=1, help="Threshold power (W).")] = None,
+    ftp: Annotated[int | None, typer.Option("--ftp", min=1, help="Threshold power (W).")] = None,
     hr_max: Annotated[
-        float | None, typer.Option("--hr-max", min=1, help="Maximum heart rate (bpm).")
+        int | None, typer.Option("--hr-max", min=1, help="Maximum heart rate (bpm).")
     ] = None,
     hr_rest: Annotated[
-        float | None, typer.Option("--hr-rest", min=1, help="Resting heart rate (bpm).")
+        int | None, typer.Option("--hr-rest", min=1, help="Resting heart rate (bpm).")
     ] = None,
     lthr: Annotated[float | None, typer.Option("--lthr", min=1, help="Threshold HR.")] = None,
     weight: Annotated[float | None, typer.Option("--weight", min=1, help="kg")] = None,
-    age: Annotated[float | None, typer.Option("--age", min=1, help="years")] = None,
     sex: Annotated[
         Sex | None, typer.Option("--sex", help="For calories (Keytel) and TRIMP weighting.")
     ] = None,
 ) -> None:
-    """Set the values the formulas need (FTP, heart-rate range, body) for one athlete."""
-    given = {
-        "ftp_w": ftp,
-        "hr_max_bpm": hr_max,
-        "hr_rest_bpm": hr_rest,
-        "lthr_bpm": lthr,
-        "weight_kg": weight,
-        "age_years": age,
-        "sex": sex.value if sex else None,
-    }
-    values: dict[str, object] = {k: v for k, v in given.items() if v is not None}
-    if not values:
+    """Set one athlete's values the formulas need. FTP, heart-rate range, weight and sex are
+    the athlete's profile (as if they changed it in the app: the change has a history and
+    the next run recomputes with it); threshold heart rate is analytics' own."""
+    change = ProfileChange(
+        ftp_w=ftp,
+        hr_max_bpm=hr_max,
+        hr_rest_bpm=hr_rest,
+        weight_kg=weight,
+        sex=sex.value if sex else None,
+    )
+    if change == ProfileChange() and lthr is None:
         raise typer.BadParameter("give at least one value")
     settings = load_settings()
     with start_services(settings) as services, psycopg.connect(services.database_url) as conn:
-        set_athlete_params(conn, athlete, values)
-    typer.echo(
-        f"{athlete}: {', '.join(f'{k}={v}' for k, v in values.items())}"
-        " (run `fitconnect analytics run --since DATE --athlete ID` to recompute past sessions)"
-    )
+        set_parameters(conn, athlete, change)
+        if lthr is not None:
+            set_analytics_params(conn, athlete, {"lthr_bpm": lthr})
+    given = {k: v for k, v in asdict(change).items() if v is not None}
+    given |= {"lthr_bpm": lthr} if lthr is not None else {}
+    typer.echo(f"{athlete}: {', '.join(f'{k}={v}' for k, v in given.items())}")
 
 
 def _schedule(every_s: float) -> None:

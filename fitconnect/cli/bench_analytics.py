@@ -27,7 +27,10 @@ def _print(result: AnalyticsBenchResult, hours: float) -> None:
 
 
 def bench_analytics(
-    athletes: Annotated[int, typer.Option(min=1, help="Athletes, one ride each.")] = 1000,
+    athletes: Annotated[
+        int,
+        typer.Option(min=1, help="Athletes, one ride each from 2-3 devices (400: 3.6 M samples)."),
+    ] = 400,
     hours: Annotated[float, typer.Option(min=0.01, help="Length of each ride (1 Hz).")] = 1.0,
     database: Annotated[
         bool,

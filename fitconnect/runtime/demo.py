@@ -13,6 +13,7 @@ from fitconnect.platform.auth.service import AuthService, TokenPolicy
 from fitconnect.platform.auth.tenancy import TenancyService
 from fitconnect.platform.db import open_pool
 from fitconnect.platform.devices.service import DeviceService
+from fitconnect.platform.users.service import ProfileChange, UserService
 from fitconnect.settings import Settings
 
 DEMO_TENANT = "demo"
@@ -21,6 +22,11 @@ DEMO_ACCOUNTS = (
     ("athlete@demo.fitconnect", "Demo Athlete", Role.ATHLETE),
     ("coach@demo.fitconnect", "Demo Coach", Role.COACH),
 )
+DEMO_PARAMETERS = ProfileChange(
+    ftp_w=250, hr_max_bpm=185, hr_rest_bpm=55, weight_kg=72.0, sex="male"
+)
+"""The demo athlete's stated FTP and heart-rate range (those of the simulator's rider), so
+TSS and the fitness chart have values from the first simulated ride on."""
 
 
 def seed_demo(settings: Settings, database_url: str) -> list[str]:
@@ -37,13 +43,17 @@ async def _seed(settings: Settings, database_url: str) -> list[str]:
     auth = AuthService(pool, policy)
     try:
         (owner_email, owner_name, owner_role), *others = DEMO_ACCOUNTS
+        created = False
         with suppress(EmailTakenError):
             await auth.register(owner_email, DEMO_PASSWORD, owner_name, owner_role, DEMO_TENANT)
+            created = True
         async with pool.connection() as conn:
             row = await account_by_email(conn, owner_email)
         if row is None:
             raise ConfigurationError("the demo tenant's owner is missing")
         owner = Principal(row.id, row.tenant_id, Role(row.role))
+        if created:  # the demo athlete's parameters, once (later the athlete's own changes)
+            await UserService(pool, "").update(owner, DEMO_PARAMETERS)
         for email, name, role in others:
             async with pool.connection() as conn:
                 if await account_by_email(conn, email) is not None:

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 
@@ -158,9 +159,15 @@ class Totals:
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """A workout as the analytics job computed it."""
+    """A workout as the analytics job computed it: every device of the athlete that recorded
+    it, fused (``sources``: which device gave each stream for how many seconds; ``quality``:
+    drop-outs, spikes removed, frozen streams). ``device_id`` is its main device."""
 
+    id: uuid.UUID
     device_id: uuid.UUID
+    devices: list[uuid.UUID]
+    sources: list[dict[str, Any]]
+    quality: list[dict[str, Any]]
     start_ts: datetime
     end_ts: datetime
     duration_s: int
@@ -183,16 +190,17 @@ class Session:
     sport: str | None
 
 
-# A session's sport is what its device said when it started it (a session_start event);
-# sessions found by gaps in the samples have none.
+# A session's sport is what one of its devices said when it started it (a session_start
+# event); sessions found by gaps in the samples have none.
 _SESSION = (
-    "SELECT device_id, start_ts, end_ts, duration_s, moving_time_s, distance_m,"
+    "SELECT id, device_id, devices, sources, quality, start_ts, end_ts, duration_s,"
+    " moving_time_s, distance_m,"
     " avg_heart_rate_bpm, max_heart_rate_bpm, avg_power_w, max_power_w, normalized_power_w,"
     " intensity_factor, tss, work_kj, avg_cadence_rpm, avg_speed_kmh, calories_kcal,"
     " hr_zone_s, power_zone_s, power_curve_w, sport"
     " FROM (SELECT s.*, (SELECT e.sport FROM telemetry.device_events e"
-    "                    WHERE e.device_id = s.device_id AND e.ts = s.start_ts"
-    "                      AND e.kind = 'session_start') AS sport"
+    "                    WHERE e.device_id = ANY(s.devices) AND e.ts = s.start_ts"
+    "                      AND e.kind = 'session_start' ORDER BY e.device_id LIMIT 1) AS sport"
     "       FROM analytics.sessions s) AS session"
 )
 
@@ -216,7 +224,7 @@ class Lap:
 
 
 SessionKey = tuple[uuid.UUID, datetime]
-"""A session's identity: its device and its start."""
+"""A session by its main device and its start (``Session.id`` is its stable id)."""
 SessionSpan = tuple[uuid.UUID, datetime, datetime]
 """A session's device, start and end (its last sample)."""
 
@@ -410,33 +418,53 @@ class TrainingService:
         before: datetime | None,
         since: datetime | None = None,
         sport: str | None = None,
+        *,
+        before_id: uuid.UUID | None = None,
     ) -> list[Session]:
         """The athlete's first ``first`` (1 … ``MAX_SESSIONS_PAGE``) sessions started in
-        [since, before) (of ``sport``, if given), newest first; ``before`` is also the cursor
-        of the next page (the last session's start)."""
+        [since, before) (of ``sport``, if given), newest first, ordered by (start, id). The cursor of the next page is the last session's
+        (start, id) as (``before``, ``before_id``): pages then neither skip nor repeat
+        sessions that started at the same instant. ``before`` alone keeps every session
+        that started at that instant out."""
         return await fetch_all(
             self._pool,
             Session,
             _SESSION + " WHERE athlete_id = %(athlete)s"
-            " AND (%(before)s::timestamptz IS NULL OR start_ts < %(before)s)"
+            " AND (%(before)s::timestamptz IS NULL OR (CASE WHEN %(before_id)s::uuid IS NULL"
+            "      THEN start_ts < %(before)s ELSE (start_ts, id) < (%(before)s, %(before_id)s)"
+            "      END))"
             " AND (%(since)s::timestamptz IS NULL OR start_ts >= %(since)s)"
             " AND (%(sport)s::text IS NULL OR sport = %(sport)s)"
-            " ORDER BY start_ts DESC LIMIT %(first)s",
+            " ORDER BY start_ts DESC, id DESC LIMIT %(first)s",
             {
                 "athlete": subject.athlete_id,
                 "before": before,
+                "before_id": before_id,
                 "since": since,
                 "sport": sport,
                 "first": min(max(first, 1), MAX_SESSIONS_PAGE),
             },
         )
 
-    async def session(self, subject: Subject, device_id: uuid.UUID, start: datetime) -> Session:
-        """One session of the athlete with its zones and power curve."""
+    async def session_by_id(self, subject: Subject, session_id: uuid.UUID) -> Session:
+        """One session of the athlete by its id."""
         found = await fetch_one(
             self._pool,
             Session,
-            _SESSION + " WHERE athlete_id = %s AND device_id = %s AND start_ts = %s",
+            _SESSION + " WHERE athlete_id = %s AND id = %s",
+            (subject.athlete_id, session_id),
+        )
+        if found is None:
+            raise SessionNotFoundError(f"no session {session_id}")
+        return found
+
+    async def session(self, subject: Subject, device_id: uuid.UUID, start: datetime) -> Session:
+        """One session of the athlete with its zones and power curve, by one of its devices
+        and its start."""
+        found = await fetch_one(
+            self._pool,
+            Session,
+            _SESSION + " WHERE athlete_id = %s AND %s = ANY(devices) AND start_ts = %s",
             (subject.athlete_id, device_id, start),
         )
         if found is None:
@@ -484,14 +512,16 @@ class TrainingService:
         laps = await fetch_all(
             self._pool,
             Lap,
-            "SELECT l.device_id, l.session_start_ts, l.lap, l.start_ts, l.end_ts,"
+            "SELECT k.device_id, k.start_ts AS session_start_ts, l.lap, l.start_ts, l.end_ts,"
             " l.duration_s, l.moving_time_s, l.distance_m, l.avg_power_w, l.max_power_w,"
             " l.normalized_power_w, l.avg_heart_rate_bpm, l.max_heart_rate_bpm,"
-            " l.avg_cadence_rpm FROM analytics.laps l"
-            " JOIN unnest(%s::uuid[], %s::timestamptz[]) AS k(device_id, start_ts)"
-            "   ON l.device_id = k.device_id AND l.session_start_ts = k.start_ts"
-            " WHERE l.device_id = ANY(%s) ORDER BY l.device_id, l.session_start_ts, l.lap",
-            ([d for d, _ in sessions], [t for _, t in sessions], subject.device_ids),
+            " l.avg_cadence_rpm"
+            " FROM unnest(%s::uuid[], %s::timestamptz[]) AS k(device_id, start_ts)"
+            " JOIN analytics.sessions s ON s.athlete_id = %s AND s.device_id = k.device_id"
+            "   AND s.start_ts = k.start_ts"
+            " JOIN analytics.laps l ON l.session_id = s.id"
+            " ORDER BY k.device_id, k.start_ts, l.lap",
+            ([d for d, _ in sessions], [t for _, t in sessions], subject.athlete_id),
         )
         for lap in laps:
             found[(lap.device_id, lap.session_start_ts)].append(lap)

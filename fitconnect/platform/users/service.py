@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from psycopg import sql
+from psycopg import Connection, sql
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
@@ -110,15 +110,26 @@ class UserService:
         return Profile(**found, avatar_url=url)
 
     async def update(self, principal: Principal, change: ProfileChange) -> Profile:
-        """Apply the given fields in one statement and return the whole profile."""
+        """Apply the given fields in one statement and return the whole profile (a change of
+        FTP, heart rate, weight, sex or birth date joins ``users.parameter_history``)."""
         values = _check(change)
         if values:
-            assignments = sql.SQL(", ").join(
-                sql.SQL("{} = %s").format(sql.Identifier(k)) for k in values
-            )
             async with self._pool.connection() as conn:
-                await conn.execute(
-                    sql.SQL("UPDATE users.accounts SET {} WHERE id = %s").format(assignments),
-                    (*values.values(), principal.account_id),
-                )
+                await conn.execute(_update(values), (*values.values(), principal.account_id))
         return await self.profile(principal)
+
+
+def _update(values: dict[str, object]) -> sql.Composed:
+    assignments = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(k)) for k in values)
+    return sql.SQL("UPDATE users.accounts SET {} WHERE id = %s").format(assignments)
+
+
+def set_parameters(conn: Connection[Any], account_id: str, change: ProfileChange) -> None:
+    """``UserService.update`` for operators (``fitconnect analytics params``), on a plain
+    connection: the same checks, the same history."""
+    values = _check(change)
+    if not values:
+        return
+    cur = conn.execute(_update(values), (*values.values(), account_id))
+    if cur.rowcount != 1:
+        raise InvalidProfileError(f"no account {account_id}")

@@ -73,10 +73,15 @@ def db(database_url: str) -> str:
                 (device, TENANT, athlete, f"dev-{device}"),
             )
         conn.execute(
-            "INSERT INTO analytics.athlete_params (athlete_id, ftp_w, hr_max_bpm) VALUES"
-            " (%s, 250, 190), (%s, 250, 190)",
-            (ALICE, BOB),
+            "INSERT INTO users.tenants (id, slug, name) VALUES (%s, %s, 'jobs')",
+            (TENANT, f"t-{TENANT[:8]}"),
         )
+        for athlete in (ALICE, BOB):
+            conn.execute(
+                "INSERT INTO users.accounts (id, tenant_id, email, password_hash, role,"
+                " display_name, ftp_w, hr_max_bpm) VALUES (%s, %s, %s, 'x', 'athlete', 'a', 250, 190)",
+                (athlete, TENANT, f"{athlete}@example.com"),
+            )
     for day in range(3):
         _ride(database_url, DEV_A, DAY0 + timedelta(days=day), 3600, power=200, hr=140)
     _ride(database_url, DEV_B, DAY0, 3600, power=3000, hr=150)

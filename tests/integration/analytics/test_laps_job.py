@@ -47,9 +47,10 @@ def _lap_events(url: str, *at: datetime) -> None:
 def _laps(url: str) -> list[tuple[Any, ...]]:
     with _connect(url) as conn:
         return conn.execute(
-            "SELECT session_start_ts, lap, start_ts, duration_s, distance_m, avg_power_w,"
-            " normalized_power_w FROM analytics.laps WHERE device_id = %s"
-            " ORDER BY session_start_ts, lap",
+            "SELECT s.start_ts, l.lap, l.start_ts, l.duration_s, l.distance_m, l.avg_power_w,"
+            " l.normalized_power_w FROM analytics.laps l"
+            " JOIN analytics.sessions s ON s.id = l.session_id WHERE s.device_id = %s"
+            " ORDER BY s.start_ts, l.lap",
             (DEVICE,),
         ).fetchall()
 

@@ -31,14 +31,23 @@ def _run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 def _seed(database_url: str, hours_ago: int) -> str:
     """A heart-rate strap's 15-minute session; returns the athlete id."""
-    device, athlete = str(uuid.uuid4()), str(uuid.uuid4())
+    device, athlete, tenant = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=hours_ago)
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("SELECT telemetry.ensure_partitions(%s::date - 1, 3)", (start.date(),))
         conn.execute(
+            "INSERT INTO users.tenants (id, slug, name) VALUES (%s, %s, 'run')",
+            (tenant, f"t-{tenant[:8]}"),
+        )
+        conn.execute(
+            "INSERT INTO users.accounts (id, tenant_id, email, password_hash, role, display_name)"
+            " VALUES (%s, %s, %s, 'x', 'athlete', 'runner')",
+            (athlete, tenant, f"{athlete}@example.com"),
+        )
+        conn.execute(
             "INSERT INTO devices.devices (id, tenant_id, athlete_id, name, kind, mqtt_username,"
             " mqtt_password_hash) VALUES (%s, %s, %s, 'hr strap', 'hrs', %s, 'x')",
-            (device, str(uuid.uuid4()), athlete, f"dev-{device}"),
+            (device, tenant, athlete, f"dev-{device}"),
         )
         with conn.cursor().copy(
             "COPY telemetry.samples (device_id, ts, heart_rate_bpm) FROM STDIN"
@@ -70,7 +79,8 @@ def test_run_computes_then_has_nothing_to_do(database_url: str) -> None:
 
 
 def test_params_then_recompute_since(database_url: str) -> None:
-    """Setting a heart-rate maximum and recomputing gives the past sessions their TRIMP."""
+    """Setting a heart-rate maximum (the athlete's profile) makes the next run recompute the
+    past sessions with it: they get their TRIMP."""
     athlete = _seed(database_url, hours_ago=6)
     assert _run(database_url).returncode == 0
     with psycopg.connect(database_url) as conn:
@@ -87,7 +97,7 @@ def test_params_then_recompute_since(database_url: str) -> None:
         env=env,
     )
     assert done.returncode == 0, done.stderr
-    again = _run(database_url, "--since", "2020-01-01", "--athlete", athlete)
+    again = _run(database_url)
     assert "1 devices" in again.stdout
     with psycopg.connect(database_url) as conn:
         trimp, zones = conn.execute(

@@ -63,7 +63,8 @@ def test_binary_and_csv_reads_agree(db: str) -> None:
 
 
 def test_many_devices_are_computed_in_two_ranges(db: str) -> None:
-    assert [len(r) for r in device_ranges(DEVICES)] == [10, 10]
+    owners = {d: (d, TENANT) for d in DEVICES}  # one device per athlete here
+    assert [len(r) for r in device_ranges(owners, DEVICES)] == [10, 10]
     summary = run_once(db)
     assert (summary.devices, summary.sessions, summary.samples) == (len(DEVICES), 20, 6000)
     with psycopg.connect(db) as conn:

@@ -18,11 +18,13 @@ DEVICE = "dev-1"
 def _marks(*at: datetime) -> pl.DataFrame:
     return pl.DataFrame(
         {"device_id": DEVICE, "ts": list(at), "kind": LAP_EVENT}, schema=EVENT_SCHEMA
-    )
+    ).with_columns(athlete_id=pl.lit("ath-1"))
 
 
 def _laps(ride: pl.DataFrame, marks: pl.DataFrame) -> list[dict[str, Any]]:
-    cut = assign_sessions(ride.with_columns(device_id=pl.lit(DEVICE)), marks)
+    cut = assign_sessions(
+        ride.with_columns(device_id=pl.lit(DEVICE), athlete_id=pl.lit("ath-1")), marks
+    )
     return lap_metrics(cut, marks).sort("session_id", "lap").to_dicts()
 
 

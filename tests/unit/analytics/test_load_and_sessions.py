@@ -42,7 +42,7 @@ def test_single_day_steps() -> None:
 
 
 def _with_device(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(device_id=pl.lit("dev-1"))
+    return frame.with_columns(device_id=pl.lit("dev-1"), athlete_id=pl.lit("ath-1"))
 
 
 def test_gap_longer_than_an_hour_starts_a_new_session() -> None:
@@ -63,7 +63,7 @@ def test_explicit_events_win_over_gaps() -> None:
             "kind": ["session_start", "session_stop"],
         },
         schema=EVENT_SCHEMA,
-    )
+    ).with_columns(athlete_id=pl.lit("ath-1"))
     cut = assign_sessions(ride, events)
     per = cut.group_by("session_start", "explicit").len().sort("session_start")
     # The stop's own second belongs to the explicit session; the rest is split by gaps.

@@ -12,9 +12,11 @@ from fitconnect.bench.analytics import _owners, plain_python_metrics, synthetic_
 
 def test_baseline_agrees_with_polars() -> None:
     samples = synthetic_samples(3, 1800)
-    owners, params = _owners(3)
-    fast = compute_sessions(samples, empty_events(), owners, params).sessions.sort("device_id")
-    slow = plain_python_metrics(samples.sort("device_id", "ts"))
+    owners, params, ranks = _owners(3)
+    fast = compute_sessions(samples, empty_events(), owners, params, ranks).sessions.sort(
+        "athlete_id"
+    )
+    slow = plain_python_metrics(samples)
     assert fast.height == len(slow) == 3
     for row, ref in zip(fast.iter_rows(named=True), slow, strict=True):
         for key in ("avg_power_w", "max_power_w", "normalized_power_w", "work_kj", "trimp"):
@@ -28,6 +30,10 @@ def test_baseline_agrees_with_polars() -> None:
 
 def test_synthetic_rides_are_one_session_per_athlete() -> None:
     samples = synthetic_samples(4, 600)
-    assert samples.height == 2400
-    assert samples.get_column("device_id").n_unique() == 4
+    assert samples.height == 10 * 600  # two athletes with two devices, two with three
+    assert samples.get_column("device_id").n_unique() == 10
+    owners, params, ranks = _owners(4)
+    sessions = compute_sessions(samples, empty_events(), owners, params, ranks).sessions
+    assert sessions.height == 4
+    assert sorted(sessions.get_column("devices").list.len().to_list()) == [2, 2, 3, 3]
     assert samples.schema["power_w"] == pl.Int32()

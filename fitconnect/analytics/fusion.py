@@ -1,0 +1,380 @@
+"""One stream per athlete from all their devices: clean each device, pick the best per second.
+
+Samples of all of an athlete's devices become one 1 Hz stream (``fuse``): each second, each
+stream (heart rate, power, …) takes the value of the best-ranked device that has one then
+(``sources``), so when a power meter drops out the trainer's power fills in, and returns to
+the power meter when it is back. Two athletes never share a row.
+
+Before that each device's stream is cleaned (``clean``), on its own samples in time order:
+
+- a *spike* (one sample far above, or for heart rate far below, both neighbours: a radio
+  glitch) is removed (``SPIKE_DELTA``);
+- a *frozen* stream (the same non-zero value for at least ``FROZEN_S`` seconds: a sensor that
+  stopped updating) is kept but ranks below every live source, so another device that has
+  the stream takes over while it is frozen.
+
+The fused rows carry, per stream, the code of the device chosen (``source_column``), from
+which ``provenance`` counts the seconds each device gave and ``quality_flags`` the drop-outs
+(seconds of the session inside the main source's span where it gave nothing), spikes removed
+and frozen seconds. Distance is cumulative per device: a session whose distance came from
+more than one device takes it from its best-ranked one alone (``single_distance``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+import pyarrow as pa  # type: ignore[import-untyped]
+
+from fitconnect.analytics.frame import SESSION_KEY
+from fitconnect.analytics.grid import PAUSE_GAP_S
+from fitconnect.analytics.ordering import run_starts, sorted_by
+from fitconnect.analytics.sources import STREAMS, UNKNOWN_RANK, rank_column
+
+FROZEN_S = 60
+"""A device repeating one non-zero value this long (seconds) has frozen."""
+
+SPIKE_DELTA: dict[str, float] = {"power_w": 500.0, "heart_rate_bpm": 30.0, "cadence_rpm": 60.0}
+"""A lone sample this far from both neighbours (power, cadence: above; heart rate: either
+way) is a spike."""
+
+FREEZES: tuple[str, ...] = ("heart_rate_bpm", "power_w", "cadence_rpm")
+"""Streams checked for freezing (speed, distance and altitude may hold still for long)."""
+
+_US = 1_000_000
+_FROZEN_RANK = 16
+
+
+def source_column(stream: str) -> str:
+    return f"_src_{stream}"
+
+
+def _spike(stream: str) -> str:
+    return f"_spike_{stream}"
+
+
+def _frozen(stream: str) -> str:
+    return f"_frozen_{stream}"
+
+
+@dataclass(frozen=True, slots=True)
+class Fused:
+    """The fused 1 Hz rows, and the device codes their ``source_column`` values refer to."""
+
+    samples: pl.DataFrame
+    devices: list[str]
+    """Device id of each code (the code is the index)."""
+    flagged: pl.DataFrame
+    """Cleaned device rows with a spike removed or a frozen value (for ``quality_flags``)."""
+
+
+def clean(samples: pl.DataFrame) -> pl.DataFrame:
+    """Each device's samples: whole seconds (the first sample of a second kept), spikes
+    removed (``_spike_<stream>`` true where one was) and frozen runs marked
+    (``_frozen_<stream>``). Rows come out grouped by device, in time order."""
+    dtype = samples.schema["ts"]
+    frame = samples.with_columns((pl.col("ts").cast(pl.Int64) // _US * _US).cast(dtype))
+    frame = sorted_by(frame, "device_id") if frame.height else frame
+    device, ts = pl.col("device_id"), pl.col("ts")
+    same_second = (device == device.shift(1)) & (ts == ts.shift(1))
+    frame = frame.filter(~same_second.fill_null(value=False))
+    same_prev = (device == device.shift(1)).fill_null(value=False)
+    same_next = (device == device.shift(-1)).fill_null(value=False)
+    spikes = []
+    for stream, delta in SPIKE_DELTA.items():
+        v = pl.col(stream).cast(pl.Float64)
+        up_prev, up_next = v - v.shift(1), v - v.shift(-1)
+        spike = same_prev & same_next & (up_prev > delta) & (up_next > delta)
+        if stream == "heart_rate_bpm":
+            spike = spike | (same_prev & same_next & (-up_prev > delta) & (-up_next > delta))
+        spikes.append(spike.fill_null(value=False).alias(_spike(stream)))
+    frame = frame.with_columns(spikes).with_columns(
+        pl.when(~pl.col(_spike(s))).then(pl.col(s)).alias(s) for s in SPIKE_DELTA
+    )
+    gap = (ts - ts.shift(1)).dt.total_seconds() > PAUSE_GAP_S
+    frozen = []
+    for stream in FREEZES:
+        v = pl.col(stream)
+        starts = run_starts("device_id") | v.ne_missing(v.shift(1)) | gap.fill_null(value=True)
+        ends = starts.shift(-1).fill_null(value=True)
+        first = pl.when(starts).then(ts).forward_fill()
+        last = pl.when(ends).then(ts).backward_fill()
+        long_run = (last - first).dt.total_seconds() >= FROZEN_S
+        frozen.append((long_run & (v > 0)).fill_null(value=False).alias(_frozen(stream)))
+    return frame.with_columns(frozen)
+
+
+def _payload(frame: pl.DataFrame, stream: str) -> pl.Series:
+    """The stream's values as their 32 bits (distance: centimetres from the device's first
+    value in the frame, which keeps every difference the metrics take), as Int64."""
+    if stream == "distance_m":
+        first = pl.col(stream).min().over("device_id")
+        cm = ((pl.col(stream) - first) * 100.0).round().fill_null(0).cast(pl.Int64)
+        return frame.select(cm.clip(0, (1 << 32) - 1)).to_series()
+    values = frame.get_column(stream).fill_null(0).cast(_WIDE[stream]).rechunk()
+    bits = pl.Series(stream, values.to_arrow().view(pa.uint32()))
+    return bits.cast(pl.Int64)
+
+
+def _unpacked(packed: pl.Series, stream: str, dtype: pl.DataType) -> pl.Series:
+    """Values from ``_payload`` bits (null where ``packed`` is)."""
+    payload = (packed & 0xFFFFFFFF).cast(pl.UInt32).rechunk()
+    if stream == "distance_m":
+        values = payload.cast(pl.Float64) / 100.0
+    else:
+        values = pl.Series(stream, payload.to_arrow().view(_ARROW[_WIDE[stream]]))
+    return values.cast(dtype).alias(stream)
+
+
+_WIDE: dict[str, pl.DataType] = {
+    "heart_rate_bpm": pl.Int32(),
+    "power_w": pl.Int32(),
+    "cadence_rpm": pl.Float32(),
+    "speed_kmh": pl.Float32(),
+    "altitude_m": pl.Float32(),
+}
+_ARROW: dict[pl.DataType, pa.DataType] = {pl.Int32(): pa.int32(), pl.Float32(): pa.float32()}
+_CODE_SHIFT, _RANK_SHIFT = 32, 56
+
+
+def _pick(
+    several: pl.DataFrame, athletes: list[str], dtypes: dict[str, pl.DataType], most: int
+) -> pl.DataFrame:
+    """Per athlete and second the best live value of each stream, from ``several`` (rows of
+    athletes with more than one device, at most ``most`` devices each): each stream's value
+    packed with its rank and device code in one integer, rows sorted by (athlete, second),
+    and the minimum of each run of equal keys (at most ``most`` rows) taken by shifts."""
+    first = several.get_column("ts").min()
+    seconds = (pl.col("ts") - pl.lit(first)).dt.total_seconds()
+    athlete_code = pl.col("athlete_id").replace_strict(
+        {a: i for i, a in enumerate(athletes)}, return_dtype=pl.Int64
+    )
+    packed = several.select(
+        (athlete_code * (1 << 40) + seconds).alias("_key"),
+        *(
+            pl.when(pl.col(s).is_not_null())
+            .then(
+                (
+                    pl.col(rank_column(s)).fill_null(UNKNOWN_RANK)
+                    + (pl.col(_frozen(s)).cast(pl.Int64) * _FROZEN_RANK if s in FREEZES else 0)
+                )
+                * (1 << _RANK_SHIFT)
+                + pl.col("_code") * (1 << _CODE_SHIFT)
+                + pl.lit(_payload(several, s))
+            )
+            .alias(s)
+            for s in STREAMS
+        ),
+    ).sort("_key")
+    key = pl.col("_key")
+    same = [key == key.shift(-k) for k in range(1, most)]
+    best = packed.select(
+        key,
+        *(
+            pl.min_horizontal(
+                pl.col(s), *(pl.when(same[k - 1]).then(pl.col(s).shift(-k)) for k in range(1, most))
+            ).alias(s)
+            for s in STREAMS
+        ),
+    ).filter(key.ne_missing(key.shift(1)))
+    keys = best.get_column("_key")
+    out = best.select(
+        pl.Series("athlete_id", athletes).gather(keys // (1 << 40)),
+        (pl.lit(first) + pl.duration(seconds=pl.lit(keys % (1 << 40)))).alias("ts"),
+    )
+    for s in STREAMS:
+        packed_s = best.get_column(s)
+        out = out.with_columns(
+            _unpacked(packed_s, s, dtypes[s]),
+            ((packed_s // (1 << _CODE_SHIFT)) % (1 << (_RANK_SHIFT - _CODE_SHIFT))).alias(
+                source_column(s)
+            ),
+        )
+    return out
+
+
+def fuse(cleaned: pl.DataFrame, ranks: pl.DataFrame) -> Fused:
+    """One row per athlete and second: each stream from the best live source (see above).
+
+    ``cleaned`` is ``clean`` output with ``athlete_id`` (grouped by device); ``ranks`` is
+    ``sources.rank_frame`` of its devices. Rows come out sorted by athlete, then time.
+    """
+    starts = run_starts("device_id")
+    frame = cleaned.with_columns((starts.cum_sum() - 1).cast(pl.Int64).alias("_code"))
+    owned = frame.filter(starts).select("device_id", "athlete_id")
+    devices = owned.get_column("device_id").to_list()
+    rank_of = ranks.join(owned, on="device_id", how="right").select(
+        "device_id", *(rank_column(s) for s in STREAMS)
+    )
+    code = pl.col("_code")
+    frame = frame.with_columns(
+        pl.lit(rank_of.get_column(rank_column(s))).gather(code).alias(rank_column(s))
+        for s in STREAMS
+    )
+    flags = [c for s in STREAMS for c in (_spike(s), _frozen(s)) if c in frame.columns]
+    flagged = frame.filter(pl.any_horizontal(flags)) if flags else frame.clear()
+    per_athlete = owned.group_by("athlete_id").agg(pl.len().alias("_n"))
+    most = int(per_athlete.select(pl.col("_n").max()).item() or 0)
+    multi = per_athlete.filter(pl.col("_n") > 1).get_column("athlete_id")
+    multi_codes = owned.with_row_index("_c").filter(pl.col("athlete_id").is_in(multi.implode()))
+    in_multi = code.is_in(multi_codes.get_column("_c").cast(pl.Int64).implode())
+    keys = ["athlete_id", "ts"]
+    dtypes = {s: cleaned.schema[s] for s in STREAMS}
+    single = frame.filter(~in_multi).select(
+        *keys,
+        *STREAMS,
+        *(pl.when(pl.col(s).is_not_null()).then(code).alias(source_column(s)) for s in STREAMS),
+    )
+    parts = [single]
+    if multi.len():
+        several = frame.filter(in_multi)
+        parts.append(_pick(several, sorted(multi.to_list()), dtypes, most).select(single.columns))
+    fused = pl.concat(parts)
+    return Fused(sorted_by(fused, "athlete_id"), devices, flagged)
+
+
+def provenance(cut: pl.DataFrame, devices: list[str]) -> pl.DataFrame:
+    """Seconds each device gave each stream of each session.
+
+    ``cut`` is fused rows with ``session_id``. Columns: session_id, stream, device_id, seconds.
+    """
+    names = pl.DataFrame(
+        {"_code": list(range(len(devices))), "device_id": devices},
+        schema={"_code": pl.Int64(), "device_id": pl.String()},
+    )
+    parts = [
+        cut.filter(pl.col(source_column(s)).is_not_null())
+        .group_by(SESSION_KEY, pl.col(source_column(s)).alias("_code"))
+        .agg(pl.len().cast(pl.Int64).alias("seconds"))
+        .with_columns(pl.lit(s).alias("stream"))
+        for s in STREAMS
+    ]
+    return (
+        pl.concat(parts)
+        .join(names, on="_code")
+        .select(SESSION_KEY, "stream", "device_id", "seconds")
+        .sort(SESSION_KEY, "stream", "seconds", descending=[False, False, True])
+    )
+
+
+def main_sources(prov: pl.DataFrame, ranks: pl.DataFrame) -> pl.DataFrame:
+    """Per session and stream, its main source: the best-ranked device that gave it.
+
+    Columns: session_id, stream, device_id.
+    """
+    long = ranks.unpivot(index="device_id", variable_name="_col", value_name="_rank")
+    long = long.with_columns(pl.col("_col").str.strip_prefix("_rank_").alias("stream"))
+    return (
+        prov.join(long.select("device_id", "stream", "_rank"), on=["device_id", "stream"])
+        .sort(SESSION_KEY, "stream", "_rank", "device_id")
+        .group_by(SESSION_KEY, "stream", maintain_order=True)
+        .first()
+        .select(SESSION_KEY, "stream", "device_id")
+    )
+
+
+def dropouts(cut: pl.DataFrame, main: pl.DataFrame, devices: list[str]) -> pl.DataFrame:
+    """Seconds of each session inside its main source's span (first to last second it gave
+    the stream) in which that source gave nothing. Columns: session_id, stream, device_id,
+    seconds (only where positive)."""
+    code_of = {d: i for i, d in enumerate(devices)}
+    out = []
+    for s in STREAMS:
+        mine = main.filter(pl.col("stream") == s).select(
+            SESSION_KEY,
+            "device_id",
+            pl.col("device_id").replace_strict(code_of, return_dtype=pl.Int64).alias("_main"),
+        )
+        if mine.is_empty():
+            continue
+        src = pl.col(source_column(s))
+        from_main = src.fill_null(-1) == pl.col("_main")
+        counted = (
+            cut.select(SESSION_KEY, "ts", source_column(s))
+            .join(mine, on=SESSION_KEY)
+            .group_by(SESSION_KEY, "device_id")
+            .agg(
+                pl.col("ts").filter(from_main).min().alias("_first"),
+                pl.col("ts").filter(from_main).max().alias("_last"),
+                pl.col("ts").filter(~from_main).alias("_others"),
+            )
+            .explode("_others")
+            .filter((pl.col("_others") > pl.col("_first")) & (pl.col("_others") < pl.col("_last")))
+            .group_by(SESSION_KEY, "device_id")
+            .agg(pl.len().cast(pl.Int64).alias("seconds"))
+            .with_columns(pl.lit(s).alias("stream"))
+        )
+        out.append(counted.select(SESSION_KEY, "stream", "device_id", "seconds"))
+    schema = {SESSION_KEY: pl.Int64(), "stream": pl.String(), "device_id": pl.String()}
+    return pl.concat(out) if out else pl.DataFrame(schema=schema | {"seconds": pl.Int64()})
+
+
+def cleaning_flags(flagged: pl.DataFrame, spans: pl.DataFrame) -> pl.DataFrame:
+    """Spikes removed (samples) and frozen seconds per session, stream and device.
+
+    ``spans`` holds each session's athlete_id, first and last second (``_first``,
+    ``_last``) and ``session_id``. Columns: session_id, stream, flag, device_id, count.
+    """
+    schema = {
+        SESSION_KEY: pl.Int64(),
+        "stream": pl.String(),
+        "flag": pl.String(),
+        "device_id": pl.String(),
+        "count": pl.Int64(),
+    }
+    if flagged.is_empty():
+        return pl.DataFrame(schema=schema)
+    placed = (
+        flagged.sort("ts")
+        .join_asof(
+            spans.sort("_first"),
+            left_on="ts",
+            right_on="_first",
+            by="athlete_id",
+            strategy="backward",
+            check_sortedness=False,
+        )
+        .filter(pl.col("ts") <= pl.col("_last"))
+    )
+    parts = []
+    for s in STREAMS:
+        for flag, column in (("spikes_removed", _spike(s)), ("frozen", _frozen(s))):
+            if column not in placed.columns:
+                continue
+            parts.append(
+                placed.filter(pl.col(column))
+                .group_by(SESSION_KEY, "device_id")
+                .agg(pl.len().cast(pl.Int64).alias("count"))
+                .with_columns(pl.lit(s).alias("stream"), pl.lit(flag).alias("flag"))
+                .select(*schema)
+            )
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+
+
+def single_distance(
+    cut: pl.DataFrame, cleaned: pl.DataFrame, main: pl.DataFrame, prov: pl.DataFrame
+) -> pl.DataFrame:
+    """``cut`` with the distance of sessions that mixed several devices' distances replaced
+    by their main distance source's own values (cumulative counters do not mix)."""
+    mixed = (
+        prov.filter(pl.col("stream") == "distance_m")
+        .group_by(SESSION_KEY)
+        .agg(pl.len().alias("_n"))
+        .filter(pl.col("_n") > 1)
+    )
+    if mixed.is_empty():
+        return cut
+    chosen = main.filter(pl.col("stream") == "distance_m").join(mixed, on=SESSION_KEY, how="semi")
+    seconds = cut.select(SESSION_KEY, "athlete_id", "ts").join(chosen, on=SESSION_KEY, how="semi")
+    own = (
+        cleaned.select("device_id", "athlete_id", "ts", pl.col("distance_m").alias("_own"))
+        .join(seconds, on=["athlete_id", "ts"])
+        .join(chosen.select(SESSION_KEY, "device_id"), on=[SESSION_KEY, "device_id"])
+        .select(SESSION_KEY, "ts", "_own")
+    )
+    replaced = cut.join(own, on=[SESSION_KEY, "ts"], how="left", maintain_order="left")
+    in_mixed = pl.col(SESSION_KEY).is_in(mixed.get_column(SESSION_KEY).implode())
+    return replaced.with_columns(
+        pl.when(in_mixed).then(pl.col("_own")).otherwise(pl.col("distance_m")).alias("distance_m")
+    ).drop("_own")
