@@ -53,8 +53,7 @@ def test_simulated_fleet_shows_sessions_live_data_and_ingest_counters(tmp_path: 
         sessions: list[Any] = []
         stream: list[Any] = []
         deadline = time.monotonic() + 60
-        # The first analytics pass may come before every simulated bike has sent a sample.
-        while time.monotonic() < deadline and not (len(sessions) == 20 and stream):
+        while time.monotonic() < deadline and not (sessions and stream):
             time.sleep(2)
             try:
                 token = token or _gql(graphql.group(1), LOGIN)["data"]["login"]["accessToken"]
@@ -62,7 +61,7 @@ def test_simulated_fleet_shows_sessions_live_data_and_ingest_counters(tmp_path: 
             except httpx.TransportError:
                 continue
             sessions, stream = data["sessions"], data["stream"]
-        assert len(sessions) == 20, "one session per simulated device"
+        assert len(sessions) == 1, "the 20 simulated devices of one athlete make one workout"
         assert any(p["powerW"] for p in stream)
         assert any(p["heartRateBpm"] for p in stream)
         assert _stored_samples(ingest_metrics.group(1)) > 0

@@ -422,10 +422,10 @@ class TrainingService:
         before_id: uuid.UUID | None = None,
     ) -> list[Session]:
         """The athlete's first ``first`` (1 … ``MAX_SESSIONS_PAGE``) sessions started in
-        [since, before) (of ``sport``, if given), newest first, ordered by (start, id). The cursor of the next page is the last session's
-        (start, id) as (``before``, ``before_id``): pages then neither skip nor repeat
-        sessions that started at the same instant. ``before`` alone keeps every session
-        that started at that instant out."""
+        [since, before) (of ``sport``, if given), newest first, ordered by (start, id). The
+        cursor of the next page is the last session's (start, id) as (``before``,
+        ``before_id``): pages then neither skip nor repeat sessions that started at the same
+        instant. ``before`` alone keeps every session that started at that instant out."""
         return await fetch_all(
             self._pool,
             Session,

@@ -79,7 +79,8 @@ def db(database_url: str) -> str:
         for athlete in (ALICE, BOB):
             conn.execute(
                 "INSERT INTO users.accounts (id, tenant_id, email, password_hash, role,"
-                " display_name, ftp_w, hr_max_bpm) VALUES (%s, %s, %s, 'x', 'athlete', 'a', 250, 190)",
+                " display_name, ftp_w, hr_max_bpm)"
+                " VALUES (%s, %s, %s, 'x', 'athlete', 'a', 250, 190)",
                 (athlete, TENANT, f"{athlete}@example.com"),
             )
     for day in range(3):

@@ -41,10 +41,11 @@ def add_session(database_url: str, athlete: str, days_ago: int, curve: dict[str,
     begin = datetime.now(UTC) - timedelta(days=days_ago)
     with psycopg.connect(database_url) as conn:
         conn.execute(
-            "INSERT INTO analytics.sessions (device_id, start_ts, athlete_id, tenant_id, explicit,"
-            " first_sample_ts, end_ts, duration_s, moving_time_s, power_curve_w, plausible,"
-            " version) SELECT gen_random_uuid(), %s, id, tenant_id, false, %s, %s, 3600, 3600,"
-            " %s, true, 1 FROM users.accounts WHERE id = %s",
+            "INSERT INTO analytics.sessions (id, devices, device_id, start_ts, athlete_id,"
+            " tenant_id, explicit, first_sample_ts, end_ts, duration_s, moving_time_s,"
+            " power_curve_w, plausible, version)"
+            " SELECT gen_random_uuid(), '{}', gen_random_uuid(), %s, id, tenant_id, false, %s,"
+            " %s, 3600, 3600, %s, true, 1 FROM users.accounts WHERE id = %s",
             (begin, begin, begin + timedelta(hours=1), Jsonb(curve), athlete),
         )
 

@@ -1,11 +1,17 @@
 """One session as the app shows it: metrics, zones, power curve and its samples for a chart."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
+
+from fitconnect.platform.coaching.service import CoachingService
+from fitconnect.platform.devices.service import DeviceService
+from fitconnect.platform.training.service import Subject, TrainingService
 
 from .support import gql, register_and_login
 
@@ -35,11 +41,13 @@ def test_a_session_with_its_zones_curve_and_samples(client: TestClient, database
             for s in range(600):  # ten minutes at 1 Hz: 200 W, then 300 W
                 copy.write_row((device, start + timedelta(seconds=s), 200 if s < 300 else 300))
         conn.execute(
-            "INSERT INTO analytics.sessions (device_id, start_ts, athlete_id, tenant_id, explicit,"
+            "INSERT INTO analytics.sessions (id, devices, device_id, start_ts, athlete_id,"
+            " tenant_id, explicit,"
             " first_sample_ts, end_ts, duration_s, moving_time_s, normalized_power_w, hr_zone_s,"
             " power_zone_s, power_curve_w, plausible, version)"
-            " SELECT %s, %s, athlete_id, tenant_id, false, %s, %s, 600, 600, 256.0,"
-            " '{0,0,0,0,0}', '{0,0,300,300,0,0,0}', %s, true, 1 FROM devices.devices WHERE id = %s",
+            " SELECT gen_random_uuid(), ARRAY[id], %s, %s, athlete_id, tenant_id, false, %s, %s,"
+            " 600, 600, 256.0, '{0,0,0,0,0}', '{0,0,300,300,0,0,0}', %s, true, 1"
+            " FROM devices.devices WHERE id = %s",
             (
                 device,
                 start,
@@ -51,16 +59,17 @@ def test_a_session_with_its_zones_curve_and_samples(client: TestClient, database
         )
         for lap, (begin, watts) in enumerate(((0, 200.0), (300, 300.0)), start=1):
             conn.execute(
-                "INSERT INTO analytics.laps (device_id, session_start_ts, lap, start_ts, end_ts,"
+                "INSERT INTO analytics.laps (session_id, lap, start_ts, end_ts,"
                 " duration_s, moving_time_s, avg_power_w, version)"
-                " VALUES (%s, %s, %s, %s, %s, 300, 300, %s, 1)",
+                " SELECT id, %s, %s, %s, 300, 300, %s, 1 FROM analytics.sessions"
+                " WHERE device_id = %s AND start_ts = %s",
                 (
-                    device,
-                    start,
                     lap,
                     start + timedelta(seconds=begin),
                     start + timedelta(seconds=begin + 299),
                     watts,
+                    device,
+                    start,
                 ),
             )
     other = register_and_login(client, "peeker@example.com")["accessToken"]
@@ -100,10 +109,10 @@ def test_sessions_filter_by_sport_and_date(client: TestClient, database_url: str
         for name, begin in starts.items():
             explicit = name != "gap-split"
             conn.execute(
-                "INSERT INTO analytics.sessions (device_id, start_ts, athlete_id, tenant_id,"
-                " explicit, first_sample_ts, end_ts, duration_s, moving_time_s, plausible,"
-                " version) SELECT id, %s, athlete_id, tenant_id, %s, %s, %s, 1800, 1800, true, 1"
-                " FROM devices.devices WHERE id = %s",
+                "INSERT INTO analytics.sessions (id, devices, device_id, start_ts, athlete_id,"
+                " tenant_id, explicit, first_sample_ts, end_ts, duration_s, moving_time_s,"
+                " plausible, version) SELECT gen_random_uuid(), ARRAY[id], id, %s, athlete_id,"
+                " tenant_id, %s, %s, %s, 1800, 1800, true, 1 FROM devices.devices WHERE id = %s",
                 (begin, explicit, begin, begin + timedelta(minutes=30), device),
             )
             if explicit:
@@ -121,3 +130,42 @@ def test_sessions_filter_by_sport_and_date(client: TestClient, database_url: str
     assert [s["sport"] for s in everything] == [None, "running", "cycling"]
     assert runs == [{"sport": "running"}]
     assert [s["sport"] for s in recent["data"]["sessions"]] == [None, "running"]
+
+
+async def test_cursor_pages_over_sessions_with_equal_starts(
+    client: TestClient, database_url: str, pool: AsyncConnectionPool
+) -> None:
+    """Seven sessions, two of them starting at the same instant: pages of two by the
+    (start, id) cursor return each session exactly once (``before`` alone returned 6 of 7)."""
+    token = register_and_login(client, "pager@example.com")["accessToken"]
+    device = gql(
+        client, 'mutation { registerDevice(name: "bike", kind: "power") { device { id } } }', token
+    )["data"]["registerDevice"]["device"]["id"]
+    now = datetime.now(UTC).replace(microsecond=0)
+    starts = [now - timedelta(days=d) for d in (1, 2, 3, 3, 4, 5, 6)]
+    with psycopg.connect(database_url) as conn:
+        for begin in starts:
+            conn.execute(
+                "INSERT INTO analytics.sessions (id, devices, device_id, start_ts, athlete_id,"
+                " tenant_id, explicit, first_sample_ts, end_ts, duration_s, moving_time_s,"
+                " plausible, version) SELECT gen_random_uuid(), ARRAY[id], id, %s, athlete_id,"
+                " tenant_id, false, %s, %s, 600, 600, true, 1 FROM devices.devices WHERE id = %s",
+                (begin, begin, begin + timedelta(minutes=10), device),
+            )
+        athlete = conn.execute(
+            "SELECT athlete_id FROM devices.devices WHERE id = %s", (device,)
+        ).fetchone()
+    assert athlete is not None
+    training = TrainingService(pool, DeviceService(pool), CoachingService(pool))
+    subject = Subject(athlete[0], [uuid.UUID(device)])
+    seen: list[uuid.UUID] = []
+    before: datetime | None = None
+    before_id: uuid.UUID | None = None
+    while True:
+        page = await training.sessions(subject, 2, before, before_id=before_id)
+        if not page:
+            break
+        seen += [s.id for s in page]
+        before, before_id = page[-1].start_ts, page[-1].id
+    assert len(seen) == len(set(seen)) == 7
+    assert sorted(s.start_ts for s in await training.sessions(subject, 10, None)) == sorted(starts)

@@ -45,10 +45,12 @@ def add_sessions(database_url: str, athlete: str, devices: list[str], n: int) ->
         for i in range(n):
             begin = start + timedelta(days=i)
             conn.execute(
-                "INSERT INTO analytics.sessions (device_id, start_ts, athlete_id, tenant_id,"
-                " explicit, first_sample_ts, end_ts, duration_s, moving_time_s, tss, plausible,"
-                " version) VALUES (%s, %s, %s, %s, false, %s, %s, 3600, 3500, 50, true, 1)",
+                "INSERT INTO analytics.sessions (id, devices, device_id, start_ts, athlete_id,"
+                " tenant_id, explicit, first_sample_ts, end_ts, duration_s, moving_time_s, tss,"
+                " plausible, version) VALUES (gen_random_uuid(), ARRAY[%s]::uuid[], %s, %s, %s,"
+                " %s, false, %s, %s, 3600, 3500, 50, true, 1)",
                 (
+                    devices[i % len(devices)],
                     devices[i % len(devices)],
                     begin,
                     athlete,
