@@ -43,8 +43,53 @@ class IngestSettings(BaseModel):
     session_expiry_s: int = Field(default=7 * 24 * 3600, ge=0)
 
 
+class GatewayLimitSettings(BaseModel):
+    """What one request may ask of the gateway; more is refused before any work is done."""
+
+    max_body_bytes: int = Field(
+        default=256 * 1024, ge=1024, description="Request bodies (avatars have their own 2 MB)"
+    )
+    max_websocket_message_bytes: int = Field(default=64 * 1024, ge=1024)
+    graphql_max_tokens: int = Field(default=5_000, ge=100, description="Tokens of a document")
+    graphql_max_operations: int = Field(default=5, ge=1, description="Operations of a document")
+    graphql_max_root_fields: int = Field(
+        default=20, ge=1, description="Root fields of an operation, aliases and fragments included"
+    )
+    graphql_max_mutations: int = Field(default=5, ge=1, description="Mutations of one request")
+    graphql_max_depth: int = Field(default=8, ge=1)
+    graphql_max_fields: int = Field(
+        default=500, ge=10, description="Fields and fragment spreads once fragments are expanded"
+    )
+    graphql_max_cost: int = Field(
+        default=50_000, ge=1, description="Values a query may produce (list sizes times selections)"
+    )
+
+
+class GatewayHttpSettings(BaseModel):
+    """What the gateway tells browsers and who sees its internals; unset: by environment."""
+
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description='Origins of the web app and partners, JSON: ["https://app.example.com"]',
+    )
+    hsts: bool | None = Field(
+        default=None, description="Strict-Transport-Security; unset: on requests that came by TLS"
+    )
+    hsts_max_age_s: int = Field(default=365 * 24 * 3600, ge=0)
+    expose_internals: bool | None = Field(
+        default=None,
+        description="/metrics and the API docs on the API port; unset: everywhere but production",
+    )
+    metrics_port: int = Field(
+        default=0, ge=0, le=65535, description="A separate /metrics listener (0: none)"
+    )
+    introspection: bool | None = Field(
+        default=None, description="GraphQL introspection; unset: everywhere but production"
+    )
+
+
 class GatewaySettings(BaseModel):
-    """Where the gateway listens and how long its tokens live."""
+    """Where the gateway listens, how long its tokens live, what a request may ask."""
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
@@ -53,6 +98,8 @@ class GatewaySettings(BaseModel):
     workers: int = Field(
         default=1, ge=1, le=64, description="Gateway processes sharing the port (one per core)"
     )
+    limits: GatewayLimitSettings = GatewayLimitSettings()
+    http: GatewayHttpSettings = GatewayHttpSettings()
 
 
 class SmtpSettings(BaseModel):

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 import uvicorn
 from fastapi import FastAPI
+from prometheus_client import CollectorRegistry, multiprocess, start_http_server
 
 from fitconnect.cli.common import load_settings
 from fitconnect.gateway.app import create_app
@@ -18,7 +19,7 @@ from fitconnect.platform.db import open_pool
 from fitconnect.platform.notifications.worker import run_notification_worker
 from fitconnect.platform.training.reports import run_report_worker
 from fitconnect.runtime.services import start_services
-from fitconnect.settings import DatabaseSettings, SmtpSettings
+from fitconnect.settings import DatabaseSettings, Settings, SmtpSettings
 
 
 def gateway(
@@ -50,9 +51,18 @@ def gateway(
         host, bind_port = settings.gateway.host, port or settings.gateway.port
         level = settings.log_level.lower()
         processes = workers or settings.gateway.workers
+        ws_max_size = settings.gateway.limits.max_websocket_message_bytes
         if processes == 1:
             app = create_app(settings, services.database_url, services.mqtt_url)
-            uvicorn.run(app, host=host, port=bind_port, log_level=level, access_log=False)
+            _serve_metrics(settings, app.state.metrics_registry)
+            uvicorn.run(
+                app,
+                host=host,
+                port=bind_port,
+                log_level=level,
+                access_log=False,
+                ws_max_size=ws_max_size,
+            )
             return
         # Each worker process builds its app from the environment (worker_app); Prometheus
         # counters of all of them meet in one folder, so /metrics adds them up.
@@ -64,6 +74,9 @@ def gateway(
                     "FITCONNECT_MQTT_URL": services.mqtt_url or "",
                 }
             )
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+            _serve_metrics(settings, registry)
             uvicorn.run(
                 f"{__name__}:worker_app",
                 factory=True,
@@ -72,7 +85,14 @@ def gateway(
                 port=bind_port,
                 log_level=level,
                 access_log=False,
+                ws_max_size=ws_max_size,
             )
+
+
+def _serve_metrics(settings: Settings, registry: CollectorRegistry) -> None:
+    """/metrics on its own listener (``FITCONNECT_GATEWAY__HTTP__METRICS_PORT``), if set."""
+    if port := settings.gateway.http.metrics_port:
+        start_http_server(port, addr=settings.metrics_host, registry=registry)
 
 
 def worker_app() -> FastAPI:

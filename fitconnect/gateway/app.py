@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
@@ -19,13 +20,17 @@ from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.fastapi import GraphQLRouter
 
 from fitconnect.errors import FitConnectError
+from fitconnect.gateway.body_limit import BodyLimit, BodyTooLargeError, too_large
 from fitconnect.gateway.errors import code_of
 from fitconnect.gateway.graphql.context import Context
+from fitconnect.gateway.graphql.limits import GraphQLLimits
 from fitconnect.gateway.graphql.schema import build_schema
 from fitconnect.gateway.metrics import GatewayMetrics, ObservedRequests
 from fitconnect.gateway.rest import ROUTERS
+from fitconnect.gateway.security_headers import SecurityHeaders
 from fitconnect.gateway.services import Services
 from fitconnect.platform.db import open_pool
+from fitconnect.platform.users.avatars import MAX_AVATAR_BYTES
 from fitconnect.runtime.ports import is_listening
 from fitconnect.settings import Settings
 
@@ -54,6 +59,8 @@ def create_app(
     ``multiprocess_metrics`` (``--workers N``), /metrics reports all worker processes.
     """
     metrics = GatewayMetrics.create()
+    http = settings.gateway.http
+    internals = _unless_production(http.expose_internals, settings)
     tracer = trace.get_tracer("fitconnect.gateway", tracer_provider=tracer_provider)
 
     @asynccontextmanager
@@ -73,17 +80,26 @@ def create_app(
         title="FitConnect API",
         version="1",
         lifespan=lifespan,
-        docs_url="/api/v1/docs",
-        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs" if internals else None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json" if internals else None,
     )
-    app.add_middleware(ObservedRequests, metrics=metrics, tracer=tracer)
+    app.state.metrics_registry = metrics.registry
+    _protect(app, settings)
+    # Outermost (the last added): the metrics see every answer, the 413s and preflights too.
+    app.add_middleware(ObservedRequests, metrics=metrics, tracer=tracer, routes=app.routes)
 
     def graphql_spans() -> SchemaExtension:
         return OpenTelemetryExtension(tracer_provider=tracer_provider)
 
     # Resolver spans cost real time per field: only when someone collects them.
     tracing = tracer_provider is not None or settings.otel_endpoint is not None
-    schema = build_schema(metrics.graphql_extension(), *([graphql_spans] if tracing else []))
+    limits = GraphQLLimits(
+        settings.gateway.limits, introspection=_unless_production(http.introspection, settings)
+    )
+    schema = build_schema(
+        limits, metrics.graphql_extension(), *([graphql_spans] if tracing else [])
+    )
 
     async def context(connection: HTTPConnection) -> Context:
         address = connection.client.host if connection.client else "unknown"
@@ -94,9 +110,10 @@ def create_app(
     graphql = MsgspecGraphQLRouter(
         schema,
         context_getter=context,
+        path="/graphql",  # the route's own path: what /metrics labels its requests with
         graphql_ide="graphiql" if settings.environment == "development" else None,
     )
-    app.include_router(graphql, prefix="/graphql")
+    app.include_router(graphql)
     for router in ROUTERS:
         app.include_router(router)
 
@@ -104,6 +121,10 @@ def create_app(
     async def domain_error(_request: Request, exc: FitConnectError) -> JSONResponse:
         code, status = code_of(exc)
         return JSONResponse({"error": {"code": code, "message": str(exc)}}, status_code=status)
+
+    @app.exception_handler(BodyTooLargeError)
+    async def body_too_large(_request: Request, exc: BodyTooLargeError) -> JSONResponse:
+        return too_large(exc)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -124,12 +145,38 @@ def create_app(
         ready = all(checks.values())
         return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
 
-    @app.get("/metrics")
-    async def prometheus_metrics() -> Response:
-        registry = metrics.registry
-        if multiprocess_metrics:  # the sum over every worker process of this gateway
-            registry = CollectorRegistry()
-            multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    if internals:
+
+        @app.get("/metrics", include_in_schema=False)
+        async def prometheus_metrics() -> Response:
+            registry = metrics.registry
+            if multiprocess_metrics:  # the sum over every worker process of this gateway
+                registry = CollectorRegistry()
+                multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+            return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+def _protect(app: FastAPI, settings: Settings) -> None:
+    """CORS for the configured origins, the body limit, security headers on every answer."""
+    http = settings.gateway.http
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=http.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "DELETE"],
+        allow_headers=["authorization", "content-type", "if-none-match"],
+        expose_headers=["x-db-statements", "etag", "retry-after"],
+        max_age=600,
+    )
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.gateway.limits.max_body_bytes,
+        by_path={"/api/v1/me/avatar": MAX_AVATAR_BYTES + 1},  # one more: "too large" is its own
+    )
+    app.add_middleware(SecurityHeaders, hsts=http.hsts, hsts_max_age_s=http.hsts_max_age_s)
+
+
+def _unless_production(value: bool | None, settings: Settings) -> bool:
+    """A setting that, unset, is on everywhere but in production."""
+    return value if value is not None else settings.environment != "production"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from opentelemetry.trace import Tracer
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.datastructures import MutableHeaders
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
@@ -78,13 +79,18 @@ class ObservedRequests:
     """ASGI middleware: a span, latency, status and SQL statement count for each request.
 
     The statement count also goes back to the client in the ``X-DB-Statements`` header, so a
-    developer sees at once when a query does one round trip per item (N+1).
+    developer sees at once when a query does one round trip per item (N+1). Requests are
+    labelled with the template of the route they matched (``/api/v1/reports/{report_id}``,
+    ``/graphql``), ``unmatched`` when none did.
     """
 
-    def __init__(self, app: ASGIApp, metrics: GatewayMetrics, tracer: Tracer) -> None:
+    def __init__(
+        self, app: ASGIApp, metrics: GatewayMetrics, tracer: Tracer, routes: list[BaseRoute]
+    ) -> None:
         self._app = app
         self._metrics = metrics
         self._tracer = tracer
+        self._routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -106,8 +112,21 @@ class ObservedRequests:
             try:
                 await self._app(scope, receive, observed_send)
             finally:
-                route = getattr(scope.get("route"), "path", "unmatched")
+                route = self._template(scope)
                 m = self._metrics
                 m.requests.labels(route, scope["method"], str(status)).inc()
                 m.latency.labels(route).observe(time.perf_counter() - began)
                 m.statements.labels(route).observe(tally.count)
+
+    def _template(self, scope: Scope) -> str:
+        # What the router left; routes of the app itself (the docs pages) leave nothing.
+        if path := getattr(scope.get("route"), "path", ""):
+            return str(path)
+        partial = "unmatched"
+        for route in self._routes:
+            match, _ = route.matches(scope)
+            if match is Match.FULL:
+                return str(getattr(route, "path", "unmatched"))
+            if match is Match.PARTIAL and partial == "unmatched":  # another method: a 405
+                partial = str(getattr(route, "path", "unmatched"))
+        return partial

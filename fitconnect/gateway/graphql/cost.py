@@ -1,21 +1,22 @@
-"""The cost limit of a GraphQL query: how many values it can make the gateway produce.
+"""The cost of a GraphQL query: how many values it can make the gateway produce.
 
-Each field costs 1; a field with a size argument (``first``, ``limit``, ``maxPoints``,
-``days``, ``weeks``) multiplies what is under it by that size (the literal, the variable's
-value, or the argument's default), and any other list by ``UNSIZED_LIST``. A document asking
-for too much (a dozen aliased 5,000-point streams, say) is refused before anything runs.
+Each field costs 1 (an alias is one more field) and so does each fragment spread; a field with
+a size argument (``first``, ``limit``, ``maxPoints``, ``days``, ``weeks``) multiplies what is
+under it by that size (the literal, the variable's value, or the argument's default), and any
+other list by ``UNSIZED_LIST``. Each fragment is costed once per request, however often it is
+spread. A document asking for too much (a dozen aliased 5,000-point streams, say) is refused
+before anything runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
     GraphQLField,
     GraphQLInterfaceType,
     GraphQLObjectType,
@@ -29,9 +30,7 @@ from graphql import (
     get_nullable_type,
     is_list_type,
 )
-from strawberry.extensions import SchemaExtension
 
-MAX_COST = 50_000
 SIZE_ARGUMENTS = ("first", "limit", "maxPoints", "days", "weeks")
 UNSIZED_LIST = 10
 
@@ -48,6 +47,8 @@ class QueryCost:
         self._schema = schema
         self._fragments = fragments
         self._variables = variables
+        self._costed: dict[str, int] = {}
+        self._costing: set[str] = set()
 
     def of(self, operation: OperationDefinitionNode) -> int:
         root = self._schema.get_root_type(operation.operation)
@@ -70,11 +71,21 @@ class QueryCost:
                 target = self._schema.get_type(condition.name.value) if condition else parent
                 total += self._selections(node.selection_set, target)
             elif isinstance(node, FragmentSpreadNode):
-                fragment = self._fragments.get(node.name.value)
-                if fragment is not None:
-                    target = self._schema.get_type(fragment.type_condition.name.value)
-                    total += self._selections(fragment.selection_set, target)
+                total += 1 + self._fragment(node.name.value)
         return total
+
+    def _fragment(self, name: str) -> int:
+        if (found := self._costed.get(name)) is not None:
+            return found
+        fragment = self._fragments.get(name)
+        if fragment is None or name in self._costing:
+            return 0  # unknown or cyclic: validation refuses the document
+        self._costing.add(name)
+        target = self._schema.get_type(fragment.type_condition.name.value)
+        cost = self._selections(fragment.selection_set, target)
+        self._costing.discard(name)
+        self._costed[name] = cost
+        return cost
 
     def _size(self, node: FieldNode, field: GraphQLField) -> int:
         given = {a.name.value: a.value for a in node.arguments or ()}
@@ -92,36 +103,3 @@ class QueryCost:
             if isinstance(default, int):
                 return max(default, 1)
         return UNSIZED_LIST if is_list_type(get_nullable_type(field.type)) else 1
-
-
-class QueryCostLimiter(SchemaExtension):
-    """Refuse (code VALIDATION) an operation costing more than ``MAX_COST``."""
-
-    def on_validate(self) -> Iterator[None]:
-        ctx = self.execution_context
-        document = ctx.graphql_document
-        if document is not None and not ctx.pre_execution_errors:
-            fragments = {
-                d.name.value: d
-                for d in document.definitions
-                if isinstance(d, FragmentDefinitionNode)
-            }
-            cost = QueryCost(ctx.schema._schema, fragments, ctx.variables or {})
-            for operation in document.definitions:
-                if not isinstance(operation, OperationDefinitionNode):
-                    continue
-                if (
-                    ctx.operation_name
-                    and operation.name
-                    and operation.name.value != ctx.operation_name
-                ):
-                    continue
-                if (found := cost.of(operation)) > MAX_COST:
-                    ctx.pre_execution_errors = [
-                        GraphQLError(
-                            f"query cost {found:,} exceeds the limit of {MAX_COST:,}:"
-                            " ask for fewer points or items",
-                            extensions={"code": "VALIDATION"},
-                        )
-                    ]
-        yield

@@ -6,33 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import strawberry
-from strawberry.extensions import (
-    AddValidationRules,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import SchemaExtension
 from strawberry.tools import merge_types
 
 from fitconnect.gateway.graphql.auth import AuthMutation, AuthQuery
 from fitconnect.gateway.graphql.coaching import CoachingMutation, CoachingQuery
 from fitconnect.gateway.graphql.context import ActiveCaller
-from fitconnect.gateway.graphql.cost import QueryCostLimiter
 from fitconnect.gateway.graphql.devices import DevicesMutation, DevicesQuery
-from fitconnect.gateway.graphql.errors import DomainErrorCodes
+from fitconnect.gateway.graphql.errors import CodedSchema, DomainErrorCodes
 from fitconnect.gateway.graphql.gamification import GamificationQuery
+from fitconnect.gateway.graphql.limits import GraphQLLimits, limits_extension
 from fitconnect.gateway.graphql.notifications import NotificationsMutation, NotificationsQuery
 from fitconnect.gateway.graphql.reports import ReportsMutation, ReportsQuery, ReportsSubscription
 from fitconnect.gateway.graphql.social import SocialMutation, SocialQuery
 from fitconnect.gateway.graphql.tenancy import TenancyMutation, TenancyQuery
 from fitconnect.gateway.graphql.training import TrainingQuery, TrainingSubscription
 from fitconnect.gateway.graphql.users import UsersMutation, UsersQuery
-
-MAX_DEPTH = 8
-# One depth rule for the process: a new rule class per request would change the validation
-# cache's key every time, so every request would be validated again.
-DEPTH_RULES = QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
 
 # Root fields in the order of these tuples (the order the schema has always listed them).
 Query = merge_types(
@@ -67,18 +56,15 @@ Subscription = merge_types("Subscription", (TrainingSubscription, ReportsSubscri
 
 
 def build_schema(
+    limits: GraphQLLimits,
     *extra: type[SchemaExtension] | Callable[[], SchemaExtension],
 ) -> strawberry.Schema:
-    return strawberry.Schema(
+    return CodedSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=[
-            # Apps send the same few documents again and again: parse and validate each once.
-            lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
-            QueryCostLimiter,  # after the cache, which would overwrite its verdict
-            lambda: AddValidationRules(DEPTH_RULES),
+            limits_extension(limits),  # parse, shape, validation (each cached once) and cost
             ActiveCaller,
             DomainErrorCodes,
             *extra,
