@@ -9,6 +9,8 @@ import time
 import psycopg
 import pytest
 
+from tests.keys import SECRET_KEY
+
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
 
@@ -28,7 +30,7 @@ def test_the_worker_sizes_its_pool_from_the_environment_settings(database_url: s
         "FITCONNECT_DATABASE_URL": database_url,
         "FITCONNECT_DATABASE__POOL_MIN_SIZE": "3",
         "FITCONNECT_ENVIRONMENT": "test",
-        "FITCONNECT_SECRET_KEY": "s" * 40,
+        "FITCONNECT_SECRET_KEY": SECRET_KEY,
         "FITCONNECT_LOG_LEVEL": "WARNING",
     }
     env.pop("FITCONNECT_MQTT_URL", None)
