@@ -32,15 +32,30 @@ class NewDeadLetter:
 
 
 def add(conn: Connection, letters: list[NewDeadLetter], worker: str) -> None:
-    """Insert ``letters`` in the caller's transaction."""
+    """Insert ``letters`` in the caller's transaction.
+
+    The payload is kept byte for byte (``bytea``); topic and detail, which can quote what a
+    device sent, are made storable text first, so this insert cannot fail on their content.
+    """
     if not letters:
         return
     with conn.cursor() as cur:
         cur.executemany(
             "INSERT INTO telemetry.dead_letters (topic, payload, reason, detail, worker)"
             " VALUES (%s, %s, %s, %s, %s)",
-            [(d.topic, d.payload, d.reason, d.detail, worker) for d in letters],
+            [
+                (storable_text(d.topic), d.payload, d.reason, storable_text(d.detail), worker)
+                for d in letters
+            ],
         )
+
+
+def storable_text(value: str) -> str:
+    """``value`` with NUL and what is not UTF-8 (lone surrogates) replaced by U+FFFD."""
+    if value.isascii() and "\x00" not in value:
+        return value
+    cleaned = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return cleaned.replace("\x00", "\ufffd")
 
 
 def pending(

@@ -1,8 +1,9 @@
 """From an MQTT message to rows that may be stored, or a stable reason they may not.
 
-Two steps: ``parse`` (pure: topic and payload against the wire contract) happens as a message
-arrives; ``check`` (against the device registry, the clock and the plausible ranges) happens
-when the batch is written, so a registry that cannot be read delays messages, never loses them.
+Two steps: ``parse`` (pure: topic and payload against the wire contract and the column types,
+``storable``) happens as a message arrives; ``check`` (against the device registry, the clock
+and the plausible ranges) happens when the batch is written, so a registry that cannot be read
+delays messages, never loses them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from fitconnect.ingest.errors import MessageRejectedError
 from fitconnect.ingest.plausibility import MAX_FUTURE_S, REGISTRATION_GRACE_S, first_implausible
 from fitconnect.ingest.registry import DeviceLookup, RegisteredDevice
+from fitconnect.ingest.storable import check_storable
 from fitconnect.schemas import (
     Channel,
     DeviceEvent,
@@ -51,7 +53,8 @@ class Checked:
 
 
 def parse(topic: str, payload: bytes) -> Parsed:
-    """Topic and payload against the wire contract; ``MessageRejectedError`` if they break it."""
+    """Topic and payload against the wire contract and the columns; ``MessageRejectedError``
+    if they break either."""
     try:
         address = DeviceTopic.parse(topic)
         message = decode(payload, _KINDS[address.channel])
@@ -59,8 +62,10 @@ def parse(topic: str, payload: bytes) -> Parsed:
         raise MessageRejectedError(exc.reason, exc.detail) from exc
     if message.device_id != address.device_id:
         raise MessageRejectedError(
-            "device_mismatch", f"payload device {message.device_id} != topic {address.device_id}"
+            "device_mismatch",
+            f"payload device {message.device_id!r} != topic {address.device_id!r}",
         )
+    check_storable(message)
     return Parsed(address, message)
 
 

@@ -219,8 +219,13 @@ def _tenant_of(topic: str) -> str | None:
 
 
 def _pending(incoming: Incoming) -> Pending:
+    """The message parsed, or the reason it cannot be: whatever a device sends, never a raise."""
     try:
         parsed = parse(incoming.topic, incoming.payload)
     except MessageRejectedError as exc:
         return Pending(incoming.topic, incoming.payload, exc)
+    except Exception as exc:  # a parser bug must dead-letter the message, not stop ingest
+        log.exception("parsing a message on %s failed", incoming.topic)
+        rejected = MessageRejectedError("unparsable", f"{type(exc).__name__}: {exc}")
+        return Pending(incoming.topic, incoming.payload, rejected)
     return Pending(incoming.topic, incoming.payload, parsed)
