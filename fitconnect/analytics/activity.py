@@ -18,11 +18,16 @@ from fitconnect.analytics.sessions import EVENT_SCHEMA
 
 def file_sessions(path: Path, params: AthleteParams) -> list[dict[str, Any]]:
     """One report per session of the file, each with its ``laps`` (the file is one device
-    of one athlete, without session events; laps from the file's lap start times)."""
+    of one athlete, without session events; laps from the file's lap start times, moving time
+    from its timer's stops and starts)."""
     activity = read_fit(path)
     samples = activity.samples.with_columns(device_id=pl.lit(path.name))
     marks = pl.DataFrame(
-        {"device_id": path.name, "ts": activity.lap_starts, "kind": LAP_EVENT},
+        {
+            "device_id": path.name,
+            "ts": [*activity.lap_starts, *(ts for ts, _ in activity.timer)],
+            "kind": [LAP_EVENT] * len(activity.lap_starts) + [k for _, k in activity.timer],
+        },
         schema=EVENT_SCHEMA,
     )
     computed = compute_sessions(

@@ -2,7 +2,8 @@
 
 Only ``record`` messages give values: the file's own ``session``/``lap`` summaries are what
 our numbers are checked against, so using them would prove nothing. Of a ``lap`` message
-only its ``start_time`` is read: where the athlete (or the auto-lap) began a lap.
+only its ``start_time`` is read: where the athlete (or the auto-lap) began a lap. Of the
+``event`` messages only the timer's: where it stopped (pause, auto-pause) and started again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import polars as pl
 
 from fitconnect.analytics.errors import ActivityFileError
 from fitconnect.analytics.frame import conform
+from fitconnect.analytics.timer import PAUSE_EVENT, RESUME_EVENT
 
 # FIT field -> (sample column, scale); the first field present wins.
 _FIELDS: dict[str, tuple[tuple[str, float], ...]] = {
@@ -50,18 +52,41 @@ def _row(message: fitdecode.FitDataMessage) -> dict[str, Any] | None:
     return row
 
 
+_TIMER_KINDS = {
+    "start": RESUME_EVENT,
+    "stop": PAUSE_EVENT,
+    "stop_all": PAUSE_EVENT,
+    "stop_disable": PAUSE_EVENT,
+    "stop_disable_all": PAUSE_EVENT,
+}
+"""FIT ``event_type`` of a ``timer`` event -> our timer event kind."""
+
+
 @dataclass(frozen=True, slots=True)
 class FitActivity:
-    """A FIT file's samples (sample frame, sorted by time) and its laps' start instants."""
+    """A FIT file's samples (sample frame, sorted by time), its laps' start instants and its
+    timer's stops and starts (instant, ``pause`` or ``resume``), in file order."""
 
     samples: pl.DataFrame
     lap_starts: list[datetime]
+    timer: list[tuple[datetime, str]]
+
+
+def _timer_event(message: fitdecode.FitDataMessage) -> tuple[datetime, str] | None:
+    if message.get_value("event", fallback=None) != "timer":
+        return None
+    kind = _TIMER_KINDS.get(str(message.get_value("event_type", fallback="")))
+    ts = message.get_value("timestamp", fallback=None)
+    if kind is None or not isinstance(ts, datetime):
+        return None
+    return ts.astimezone(UTC), kind
 
 
 def read_fit(path: Path) -> FitActivity:
-    """The records and lap start times of the FIT file at ``path``."""
+    """The records, lap start times and timer events of the FIT file at ``path``."""
     rows: list[dict[str, Any]] = []
     lap_starts: list[datetime] = []
+    timer: list[tuple[datetime, str]] = []
     try:
         with fitdecode.FitReader(str(path)) as reader:
             for frame in reader:
@@ -75,10 +100,12 @@ def read_fit(path: Path) -> FitActivity:
                     start = frame.get_value("start_time", fallback=None)
                     if isinstance(start, datetime):
                         lap_starts.append(start.astimezone(UTC))
+                elif frame.name == "event" and (event := _timer_event(frame)) is not None:
+                    timer.append(event)
     except (fitdecode.FitError, OSError) as exc:
         raise ActivityFileError(f"{path.name}: cannot read as FIT ({exc})") from exc
     if not rows:
         raise ActivityFileError(f"{path.name}: no timestamped records")
     raw = pl.DataFrame(rows, infer_schema_length=None)
     samples = conform(raw.with_columns(pl.col("ts").dt.convert_time_zone("UTC"))).sort("ts")
-    return FitActivity(samples, sorted(lap_starts))
+    return FitActivity(samples, sorted(lap_starts), timer)

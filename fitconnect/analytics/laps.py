@@ -9,10 +9,11 @@ of them after its first second: lap 1 starts with the session, every later mark 
 next lap, and the last lap ends with the session. Sessions without marks have no laps.
 
 Per lap, on the same 1 Hz grid as the sessions (``grid``): duration (up to the next lap's
-start, so the laps add up to the session's duration), moving time, distance (up to the next
-lap's first distance, so the laps add up to the session's distance), average and maximum
-power and heart rate, NP (30-s windows restarted after a pause and at the lap's start) and
-average cadence (non-zero, as for sessions).
+start, so the laps add up to the session's duration), moving time (the device timer's running
+time in the lap when it sent timer events, ``timer``; else the lap's seconds on the grid),
+distance (up to the next lap's first distance, so the laps add up to the session's distance),
+average and maximum power and heart rate, NP (30-s windows restarted after a pause and at the
+lap's start) and average cadence (non-zero, as for sessions).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from fitconnect.analytics.grid import PAUSE_GAP_S, to_grid
 from fitconnect.analytics.metrics import NP_WINDOW_S
 from fitconnect.analytics.ordering import position_in_run
 from fitconnect.analytics.power_curve import cumulative_power, windowed_mean
+from fitconnect.analytics.timer import running_seconds, timer_runs
 
 LAP_EVENT = "lap"
 """``telemetry.device_events.kind`` of a lap mark."""
@@ -160,13 +162,29 @@ def lap_metrics(
         .join(ends, on=SESSION_KEY)
         .sort(SESSION_KEY, "lap_start")
     )
-    until = pl.coalesce(pl.col("lap_start").shift(-1).over(SESSION_KEY), pl.col("_end"))
+    next_start = pl.col("lap_start").shift(-1).over(SESSION_KEY)
+    until = pl.coalesce(next_start, pl.col("_end"))
     to_distance = pl.coalesce(pl.col("_d0").shift(-1).over(SESSION_KEY), pl.col("_d1"))
-    return laps.with_columns(
-        (pl.int_range(pl.len()).over(SESSION_KEY) + 1).alias("lap"),
-        pl.col("lap_start").alias("start_ts"),
-        (until - _SECOND).alias("end_ts"),
-        (until - pl.col("lap_start")).dt.total_seconds().alias("duration_s"),
-        pl.col("moving_time_s").fill_null(0),
-        pl.coalesce(to_distance - pl.col("_d0"), pl.col("_speed_m")).alias("distance_m"),
-    ).select(pl.col(c).cast(t) for c, t in _LAP_SCHEMA.items())
+    timed = running_seconds(
+        timer_runs(cut, events),
+        laps.select(  # the first and last laps open: they share the session's timed span
+            SESSION_KEY,
+            "lap_start",
+            pl.when(pl.int_range(pl.len()).over(SESSION_KEY) > 0)
+            .then(pl.col("lap_start"))
+            .alias("span_start"),
+            next_start.alias("span_end"),
+        ),
+    )
+    return (
+        laps.join(timed, on=[SESSION_KEY, "lap_start"], how="left")
+        .with_columns(
+            (pl.int_range(pl.len()).over(SESSION_KEY) + 1).alias("lap"),
+            pl.col("lap_start").alias("start_ts"),
+            (until - _SECOND).alias("end_ts"),
+            (until - pl.col("lap_start")).dt.total_seconds().alias("duration_s"),
+            pl.coalesce("timer_moving_s", "moving_time_s", pl.lit(0)).alias("moving_time_s"),
+            pl.coalesce(to_distance - pl.col("_d0"), pl.col("_speed_m")).alias("distance_m"),
+        )
+        .select(pl.col(c).cast(t) for c, t in _LAP_SCHEMA.items())
+    )

@@ -3,8 +3,9 @@
 Input: samples carrying a ``session_id`` and a params frame (``params.params_frame``).
 Output: one row per session. Device conventions followed (``training_metrics_reference.json``):
 averages include zeros; NP is the 4th-power mean of a 30-s rolling mean restarted after each
-pause; TSS uses the number of 30-s rolling samples the device would hold (moving seconds
-minus the 29-s warm-up), which lands within ~1 % of Garmin/Wahoo values.
+pause; TSS uses the number of 30-s rolling samples the device would hold (seconds on the
+grid minus the 29-s warm-up), which lands within ~1 % of Garmin/Wahoo values. Moving time is
+the device timer's running time when it sent timer events (``timer``), else the grid's seconds.
 
 Speed: row-level work is plain vectorised columns over the sorted grid (no per-group
 windows); heart-rate and power formulas that need the athlete's parameters (TRIMP, zones)
@@ -21,10 +22,11 @@ from fitconnect.analytics.grid import PAUSE_GAP_S, to_grid
 from fitconnect.analytics.load import keytel_kcal, trimp_hour_at_threshold, trimp_per_second
 from fitconnect.analytics.ordering import position_in_run, run_length, run_starts
 from fitconnect.analytics.power_curve import cumulative_power, power_curves, windowed_mean
+from fitconnect.analytics.timer import empty_timer
 from fitconnect.analytics.zones import hr_zone, power_zone
 
 NP_WINDOW_S = 30
-METRICS_VERSION = 1
+METRICS_VERSION = 2
 """Bumped whenever a formula changes: stored results of older versions get recomputed."""
 
 
@@ -55,7 +57,7 @@ def _aggregations() -> list[pl.Expr]:
     return [
         pl.col("ts").min().alias("start_ts"),
         pl.col("ts").max().alias("end_ts"),
-        pl.len().cast(pl.Int64).alias("moving_time_s"),
+        pl.len().cast(pl.Int64).alias("grid_s"),
         pl.coalesce(
             distance.max() - distance.min(), (pl.col("speed_kmh").cast(pl.Float64) / 3.6).sum()
         ).alias("distance_m"),
@@ -120,7 +122,7 @@ def _power_zones(grid: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
 def _derived() -> list[pl.Expr]:
     np_w, ftp = pl.col("normalized_power_w"), pl.col("ftp_w")
     intensity = np_w / ftp
-    tss_seconds = (pl.col("moving_time_s") - (NP_WINDOW_S - 1)).clip(lower_bound=0)
+    tss_seconds = (pl.col("grid_s") - (NP_WINDOW_S - 1)).clip(lower_bound=0)
     hr_tss = pl.col("trimp") / trimp_hour_at_threshold() * 100.0
     minutes_hr = pl.col("hr_samples") / 60.0
     calories = pl.coalesce(pl.col("work_kj"), keytel_kcal(pl.col("avg_heart_rate_bpm"), minutes_hr))
@@ -137,14 +139,27 @@ def _derived() -> list[pl.Expr]:
 
 
 def session_metrics(
-    samples: pl.DataFrame, params: pl.DataFrame, pause_gap_s: int = PAUSE_GAP_S
+    samples: pl.DataFrame,
+    params: pl.DataFrame,
+    pause_gap_s: int = PAUSE_GAP_S,
+    timer: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """One row of metrics per ``session_id`` of ``samples`` (see the module docstring)."""
+    """One row of metrics per ``session_id`` of ``samples`` (see the module docstring).
+
+    ``timer`` (``timer.session_timer``) gives the moving time of the sessions with timer
+    events; the others count their seconds on the grid.
+    """
     grid = to_grid(samples, pause_gap_s)
     helpers = grid.with_columns(_row_columns())
+    timed = timer if timer is not None else empty_timer()
     per_session = (
         helpers.group_by(SESSION_KEY)
         .agg(_aggregations())
+        .join(timed, on=SESSION_KEY, how="left")
+        .with_columns(
+            pl.coalesce("timer_moving_s", "grid_s").alias("moving_time_s"),
+        )
+        .drop("timer_moving_s")
         .join(_heart_rate_metrics(grid, params), on=SESSION_KEY, how="left")
         .join(_power_zones(grid, params), on=SESSION_KEY, how="left")
         .join(power_curves(grid), on=SESSION_KEY, how="left")
@@ -154,4 +169,5 @@ def session_metrics(
     )
     out = per_session.with_columns(_derived())
     stress = pl.coalesce(pl.col("tss"), pl.col("hr_tss")).alias("stress_score")
-    return out.with_columns(stress).drop([c for c in params.columns if c != SESSION_KEY])
+    dropped = [c for c in params.columns if c != SESSION_KEY]
+    return out.with_columns(stress).drop([*dropped, "grid_s"])

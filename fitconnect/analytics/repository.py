@@ -21,6 +21,7 @@ from psycopg.types.json import Jsonb
 from fitconnect.analytics.errors import AnalyticsError
 from fitconnect.analytics.params import AthleteParams, History, ParamsChange
 from fitconnect.analytics.sessions import EVENT_SCHEMA
+from fitconnect.analytics.timer import TIMER_EVENTS, TIMER_SLACK_S
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -102,25 +103,30 @@ def watermarks(conn: Connection) -> dict[str, Watermark]:
     return {d: Watermark(*rest) for d, *rest in rows}
 
 
+COMPUTED_EVENTS: tuple[str, ...] = ("session_start", "session_stop", "lap", *TIMER_EVENTS)
+"""The device events analytics computes with: session boundaries, lap marks, the timer."""
+
+
 def event_stats(conn: Connection, device_ids: Sequence[str]) -> dict[str, EventStats]:
-    """Session start/stop and lap events per device (devices without any are absent)."""
+    """Session, lap and timer events per device (devices without any are absent)."""
     rows = conn.execute(
         "SELECT device_id::text, count(*), max(ts) FROM telemetry.device_events"
-        " WHERE device_id = ANY(%s::uuid[]) AND kind IN ('session_start', 'session_stop', 'lap')"
+        " WHERE device_id = ANY(%s::uuid[]) AND kind = ANY(%s::text[])"
         " GROUP BY device_id",
-        (list(device_ids),),
+        (list(device_ids), list(COMPUTED_EVENTS)),
     ).fetchall()
     return {d: EventStats(n, ts) for d, n, ts in rows}
 
 
 def first_events_after(conn: Connection, after: dict[str, datetime]) -> dict[str, datetime]:
-    """Per device, its first session or lap event later than an instant (absent when none)."""
+    """Per device, its first session, lap or timer event later than an instant (absent when
+    none)."""
     rows = conn.execute(
         "SELECT w.d::text, (SELECT min(e.ts) FROM telemetry.device_events e"
         "                   WHERE e.device_id = w.d AND e.ts > w.t"
-        "                     AND e.kind IN ('session_start', 'session_stop', 'lap'))"
+        "                     AND e.kind = ANY(%s::text[]))"
         " FROM unnest(%s::uuid[], %s::timestamptz[]) AS w(d, t)",
-        (list(after), list(after.values())),
+        (list(COMPUTED_EVENTS), list(after), list(after.values())),
     ).fetchall()
     return {d: ts for d, ts in rows if ts is not None}
 
@@ -187,13 +193,22 @@ def covering_starts(
 
 
 def read_events(conn: Connection, from_ts: dict[str, datetime]) -> pl.DataFrame:
-    """Session start/stop and lap events of each device from its start instant."""
+    """Session, lap and timer events of each device from its start instant (timer events
+    from ``TIMER_SLACK_S`` earlier: a unit starts its timer before its first sample)."""
     rows = conn.execute(
         "SELECT e.device_id::text, e.ts, e.kind FROM telemetry.device_events e"
         " JOIN unnest(%s::uuid[], %s::timestamptz[]) AS w(device_id, from_ts)"
-        "   ON e.device_id = w.device_id AND e.ts >= w.from_ts"
-        " WHERE e.kind IN ('session_start', 'session_stop', 'lap')",
-        (list(from_ts), list(from_ts.values())),
+        "   ON e.device_id = w.device_id"
+        "  AND e.ts >= w.from_ts - CASE WHEN e.kind = ANY(%s::text[])"
+        "                          THEN make_interval(secs => %s) ELSE '0 s' END"
+        " WHERE e.kind = ANY(%s::text[])",
+        (
+            list(from_ts),
+            list(from_ts.values()),
+            list(TIMER_EVENTS),
+            TIMER_SLACK_S,
+            list(COMPUTED_EVENTS),
+        ),
     ).fetchall()
     return pl.DataFrame(rows, schema=EVENT_SCHEMA, orient="row")
 

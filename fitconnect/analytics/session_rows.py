@@ -36,6 +36,7 @@ from fitconnect.analytics.power_curve import CURVE_DURATIONS_S, curve_column
 from fitconnect.analytics.report import SCALAR_FIELDS
 from fitconnect.analytics.sessions import assign_sessions
 from fitconnect.analytics.sources import rank_frame
+from fitconnect.analytics.timer import session_timer
 
 SESSION_COLUMNS: tuple[str, ...] = (
     "id",
@@ -181,7 +182,11 @@ def compute_sessions(
         ).iter_rows()
     }
     columns, cut = _per_session(cut, cleaned, fused, ranks)
-    metrics = session_metrics(cut.select(SESSION_KEY, *SAMPLE_SCHEMA), params_frame(by_session))
+    metrics = session_metrics(
+        cut.select(SESSION_KEY, *SAMPLE_SCHEMA),
+        params_frame(by_session),
+        timer=session_timer(cut, marks),
+    )
     tenants = pl.DataFrame(
         sorted({(a, t) for a, t in owners.values()}),
         schema=["athlete_id", "tenant_id"],
