@@ -15,6 +15,7 @@ from prometheus_client import CollectorRegistry, multiprocess, start_http_server
 
 from fitconnect.cli.common import load_settings
 from fitconnect.gateway.app import create_app
+from fitconnect.gateway.graphql.schema import sdl
 from fitconnect.platform.db import open_pool
 from fitconnect.platform.notifications.worker import run_notification_worker
 from fitconnect.platform.training.reports import run_report_worker
@@ -41,8 +42,18 @@ def gateway(
             min=1, help="Processes serving the port (default: FITCONNECT_GATEWAY__WORKERS, 1)."
         ),
     ] = None,
+    print_schema: Annotated[
+        bool,
+        typer.Option(
+            "--print-schema",
+            help="Print the GraphQL schema (SDL, as checked in as schema.graphql) and exit.",
+        ),
+    ] = False,
 ) -> None:
     """Serve GraphQL at /graphql (GraphiQL in development), REST at /api/v1, /metrics."""
+    if print_schema:
+        typer.echo(sdl())
+        return
     settings = load_settings("worker" if worker else "gateway")
     with start_services(settings) as services:
         if worker:

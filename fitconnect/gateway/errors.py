@@ -12,6 +12,7 @@ from fitconnect.platform.auth.errors import (
     NotTenantAdminError,
     OwnerCannotLeaveError,
     RateLimitedError,
+    RoleNotAllowedError,
     TenantTakenError,
     WeakPasswordError,
 )
@@ -57,6 +58,7 @@ _CODES: list[tuple[type[Exception], str, int]] = [
     (InvalidCredentialsError, "UNAUTHENTICATED", 401),
     (RateLimitedError, "RATE_LIMITED", 429),
     (ForbiddenError, "FORBIDDEN", 403),
+    (RoleNotAllowedError, "FORBIDDEN", 403),
     (DeviceNotFoundError, "NOT_FOUND", 404),
     (ReportNotFoundError, "NOT_FOUND", 404),
     (SessionNotFoundError, "NOT_FOUND", 404),

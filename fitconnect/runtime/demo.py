@@ -12,7 +12,7 @@ from fitconnect.platform.auth.repository import account_by_email
 from fitconnect.platform.auth.service import AuthService, TokenPolicy
 from fitconnect.platform.auth.tenancy import TenancyService
 from fitconnect.platform.db import open_pool
-from fitconnect.platform.devices.service import DeviceService
+from fitconnect.platform.devices.service import DeviceKind, DeviceService
 from fitconnect.platform.users.service import ProfileChange, UserService
 from fitconnect.settings import Settings
 
@@ -81,7 +81,7 @@ async def _devices(settings: Settings, database_url: str, count: int) -> tuple[s
         service = DeviceService(pool, settings.mqtt_auth_dir)
         existing = [d for d in await service.list(principal) if d.revoked_at is None]
         for i in range(len(existing), count):
-            creds = await service.register(principal, f"simulated bike {i + 1}", "simulated")
+            creds = await service.register(principal, f"simulated bike {i + 1}", DeviceKind.POWER)
             existing.append(creds.device)
     finally:
         await pool.close()

@@ -7,7 +7,6 @@ import uuid
 from typing import Self
 
 import strawberry
-from graphql import GraphQLError
 
 from fitconnect.gateway.graphql.context import Info
 from fitconnect.gateway.graphql.same_fields import SameFields
@@ -19,7 +18,7 @@ class Account:
     id: uuid.UUID
     tenant_id: uuid.UUID
     email: str
-    role: str
+    role: domain.Role
     display_name: str
 
     @classmethod
@@ -28,7 +27,7 @@ class Account:
             id=a.id,
             tenant_id=a.tenant_id,
             email=a.email,
-            role=a.role.value,
+            role=a.role,
             display_name=a.display_name,
         )
 
@@ -51,9 +50,10 @@ class AuthQuery:
 @strawberry.type
 class AuthMutation:
     @strawberry.mutation(
-        description="Create an account; the welcome notification follows. With an invitation"
-        " it joins the invitation's tenant with the invitation's role; without one it founds a"
-        " tenant of its own (named `tenant`, or a generated name), which it owns."
+        description="Create an account (an athlete or a coach: ADMIN is FORBIDDEN); the welcome"
+        " notification follows. With an invitation it joins the invitation's tenant with the"
+        " invitation's role; without one it founds a tenant of its own (named `tenant`, or a"
+        " generated name), which it owns."
     )
     async def register(  # noqa: PLR0917 - GraphQL arguments
         self,
@@ -61,18 +61,12 @@ class AuthMutation:
         email: str,
         password: str,
         display_name: str,
-        role: str = "athlete",
+        role: domain.Role = domain.Role.ATHLETE,
         tenant: str | None = None,
         invitation: str | None = None,
     ) -> Account:
-        try:
-            parsed_role = domain.Role(role)
-        except ValueError as exc:
-            raise GraphQLError(
-                f"role must be athlete or coach, not {role!r}", extensions={"code": "VALIDATION"}
-            ) from exc
         account = await info.context.services.auth.register(
-            email, password, display_name, parsed_role, tenant, invitation
+            email, password, display_name, role, tenant, invitation
         )
         return Account.from_domain(account)
 

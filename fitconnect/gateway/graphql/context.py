@@ -33,8 +33,7 @@ class Context(BaseContext):
         are refused at once), before the operation runs (``ActiveCaller``)."""
         if self._principal is not None or self._refused is not None:
             return
-        params = self.connection_params if isinstance(self.connection_params, dict) else {}
-        header = self._authorization or str(params.get("Authorization", ""))
+        header = self._authorization or self._connection_authorization()
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             self._refused = UnauthenticatedError("an access token is required")
@@ -49,6 +48,14 @@ class Context(BaseContext):
         if self._principal is not None:
             return self._principal
         raise self._refused or UnauthenticatedError("an access token is required")
+
+    def _connection_authorization(self) -> str:
+        """``Authorization`` of a websocket's ``connection_init`` payload, in any letter case."""
+        params = self.connection_params if isinstance(self.connection_params, dict) else {}
+        for key, value in params.items():
+            if str(key).lower() == "authorization":
+                return str(value)
+        return ""
 
     @property
     def loaders(self) -> Loaders:

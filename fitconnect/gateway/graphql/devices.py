@@ -16,7 +16,7 @@ from fitconnect.platform.devices import service as domain
 class Device:
     id: uuid.UUID
     name: str
-    kind: str
+    kind: domain.DeviceKind
     registered_at: datetime
     revoked_at: datetime | None
     telemetry_topic: str
@@ -26,7 +26,7 @@ class Device:
         return cls(
             id=d.id,
             name=d.name,
-            kind=d.kind,
+            kind=domain.DeviceKind.of(d.kind),
             registered_at=d.registered_at,
             revoked_at=d.revoked_at,
             telemetry_topic=d.telemetry_topic,
@@ -59,7 +59,9 @@ class DevicesQuery:
 @strawberry.type
 class DevicesMutation:
     @strawberry.mutation(description="Register a device; its MQTT password is shown only now.")
-    async def register_device(self, info: Info, name: str, kind: str) -> DeviceCredentials:
+    async def register_device(
+        self, info: Info, name: str, kind: domain.DeviceKind
+    ) -> DeviceCredentials:
         ctx = info.context
         creds = await ctx.services.devices.register(ctx.principal(), name, kind)
         return DeviceCredentials.from_domain(creds)

@@ -7,10 +7,15 @@ from datetime import date, datetime
 
 import strawberry
 
+from fitconnect.gateway.graphql.arguments import AthleteId
 from fitconnect.gateway.graphql.context import Info
 from fitconnect.gateway.graphql.same_fields import SameFields
 from fitconnect.gateway.graphql.users import AccountSummary, summary
-from fitconnect.platform.gamification.service import Circle
+from fitconnect.platform.gamification.service import (
+    Circle,
+    LeaderboardMetric,
+    LeaderboardPeriod,
+)
 
 
 @strawberry.type
@@ -45,26 +50,27 @@ class BoardEntry(SameFields):
 @strawberry.type
 class GamificationQuery:
     @strawberry.field(description="XP, level and streaks (null before the first session).")
-    async def progress(self, info: Info, athlete_id: uuid.UUID | None = None) -> Progress | None:
+    async def progress(self, info: Info, athlete_id: AthleteId = None) -> Progress | None:
         ctx = info.context
         found = await ctx.services.gamification.progress(await ctx.subject(athlete_id))
         return Progress.from_domain(found) if found else None
 
     @strawberry.field(description="Badges earned, oldest first.")
-    async def badges(self, info: Info, athlete_id: uuid.UUID | None = None) -> list[Badge]:
+    async def badges(self, info: Info, athlete_id: AthleteId = None) -> list[Badge]:
         ctx = info.context
         found = await ctx.services.gamification.badges(await ctx.subject(athlete_id))
         return [Badge.from_domain(b) for b in found]
 
     @strawberry.field(
-        description="This week's or month's board by xp, distance_m or moving_time_s, ranked"
-        " within the tenant, a club the caller belongs to, or the athletes the caller follows."
+        description="This week's or month's board by XP, distance or moving time, ranked"
+        " within the tenant, a club the caller belongs to (clubId), or the athletes the caller"
+        " follows; at most `first` (1 to 100) entries."
     )
     async def leaderboard(  # noqa: PLR0917 - GraphQL arguments
         self,
         info: Info,
-        period: str = "week",
-        metric: str = "xp",
+        period: LeaderboardPeriod = LeaderboardPeriod.WEEK,
+        metric: LeaderboardMetric = LeaderboardMetric.XP,
         circle: Circle = Circle.TENANT,
         club_id: uuid.UUID | None = None,
         first: int = 20,

@@ -14,7 +14,7 @@ from fitconnect.platform.notifications import service as domain
 @strawberry.type
 class Notification:
     id: int
-    kind: str
+    kind: domain.NotificationKind
     title: str
     body: str
     created_at: datetime
@@ -24,7 +24,7 @@ class Notification:
     def from_domain(cls, n: domain.Notification) -> Self:
         return cls(
             id=n.id,
-            kind=n.kind,
+            kind=domain.NotificationKind(n.kind),
             title=n.title,
             body=n.body,
             created_at=n.created_at,

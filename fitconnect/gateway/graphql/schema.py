@@ -70,3 +70,8 @@ def build_schema(
             *extra,
         ],
     )
+
+
+def sdl() -> str:
+    """The schema as SDL: what ``schema.graphql`` holds (extensions do not change it)."""
+    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription).as_str()

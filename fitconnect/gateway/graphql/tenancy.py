@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Self
 
 import strawberry
-from graphql import GraphQLError
 
 from fitconnect.gateway.graphql.context import Info
 from fitconnect.gateway.graphql.same_fields import SameFields
@@ -26,7 +25,7 @@ class Tenant(SameFields):
 @strawberry.type
 class Invitation:
     id: uuid.UUID
-    role: str
+    role: domain.Role
     email: str | None
     created_by: uuid.UUID
     created_at: datetime
@@ -38,7 +37,7 @@ class Invitation:
     def from_domain(cls, i: domain.Invitation) -> Self:
         return cls(
             id=i.id,
-            role=i.role.value,
+            role=i.role,
             email=i.email,
             created_by=i.created_by,
             created_at=i.created_at,
@@ -75,17 +74,15 @@ class TenancyMutation:
         " admins); bound to `email` when given; the token is shown only now."
     )
     async def create_invitation(
-        self, info: Info, role: str = "athlete", email: str | None = None, ttl_hours: int = 168
+        self,
+        info: Info,
+        role: domain.Role = domain.Role.ATHLETE,
+        email: str | None = None,
+        ttl_hours: int = 168,
     ) -> NewInvitation:
         ctx = info.context
-        try:
-            parsed = domain.Role(role)
-        except ValueError as exc:
-            raise GraphQLError(
-                f"role must be athlete or coach, not {role!r}", extensions={"code": "VALIDATION"}
-            ) from exc
         made = await ctx.services.tenancy.invite(
-            ctx.principal(), parsed, email, ttl_s=max(0, ttl_hours) * 3600
+            ctx.principal(), role, email, ttl_s=max(0, ttl_hours) * 3600
         )
         return NewInvitation(invitation=Invitation.from_domain(made.invitation), token=made.token)
 

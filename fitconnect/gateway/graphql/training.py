@@ -10,11 +10,13 @@ from typing import Self
 
 import strawberry
 
+from fitconnect.gateway.graphql.arguments import AthleteId
 from fitconnect.gateway.graphql.context import Info
 from fitconnect.gateway.graphql.devices import Device
 from fitconnect.gateway.graphql.same_fields import SameFields
 from fitconnect.platform.training import service as domain
 from fitconnect.platform.training.service import Subject
+from fitconnect.platform.training.sports import Sport
 
 
 @strawberry.type
@@ -44,7 +46,7 @@ class Totals(SameFields):
     first: datetime | None
     last: datetime | None
     avg_heart_rate_bpm: float | None
-    max_power_w: int | None
+    max_power_w: float | None
 
 
 @strawberry.type
@@ -88,7 +90,7 @@ class Session:
     avg_cadence_rpm: float | None
     avg_speed_kmh: float | None
     calories_kcal: float | None
-    sport: str | None = strawberry.field(
+    sport: Sport | None = strawberry.field(
         description="As the device said when it started the session (none for sessions found"
         " by gaps in the samples)."
     )
@@ -140,7 +142,7 @@ class Session:
             avg_cadence_rpm=s.avg_cadence_rpm,
             avg_speed_kmh=s.avg_speed_kmh,
             calories_kcal=s.calories_kcal,
-            sport=s.sport,
+            sport=Sport(s.sport) if s.sport else None,
             hr_zone_s=s.hr_zone_s,
             power_zone_s=s.power_zone_s,
             power_curve=[CurvePoint(duration_s=d, power_w=w) for d, w in curve],
@@ -194,7 +196,7 @@ class TrainingQuery:
         since: datetime | None = None,
         until: datetime | None = None,
         max_points: int = 500,
-        athlete_id: uuid.UUID | None = None,
+        athlete_id: AthleteId = None,
     ) -> list[StreamPoint]:
         series = await _series(info, since, until, max_points, athlete_id)
         return [StreamPoint.from_domain(p) for p in series.points()]
@@ -206,7 +208,7 @@ class TrainingQuery:
         since: datetime | None = None,
         until: datetime | None = None,
         max_points: int = 500,
-        athlete_id: uuid.UUID | None = None,
+        athlete_id: AthleteId = None,
     ) -> StreamSeries:
         series = await _series(info, since, until, max_points, athlete_id)
         return StreamSeries.from_domain(series)
@@ -221,8 +223,8 @@ class TrainingQuery:
         first: int = 20,
         before: datetime | None = None,
         since: datetime | None = None,
-        sport: str | None = None,
-        athlete_id: uuid.UUID | None = None,
+        sport: Sport | None = None,
+        athlete_id: AthleteId = None,
     ) -> list[Session]:
         ctx = info.context
         subject = await ctx.subject(athlete_id)
@@ -235,7 +237,7 @@ class TrainingQuery:
         info: Info,
         device_id: uuid.UUID,
         start: datetime,
-        athlete_id: uuid.UUID | None = None,
+        athlete_id: AthleteId = None,
     ) -> Session:
         ctx = info.context
         subject = await ctx.subject(athlete_id)
@@ -244,7 +246,7 @@ class TrainingQuery:
 
     @strawberry.field(description="Performance-management chart: TSS, CTL, ATL, TSB by day.")
     async def fitness(
-        self, info: Info, days: int = 90, athlete_id: uuid.UUID | None = None
+        self, info: Info, days: int = 90, athlete_id: AthleteId = None
     ) -> list[FitnessDay]:
         ctx = info.context
         found = await ctx.services.training.fitness(await ctx.subject(athlete_id), days)
@@ -252,7 +254,7 @@ class TrainingQuery:
 
     @strawberry.field(description="Totals of the caller's samples since a time (default 7 days).")
     async def totals(
-        self, info: Info, since: datetime | None = None, athlete_id: uuid.UUID | None = None
+        self, info: Info, since: datetime | None = None, athlete_id: AthleteId = None
     ) -> Totals:
         ctx = info.context
         totals = await ctx.services.training.totals(await ctx.subject(athlete_id), since)
@@ -260,16 +262,14 @@ class TrainingQuery:
 
     @strawberry.field(description="Sessions, moving time, distance, work and TSS per week.")
     async def weekly_volume(
-        self, info: Info, weeks: int = 12, athlete_id: uuid.UUID | None = None
+        self, info: Info, weeks: int = 12, athlete_id: AthleteId = None
     ) -> list[WeekVolume]:
         ctx = info.context
         found = await ctx.services.training.weekly_volume(await ctx.subject(athlete_id), weeks)
         return [WeekVolume.from_domain(w) for w in found]
 
     @strawberry.field(description="Personal records: best power per duration, longest session…")
-    async def records(
-        self, info: Info, athlete_id: uuid.UUID | None = None
-    ) -> list[PersonalRecord]:
+    async def records(self, info: Info, athlete_id: AthleteId = None) -> list[PersonalRecord]:
         ctx = info.context
         found = await ctx.services.training.records(await ctx.subject(athlete_id))
         return [PersonalRecord.from_domain(r) for r in found]
@@ -294,7 +294,7 @@ class TrainingSubscription:
         description="Heart rate, power, cadence and speed as the devices send them."
     )
     async def live(
-        self, info: Info, athlete_id: uuid.UUID | None = None
+        self, info: Info, athlete_id: AthleteId = None
     ) -> AsyncGenerator[LivePoint, None]:
         ctx = info.context
         subject = await ctx.subject(athlete_id)

@@ -9,6 +9,7 @@ import strawberry
 
 from fitconnect.gateway.graphql.context import Info
 from fitconnect.gateway.graphql.same_fields import SameFields
+from fitconnect.platform.auth.models import Role
 from fitconnect.platform.users import directory
 from fitconnect.platform.users.service import ProfileChange
 
@@ -39,10 +40,14 @@ class ProfileInput:
 
 
 @strawberry.type
-class AccountSummary(SameFields):
+class AccountSummary:
     id: uuid.UUID
     display_name: str
-    role: str
+    role: Role
+
+    @classmethod
+    def from_domain(cls, a: directory.AccountSummary) -> AccountSummary:
+        return cls(id=a.id, display_name=a.display_name, role=Role(a.role))
 
 
 def summary(found: directory.AccountSummary | None) -> AccountSummary | None:

@@ -9,20 +9,20 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from fitconnect.gateway.rest.dependencies import CurrentPrincipal, ServicesDep, slot_fields
-from fitconnect.platform.devices.service import Device
+from fitconnect.platform.devices.service import Device, DeviceKind
 
 router = APIRouter(prefix="/api/v1")
 
 
 class DeviceIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
-    kind: str = Field(min_length=1, max_length=40)
+    kind: DeviceKind
 
 
 class DeviceOut(BaseModel):
     id: uuid.UUID
     name: str
-    kind: str
+    kind: DeviceKind
     registered_at: datetime
     revoked_at: datetime | None
     telemetry_topic: str
@@ -59,4 +59,5 @@ async def revoke_device(
 
 
 def _device(d: Device) -> DeviceOut:
-    return DeviceOut(**slot_fields(d), telemetry_topic=d.telemetry_topic)
+    fields = slot_fields(d) | {"kind": DeviceKind.of(d.kind)}
+    return DeviceOut(**fields, telemetry_topic=d.telemetry_topic)

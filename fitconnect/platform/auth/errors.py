@@ -15,6 +15,10 @@ class EmailTakenError(AuthError):
     """An account with this e-mail exists."""
 
 
+class RoleNotAllowedError(AuthError):
+    """A registration asking for a role that registration does not give (admin)."""
+
+
 class InvalidTokenError(AuthError):
     """A token that is malformed, expired, revoked or already used."""
 

@@ -17,6 +17,7 @@ from fitconnect.platform.auth.errors import (
     InvalidCredentialsError,
     InvalidTokenError,
     OwnerCannotLeaveError,
+    RoleNotAllowedError,
 )
 from fitconnect.platform.auth.models import Account, Principal, Role, TokenPair
 from fitconnect.platform.auth.passwords import check_password, hash_password, verify_password
@@ -66,7 +67,7 @@ class AuthService:
             raise InvalidCredentialsError(f"{email!r} is not an e-mail address")
         check_password(password, [email, display_name])
         if role is Role.ADMIN:
-            raise InvalidCredentialsError("admins are not created by registration")
+            raise RoleNotAllowedError("admins are not created by registration")
         if tenant is not None:
             check_slug(tenant)
         password_hash = await hash_password(password)
@@ -84,7 +85,7 @@ class AuthService:
                 await notifications.enqueue(
                     conn,
                     account.id,
-                    "welcome",
+                    notifications.NotificationKind.WELCOME,
                     f"Welcome to FitConnect, {display_name}!",
                     "Register a device to start syncing your workouts.",
                 )

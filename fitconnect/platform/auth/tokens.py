@@ -35,12 +35,16 @@ def verify_access_token(token: str, secret: str) -> Principal:
             token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
         )
         if claims.get("typ") != "access":
-            raise InvalidTokenError("not an access token")
+            raise InvalidTokenError("invalid token (not an access token)")
         return Principal(
             uuid.UUID(claims["sub"]), uuid.UUID(claims["tenant"]), Role(claims["role"])
         )
+    except jwt.ExpiredSignatureError as exc:
+        raise InvalidTokenError("invalid token (expired)") from exc
     except (jwt.PyJWTError, KeyError, ValueError) as exc:
-        raise InvalidTokenError(str(exc)) from exc
+        # The JWT library's own words ("Signature verification failed", "Not enough segments")
+        # say nothing a client can act on, and something to an attacker.
+        raise InvalidTokenError("invalid token") from exc
 
 
 def new_refresh_token() -> tuple[str, str]:

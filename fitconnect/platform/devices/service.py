@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 
 from psycopg.rows import class_row
@@ -20,6 +21,27 @@ from fitconnect.platform.db.rows import fetch_all
 from fitconnect.platform.devices import mosquitto_auth
 from fitconnect.platform.devices.errors import DeviceNotFoundError
 from fitconnect.schemas.topics import Channel, DeviceTopic, device_prefix
+
+
+class DeviceKind(StrEnum):
+    """What a device measures (the GATT profile it serves)."""
+
+    HEART_RATE = "hr"
+    POWER = "power"
+    SPEED_CADENCE = "speed_cadence"
+    FOOTPOD = "footpod"
+    TRAINER = "trainer"
+    ROWER = "rower"
+    OTHER = "other"
+    """Also what devices registered before kinds were a closed set read as."""
+
+    @classmethod
+    def of(cls, stored: str) -> DeviceKind:
+        """The kind a stored value names (``OTHER`` for one from before the set was closed)."""
+        try:
+            return cls(stored)
+        except ValueError:
+            return cls.OTHER
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +83,9 @@ class DeviceService:
         self._pool = pool
         self._auth_dir = auth_dir
 
-    async def register(self, principal: Principal, name: str, kind: str) -> DeviceCredentials:
+    async def register(
+        self, principal: Principal, name: str, kind: DeviceKind
+    ) -> DeviceCredentials:
         device_id = uuid.uuid4()
         password = secrets.token_urlsafe(24)
         async with (
@@ -77,7 +101,7 @@ class DeviceService:
                     principal.tenant_id,
                     principal.account_id,
                     name,
-                    kind,
+                    DeviceKind(kind).value,
                     str(device_id),
                     mosquitto_auth.password_hash(password),
                 ),

@@ -16,8 +16,18 @@ from fitconnect.platform.gamification.errors import UnknownLeaderboardError
 from fitconnect.platform.social.service import SocialService
 from fitconnect.platform.training.service import Subject
 
-PERIODS = ("week", "month")
-METRICS = ("xp", "distance_m", "moving_time_s")
+
+class LeaderboardPeriod(enum.StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+
+
+class LeaderboardMetric(enum.StrEnum):
+    XP = "xp"
+    DISTANCE_M = "distance_m"
+    MOVING_TIME_S = "moving_time_s"
+
+
 MAX_BOARD_ENTRIES = 100
 """The most entries one leaderboard read returns, whatever a client asks for."""
 
@@ -88,8 +98,8 @@ class GamificationService:
         self,
         principal: Principal,
         *,
-        period: str,
-        metric: str,
+        period: LeaderboardPeriod | str,
+        metric: LeaderboardMetric | str,
         circle: Circle = Circle.TENANT,
         club_id: uuid.UUID | None = None,
         first: int = 20,
@@ -97,10 +107,12 @@ class GamificationService:
     ) -> list[BoardEntry]:
         """The current (or ``on``'s) board, ranked among ``circle``; ties share a rank; the
         first ``first`` (1 … ``MAX_BOARD_ENTRIES``) entries."""
-        if period not in PERIODS or metric not in METRICS:
-            raise UnknownLeaderboardError(
-                f"leaderboards are {'/'.join(PERIODS)} by {', '.join(METRICS)}"
-            )
+        try:
+            period, metric = LeaderboardPeriod(period), LeaderboardMetric(metric)
+        except ValueError as exc:
+            periods = "/".join(p.value for p in LeaderboardPeriod)
+            metrics = ", ".join(m.value for m in LeaderboardMetric)
+            raise UnknownLeaderboardError(f"leaderboards are {periods} by {metrics}") from exc
         among: list[uuid.UUID] | None = None
         if circle is Circle.CLUB:
             if club_id is None:
@@ -119,8 +131,8 @@ class GamificationService:
             " ORDER BY rank, athlete_id LIMIT %(first)s",
             {
                 "tenant": principal.tenant_id,
-                "period": period,
-                "metric": metric,
+                "period": period.value,
+                "metric": metric.value,
                 "on": on or utc_today(),
                 "among": among,
                 "first": min(max(first, 1), MAX_BOARD_ENTRIES),

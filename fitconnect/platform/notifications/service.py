@@ -9,6 +9,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from psycopg import AsyncConnection
@@ -27,6 +28,12 @@ Conn = AsyncConnection[tuple[object, ...]]
 log = logging.getLogger(__name__)
 
 
+class NotificationKind(StrEnum):
+    """What a notification is about."""
+
+    WELCOME = "welcome"
+
+
 @dataclass(frozen=True, slots=True)
 class Notification:
     id: int
@@ -37,11 +44,13 @@ class Notification:
     read_at: datetime | None
 
 
-async def enqueue(conn: Conn, account_id: uuid.UUID, kind: str, title: str, body: str) -> None:
+async def enqueue(
+    conn: Conn, account_id: uuid.UUID, kind: NotificationKind, title: str, body: str
+) -> None:
     """Queue a notification in the caller's transaction: it exists iff the change commits."""
     await conn.execute(
         "INSERT INTO notifications.outbox (account_id, kind, title, body) VALUES (%s, %s, %s, %s)",
-        (account_id, kind, title, body),
+        (account_id, kind.value, title, body),
     )
 
 

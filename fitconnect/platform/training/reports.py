@@ -43,6 +43,13 @@ class ReportKind(enum.StrEnum):
     """Per week of a period: sessions, moving time, distance, work, TSS."""
 
 
+class ReportStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 @dataclass(frozen=True, slots=True)
 class ReportJob:
     id: uuid.UUID

@@ -17,6 +17,7 @@ from fitconnect.platform.db.rows import fetch_all, fetch_one
 from fitconnect.platform.devices.service import DeviceService
 from fitconnect.platform.training.errors import LiveUnavailableError, SessionNotFoundError
 from fitconnect.platform.training.live import LivePoint, live_points
+from fitconnect.platform.training.sports import Sport, sport_sql
 
 AccountCheck = Callable[[Principal], Awaitable[None]]
 
@@ -188,20 +189,23 @@ class Session:
     power_zone_s: list[int] | None
     power_curve_w: dict[str, float]
     sport: str | None
+    """A ``Sport`` value, or None for sessions found by gaps in the samples."""
 
 
 # A session's sport is what one of its devices said when it started it (a session_start
 # event); sessions found by gaps in the samples have none.
 _SESSION = (
-    "SELECT id, device_id, devices, sources, quality, start_ts, end_ts, duration_s,"
+    "SELECT id, device_id, devices, sources, quality, start_ts, end_ts, duration_s,"  # noqa: S608 - constants joined, no input
     " moving_time_s, distance_m,"
     " avg_heart_rate_bpm, max_heart_rate_bpm, avg_power_w, max_power_w, normalized_power_w,"
     " intensity_factor, tss, work_kj, avg_cadence_rpm, avg_speed_kmh, calories_kcal,"
     " hr_zone_s, power_zone_s, power_curve_w, sport"
-    " FROM (SELECT s.*, (SELECT e.sport FROM telemetry.device_events e"
-    "                    WHERE e.device_id = ANY(s.devices) AND e.ts = s.start_ts"
-    "                      AND e.kind = 'session_start' ORDER BY e.device_id LIMIT 1) AS sport"
-    "       FROM analytics.sessions s) AS session"
+    " FROM (SELECT s.*, "
+    + sport_sql("device_sport")
+    + " AS sport FROM (SELECT s.*, (SELECT e.sport FROM telemetry.device_events e"
+    "   WHERE e.device_id = ANY(s.devices) AND e.ts = s.start_ts"
+    "     AND e.kind = 'session_start' ORDER BY e.device_id LIMIT 1) AS device_sport"
+    "   FROM analytics.sessions s) AS s) AS session"
 )
 
 
@@ -417,7 +421,7 @@ class TrainingService:
         first: int,
         before: datetime | None,
         since: datetime | None = None,
-        sport: str | None = None,
+        sport: Sport | None = None,
         *,
         before_id: uuid.UUID | None = None,
     ) -> list[Session]:
@@ -441,7 +445,7 @@ class TrainingService:
                 "before": before,
                 "before_id": before_id,
                 "since": since,
-                "sport": sport,
+                "sport": sport.value if sport else None,
                 "first": min(max(first, 1), MAX_SESSIONS_PAGE),
             },
         )

@@ -21,11 +21,11 @@ def gql(client: TestClient, query: str, token: str | None = None, **variables: A
     return response.json()
 
 
-def invitation(client: TestClient, owner: str, role: str = "athlete") -> str:
+def invitation(client: TestClient, owner: str, role: str = "ATHLETE") -> str:
     """A token to join the tenant ``owner`` (an access token) owns, with ``role``."""
     body = gql(
         client,
-        "mutation($r: String!) { createInvitation(role: $r) { token } }",
+        "mutation($r: Role!) { createInvitation(role: $r) { token } }",
         owner,
         r=role,
     )
@@ -46,7 +46,7 @@ def register_and_login(
         e=email,
         i=invitation(client, invited_by) if invited_by else None,
     )
-    assert body["data"]["register"]["role"] == "athlete", body
+    assert body["data"]["register"]["role"] == "ATHLETE", body
     login = gql(
         client,
         'mutation($e: String!) { login(email: $e, password: "correct horse battery")'
@@ -73,10 +73,10 @@ def register_coach(client: TestClient, email: str, invited_by: str | None = None
     gql(
         client,
         "mutation($e: String!, $p: String!, $i: String) { register(email: $e, password: $p,"
-        ' displayName: "Coach", role: "coach", invitation: $i) { id } }',
+        ' displayName: "Coach", role: COACH, invitation: $i) { id } }',
         e=email,
         p=PASSWORD,
-        i=invitation(client, invited_by, "coach") if invited_by else None,
+        i=invitation(client, invited_by, "COACH") if invited_by else None,
     )
     login = gql(
         client,

@@ -34,7 +34,7 @@ def test_register_welcome_login_device_telemetry_and_stream(
 
     creds = gql(
         client,
-        'mutation { registerDevice(name: "strap", kind: "hr") '
+        'mutation { registerDevice(name: "strap", kind: HEART_RATE) '
         "{ mqttUsername mqttPassword device { id telemetryTopic } } }",
         access,
     )["data"]["registerDevice"]
@@ -102,7 +102,9 @@ def test_errors_carry_stable_codes(client: TestClient) -> None:
 def test_an_athlete_sees_only_their_own_devices(client: TestClient) -> None:
     a = register_and_login(client, "a@example.com")["accessToken"]
     b = register_and_login(client, "b@example.com")["accessToken"]
-    gql(client, 'mutation { registerDevice(name: "a-strap", kind: "hr") { mqttUsername } }', a)
+    gql(
+        client, 'mutation { registerDevice(name: "a-strap", kind: HEART_RATE) { mqttUsername } }', a
+    )
     device_of_a = gql(client, "{ devices { id } }", a)["data"]["devices"][0]["id"]
     assert gql(client, "{ devices { id } }", b)["data"]["devices"] == []
     revoke = gql(client, "mutation($d: UUID!) { revokeDevice(deviceId: $d) }", b, d=device_of_a)
@@ -161,7 +163,7 @@ def test_live_subscription_streams_what_the_device_sends(client: TestClient, mqt
     access = register_and_login(client, "live@example.com")["accessToken"]
     creds = gql(
         client,
-        'mutation { registerDevice(name: "bike", kind: "power") { device { id telemetryTopic } } }',
+        'mutation { registerDevice(name: "bike", kind: POWER) { device { id telemetryTopic } } }',
         access,
     )["data"]["registerDevice"]["device"]
     with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:

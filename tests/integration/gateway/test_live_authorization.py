@@ -19,7 +19,9 @@ from .support import gql, register_and_login, register_coach
 pytestmark = pytest.mark.integration
 
 LIVE = "subscription($a: UUID) { live(athleteId: $a) { deviceId heartRateBpm } }"
-DEVICE = 'mutation { registerDevice(name: "strap", kind: "hr") { device { id telemetryTopic } } }'
+DEVICE = (
+    'mutation { registerDevice(name: "strap", kind: HEART_RATE) { device { id telemetryTopic } } }'
+)
 MAX_MESSAGES = 50  # the publisher sends ten a second: five seconds of stream
 
 
@@ -160,7 +162,7 @@ def test_a_revoked_coach_can_no_longer_read_a_report_it_requested(client: TestCl
     )
     job = gql(
         client,
-        'mutation($a: UUID!) { requestReport(kind: "power_curve", since: "2026-01-01",'
+        'mutation($a: UUID!) { requestReport(kind: POWER_CURVE, since: "2026-01-01",'
         ' until: "2026-02-01", athleteId: $a) { id } }',
         coach,
         a=athlete_id,
@@ -172,6 +174,6 @@ def test_a_revoked_coach_can_no_longer_read_a_report_it_requested(client: TestCl
     after = gql(client, read, coach, id=job)
     rest = client.get(f"/api/v1/reports/{job}", headers={"Authorization": f"Bearer {coach}"})
 
-    assert before["data"]["report"]["status"] == "queued"
+    assert before["data"]["report"]["status"] == "QUEUED"
     assert after["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert rest.status_code == 403

@@ -20,10 +20,14 @@ from .support import gql, register_and_login
 pytestmark = pytest.mark.integration
 
 REQUEST = (
-    "mutation($k: String!, $s: Date!, $u: Date!) {"
+    "mutation($k: ReportKind!, $s: Date!, $u: Date!) {"
     " requestReport(kind: $k, since: $s, until: $u) { id status kind } }"
 )
-REPORT = "query($id: UUID!) { report(id: $id) { status result error finishedAt } }"
+RESULT = (
+    "result { __typename ... on PowerCurveReport { sessions points { durationS powerW } }"
+    " ... on TrainingSummaryReport { weeks { sessions } totals { sessions movingTimeS } } }"
+)
+REPORT = "query($id: UUID!) { report(id: $id) { status " + RESULT + " error finishedAt } }"
 
 
 def run_worker_once(database_url: str) -> bool:
@@ -64,23 +68,24 @@ def test_a_power_curve_report_is_queued_computed_and_read_back(
     add_session(database_url, athlete, 400, {"5": 2000.0})  # outside the period
     today = datetime.now(UTC).date()
 
-    job = request(client, token, "power_curve", today - timedelta(days=30), today + timedelta(1))
+    job = request(client, token, "POWER_CURVE", today - timedelta(days=30), today + timedelta(1))
     job = job["data"]["requestReport"]
-    assert job["status"] == "queued"
-    assert gql(client, REPORT, token, id=job["id"])["data"]["report"]["status"] == "queued"
+    assert job["status"] == "QUEUED"
+    assert gql(client, REPORT, token, id=job["id"])["data"]["report"]["status"] == "QUEUED"
 
     assert run_worker_once(database_url)  # the background worker's step
     assert not run_worker_once(database_url)  # nothing else queued
 
     report = gql(client, REPORT, token, id=job["id"])["data"]["report"]
-    assert report["status"] == "done"
+    assert report["status"] == "DONE"
     assert report["finishedAt"] is not None
     assert report["result"] == {
+        "__typename": "PowerCurveReport",
         "sessions": 2,
         "points": [
-            {"duration_s": 5, "power_w": 900.0},
-            {"duration_s": 60, "power_w": 450.0},
-            {"duration_s": 1200, "power_w": 290.0},
+            {"durationS": 5, "powerW": 900.0},
+            {"durationS": 60, "powerW": 450.0},
+            {"durationS": 1200, "powerW": 290.0},
         ],
     }
 
@@ -92,7 +97,7 @@ def test_the_subscription_delivers_the_report_when_the_worker_finishes(
     athlete = gql(client, "{ me { id } }", token)["data"]["me"]["id"]
     add_session(database_url, athlete, 1, {"60": 300.0})
     today = datetime.now(UTC).date()
-    job_id = request(client, token, "power_curve", today - timedelta(7), today + timedelta(1))[
+    job_id = request(client, token, "POWER_CURVE", today - timedelta(7), today + timedelta(1))[
         "data"
     ]["requestReport"]["id"]
 
@@ -104,7 +109,9 @@ def test_the_subscription_delivers_the_report_when_the_worker_finishes(
                 "id": "1",
                 "type": "subscribe",
                 "payload": {
-                    "query": "subscription($id: UUID!) { reportReady(id: $id) { status result } }",
+                    "query": "subscription($id: UUID!) { reportReady(id: $id) { status "
+                    + RESULT
+                    + " } }",
                     "variables": {"id": job_id},
                 },
             }
@@ -115,8 +122,8 @@ def test_the_subscription_delivers_the_report_when_the_worker_finishes(
         worker.join()
     assert message["type"] == "next", message
     ready = message["payload"]["data"]["reportReady"]
-    assert ready["status"] == "done"
-    assert ready["result"]["points"] == [{"duration_s": 60, "power_w": 300.0}]
+    assert ready["status"] == "DONE"
+    assert ready["result"]["points"] == [{"durationS": 60, "powerW": 300.0}]
 
 
 def test_a_training_summary_adds_up_the_weeks(client: TestClient, database_url: str) -> None:
@@ -132,15 +139,15 @@ def test_a_training_summary_adds_up_the_weeks(client: TestClient, database_url: 
                 (athlete, monday - timedelta(weeks=weeks_ago), sessions, *[sessions] * 4),
             )
     job = request(
-        client, token, "training_summary", monday - timedelta(weeks=4), monday + timedelta(7)
+        client, token, "TRAINING_SUMMARY", monday - timedelta(weeks=4), monday + timedelta(7)
     )
     assert run_worker_once(database_url)
 
     result = gql(client, REPORT, token, id=job["data"]["requestReport"]["id"])["data"]["report"]
-    assert result["status"] == "done"
+    assert result["status"] == "DONE"
     assert [w["sessions"] for w in result["result"]["weeks"]] == [2, 3]
     assert result["result"]["totals"]["sessions"] == 5
-    assert result["result"]["totals"]["moving_time_s"] == 5 * 3600
+    assert result["result"]["totals"]["movingTimeS"] == 5 * 3600
     weekly = gql(client, "{ weeklyVolume(weeks: 4) { sessions tss } }", token)["data"]
     assert weekly["weeklyVolume"] == [{"sessions": 2, "tss": 120.0}, {"sessions": 3, "tss": 180.0}]
 
@@ -151,15 +158,15 @@ def test_a_report_is_the_requesters_only_and_bad_requests_are_refused(
     owner = register_and_login(client, "owner@example.com")["accessToken"]
     other = register_and_login(client, "nosy@example.com")["accessToken"]
     today = datetime.now(UTC).date()
-    job_id = request(client, owner, "power_curve", today - timedelta(7), today)["data"][
+    job_id = request(client, owner, "POWER_CURVE", today - timedelta(7), today)["data"][
         "requestReport"
     ]["id"]
 
     nosy = gql(client, REPORT, other, id=job_id)
     assert nosy["errors"][0]["extensions"]["code"] == "NOT_FOUND"
-    unknown = request(client, owner, "horoscope", today - timedelta(7), today)
+    unknown = request(client, owner, "HOROSCOPE", today - timedelta(7), today)
     assert unknown["errors"][0]["extensions"]["code"] == "VALIDATION"
-    backwards = request(client, owner, "power_curve", today, today - timedelta(7))
+    backwards = request(client, owner, "POWER_CURVE", today, today - timedelta(7))
     assert backwards["errors"][0]["extensions"]["code"] == "VALIDATION"
 
 
@@ -168,8 +175,8 @@ def test_a_job_that_fails_is_marked_failed_and_the_worker_goes_on(
 ) -> None:
     token = register_and_login(client, "broken@example.com")["accessToken"]
     today = datetime.now(UTC).date()
-    bad = request(client, token, "power_curve", today - timedelta(7), today)["data"]
-    good = request(client, token, "power_curve", today - timedelta(7), today)["data"]
+    bad = request(client, token, "POWER_CURVE", today - timedelta(7), today)["data"]
+    good = request(client, token, "POWER_CURVE", today - timedelta(7), today)["data"]
     with psycopg.connect(database_url) as conn:  # a job whose parameters a bug mangled
         conn.execute(
             "UPDATE training.report_jobs SET params = '{}' WHERE id = %s",
@@ -181,9 +188,9 @@ def test_a_job_that_fails_is_marked_failed_and_the_worker_goes_on(
 
     failed = gql(client, REPORT, token, id=bad["requestReport"]["id"])["data"]["report"]
     done = gql(client, REPORT, token, id=good["requestReport"]["id"])["data"]["report"]
-    assert failed["status"] == "failed"
+    assert failed["status"] == "FAILED"
     assert "since" in failed["error"]
-    assert done["status"] == "done"
+    assert done["status"] == "DONE"
 
 
 def test_the_rest_api_queues_and_serves_reports_too(client: TestClient, database_url: str) -> None:

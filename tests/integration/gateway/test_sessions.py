@@ -29,7 +29,7 @@ def test_a_session_with_its_zones_curve_and_samples(client: TestClient, database
     token = register_and_login(client, "detail@example.com")["accessToken"]
     device = gql(
         client,
-        'mutation { registerDevice(name: "trainer", kind: "power") { device { id } } }',
+        'mutation { registerDevice(name: "trainer", kind: POWER) { device { id } } }',
         token,
     )["data"]["registerDevice"]["device"]["id"]
     start = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0)
@@ -97,7 +97,9 @@ def test_a_session_with_its_zones_curve_and_samples(client: TestClient, database
 def test_sessions_filter_by_sport_and_date(client: TestClient, database_url: str) -> None:
     token = register_and_login(client, "sporty@example.com")["accessToken"]
     device = gql(
-        client, 'mutation { registerDevice(name: "watch", kind: "hr") { device { id } } }', token
+        client,
+        'mutation { registerDevice(name: "watch", kind: HEART_RATE) { device { id } } }',
+        token,
     )["data"]["registerDevice"]["device"]["id"]
     now = datetime.now(UTC).replace(microsecond=0)
     starts = {
@@ -121,15 +123,15 @@ def test_sessions_filter_by_sport_and_date(client: TestClient, database_url: str
                     " VALUES (%s, %s, 'session_start', %s)",
                     (device, begin, "cycling" if name == "ride" else "running"),
                 )
-    query = "query($s: String, $since: DateTime) { sessions(sport: $s, since: $since) { sport } }"
+    query = "query($s: Sport, $since: DateTime) { sessions(sport: $s, since: $since) { sport } }"
 
     everything = gql(client, query, token)["data"]["sessions"]
-    runs = gql(client, query, token, s="running")["data"]["sessions"]
+    runs = gql(client, query, token, s="RUNNING")["data"]["sessions"]
     recent = gql(client, query, token, since=(now - timedelta(days=2, hours=1)).isoformat())
 
-    assert [s["sport"] for s in everything] == [None, "running", "cycling"]
-    assert runs == [{"sport": "running"}]
-    assert [s["sport"] for s in recent["data"]["sessions"]] == [None, "running"]
+    assert [s["sport"] for s in everything] == [None, "RUNNING", "CYCLING"]
+    assert runs == [{"sport": "RUNNING"}]
+    assert [s["sport"] for s in recent["data"]["sessions"]] == [None, "RUNNING"]
 
 
 async def test_cursor_pages_over_sessions_with_equal_starts(
@@ -139,7 +141,7 @@ async def test_cursor_pages_over_sessions_with_equal_starts(
     (start, id) cursor return each session exactly once (``before`` alone returned 6 of 7)."""
     token = register_and_login(client, "pager@example.com")["accessToken"]
     device = gql(
-        client, 'mutation { registerDevice(name: "bike", kind: "power") { device { id } } }', token
+        client, 'mutation { registerDevice(name: "bike", kind: POWER) { device { id } } }', token
     )["data"]["registerDevice"]["device"]["id"]
     now = datetime.now(UTC).replace(microsecond=0)
     starts = [now - timedelta(days=d) for d in (1, 2, 3, 3, 4, 5, 6)]

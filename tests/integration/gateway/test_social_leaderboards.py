@@ -12,7 +12,7 @@ from .support import gql, register_and_login
 pytestmark = pytest.mark.integration
 
 BOARD = (
-    'query($c: Circle!, $club: UUID) { leaderboard(metric: "distance_m", circle: $c,'
+    "query($c: Circle!, $club: UUID) { leaderboard(metric: DISTANCE_M, circle: $c,"
     " clubId: $club) { rank value athlete { displayName } } }"
 )
 
@@ -92,7 +92,7 @@ def test_social_refusals_carry_stable_codes(client: TestClient) -> None:
         eve,
         a="00000000-0000-0000-0000-000000000000",
     )
-    bad_board = gql(client, '{ leaderboard(metric: "calories") { rank } }', eve)
+    bad_board = gql(client, "{ leaderboard(metric: CALORIES) { rank } }", eve)
 
     assert again["errors"][0]["extensions"]["code"] == "VALIDATION"
     assert blank["errors"][0]["extensions"]["code"] == "VALIDATION"

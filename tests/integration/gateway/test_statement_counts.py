@@ -69,7 +69,7 @@ def test_sessions_with_their_devices_laps_and_series_cost_the_same_for_2_or_12(
     devices = [
         gql(
             client,
-            'mutation($n: String!) { registerDevice(name: $n, kind: "power") { device { id } } }',
+            "mutation($n: String!) { registerDevice(name: $n, kind: POWER) { device { id } } }",
             token,
             n=f"bike {i}",
         )["data"]["registerDevice"]["device"]["id"]
@@ -110,7 +110,7 @@ def test_coaching_links_load_both_people_in_one_statement(client: TestClient) ->
         count, data = statements(client, query, coach)
         counts.append(count)
         assert len(data["coaching"]) == i + 1
-        assert {link["athlete"]["role"] for link in data["coaching"]} == {"athlete"}
+        assert {link["athlete"]["role"] for link in data["coaching"]} == {"ATHLETE"}
         assert {link["coach"]["displayName"] for link in data["coaching"]} == {"Coach"}
 
     assert len(set(counts)) == 1, counts  # one link or five: the same statements

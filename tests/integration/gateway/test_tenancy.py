@@ -10,7 +10,7 @@ from .support import PASSWORD, gql, invitation, register_and_login, register_coa
 pytestmark = pytest.mark.integration
 
 REGISTER = (
-    'mutation($e: String!, $t: String, $i: String, $r: String! = "athlete") {'
+    "mutation($e: String!, $t: String, $i: String, $r: Role! = ATHLETE) {"
     ' register(email: $e, password: "correct horse battery", displayName: "Newcomer",'
     " tenant: $t, invitation: $i, role: $r) { id tenantId role } }"
 )
@@ -71,14 +71,14 @@ def test_an_invitation_lets_one_person_in_with_the_role_the_owner_chose(
 ) -> None:
     owner = register_and_login(client, "club.owner@example.com")["accessToken"]
     tenant = gql(client, ME, owner)["data"]["me"]["tenantId"]
-    token = invitation(client, owner, "athlete")
+    token = invitation(client, owner, "ATHLETE")
 
-    joined = gql(client, REGISTER, e="member@example.com", i=token, r="coach")
+    joined = gql(client, REGISTER, e="member@example.com", i=token, r="COACH")
     again = gql(client, REGISTER, e="second@example.com", i=token)
     forged = gql(client, REGISTER, e="forger@example.com", i="not-a-token")
 
     assert joined["data"]["register"]["tenantId"] == tenant
-    assert joined["data"]["register"]["role"] == "athlete"  # the invitation's, not self-declared
+    assert joined["data"]["register"]["role"] == "ATHLETE"  # the invitation's, not self-declared
     assert code(again) == "INVALID_INVITATION"  # used once
     assert code(forged) == "INVALID_INVITATION"
 
@@ -87,7 +87,7 @@ def test_an_invitation_bound_to_an_email_admits_only_that_address(client: TestCl
     owner = register_and_login(client, "bound.owner@example.com")["accessToken"]
     made = gql(
         client,
-        'mutation { createInvitation(role: "coach", email: "Coach.Kim@example.com")'
+        'mutation { createInvitation(role: COACH, email: "Coach.Kim@example.com")'
         " { token invitation { id role email usedAt } } }",
         owner,
     )["data"]["createInvitation"]
@@ -97,7 +97,7 @@ def test_an_invitation_bound_to_an_email_admits_only_that_address(client: TestCl
     listed = gql(client, "{ invitations { id usedAt } }", owner)["data"]["invitations"]
 
     assert code(wrong) == "INVALID_INVITATION"
-    assert right["data"]["register"]["role"] == "coach"
+    assert right["data"]["register"]["role"] == "COACH"
     assert [i["id"] for i in listed] == [made["invitation"]["id"]]
     assert listed[0]["usedAt"] is not None
 
@@ -135,7 +135,7 @@ def test_a_deleted_accounts_token_gets_nothing_at_once(client: TestClient) -> No
         client, "mutation($p: String!) { deleteAccount(password: $p) }", token, p=PASSWORD
     )
     device = gql(
-        client, 'mutation { registerDevice(name: "x", kind: "hr") { mqttPassword } }', token
+        client, 'mutation { registerDevice(name: "x", kind: HEART_RATE) { mqttPassword } }', token
     )
     rest = client.post("/api/v1/devices", json={"name": "x", "kind": "hr"}, headers=headers)
     again = register_and_login(client, "leaving@example.com")  # the address is free again
