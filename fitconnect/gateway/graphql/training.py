@@ -185,6 +185,8 @@ class LivePoint(SameFields):
     power_w: float | None
     cadence_rpm: float | None
     speed_kmh: float | None
+    distance_m: float | None
+    stroke_rate_spm: float | None
 
 
 @strawberry.type
@@ -291,7 +293,8 @@ async def _series(
 @strawberry.type
 class TrainingSubscription:
     @strawberry.subscription(
-        description="Heart rate, power, cadence and speed as the devices send them."
+        description="Every sample the athlete's devices send (heart rate, power, cadence,"
+        " speed, distance, stroke rate), in time order, with the values sent."
     )
     async def live(
         self, info: Info, athlete_id: AthleteId = None

@@ -1,5 +1,8 @@
 """Live data: an athlete's samples as devices send them, straight from the broker, checked
-as ingest checks them (``fitconnect.ingest.validation``)."""
+as ingest checks them (``fitconnect.ingest.validation``).
+
+Every sample of a batch is delivered, in time order, with the exact values the device sent
+(a 4 Hz sensor gives four points a second), never a summary of the batch."""
 
 from __future__ import annotations
 
@@ -27,6 +30,8 @@ class LivePoint:
     power_w: float | None
     cadence_rpm: float | None
     speed_kmh: float | None
+    distance_m: float | None
+    stroke_rate_spm: float | None
 
 
 class _Devices:
@@ -39,35 +44,45 @@ class _Devices:
         return self._by_id.get(device_id)
 
 
-def _last(batch: TelemetryBatch, metric: str) -> float | None:
-    values = batch.metrics.get(metric)
-    return values[-1] if values else None
-
-
-def live_point(topic: str, payload: bytes, devices: DeviceLookup, now_s: float) -> LivePoint | None:
-    """The newest sample of a telemetry message that passes every check ingest makes (wire
-    contract, device of the topic and of its tenant, not revoked, times, plausible values);
-    None for anything else, which is skipped: one bad message never ends a viewer's stream."""
+def live_samples(
+    topic: str, payload: bytes, devices: DeviceLookup, now_s: float
+) -> list[LivePoint]:
+    """Every sample of a telemetry message that passes every check ingest makes (wire
+    contract, device of the topic and of its tenant, not revoked, times, plausible values),
+    oldest first; nothing for anything else (historical uploads too), which is skipped: one
+    bad message never ends a viewer's stream."""
     try:
         checked = check(parse(topic, payload), devices, now_s)
     except MessageRejectedError:
-        return None
+        return []
     batch = checked.message
-    if not isinstance(batch, TelemetryBatch) or is_historical(batch) or not batch.ts_ms:
-        return None
-    return LivePoint(
-        device_id=checked.device.id,
-        ts=datetime.fromtimestamp(batch.ts_ms[-1] / 1000, tz=UTC),
-        heart_rate_bpm=_last(batch, "heart_rate_bpm"),
-        power_w=_last(batch, "power_w"),
-        cadence_rpm=_last(batch, "cadence_rpm"),
-        speed_kmh=_last(batch, "speed_kmh"),
-    )
+    if not isinstance(batch, TelemetryBatch) or is_historical(batch):
+        return []
+    empty: list[float | None] = [None] * len(batch.ts_ms)
+
+    def column(metric: str) -> list[float | None]:
+        return batch.metrics.get(metric, empty)
+
+    hr, power, cadence = column("heart_rate_bpm"), column("power_w"), column("cadence_rpm")
+    speed, distance, strokes = column("speed_kmh"), column("distance_m"), column("stroke_rate_spm")
+    return [
+        LivePoint(
+            device_id=checked.device.id,
+            ts=datetime.fromtimestamp(batch.ts_ms[i] / 1000, tz=UTC),
+            heart_rate_bpm=hr[i],
+            power_w=power[i],
+            cadence_rpm=cadence[i],
+            speed_kmh=speed[i],
+            distance_m=distance[i],
+            stroke_rate_spm=strokes[i],
+        )
+        for i in sorted(range(len(batch.ts_ms)), key=batch.ts_ms.__getitem__)
+    ]
 
 
 async def live_points(mqtt_url: str, devices: list[RegisteredDevice]) -> AsyncIterator[LivePoint]:
-    """The newest sample of every valid telemetry batch the devices publish under their own
-    tenant's topics, as it arrives."""
+    """Every sample of every valid telemetry batch the devices publish under their own
+    tenant's topics, as the batches arrive."""
     parts = urlsplit(mqtt_url)
     lookup = _Devices(devices)
     async with aiomqtt.Client(
@@ -82,6 +97,7 @@ async def live_points(mqtt_url: str, devices: list[RegisteredDevice]) -> AsyncIt
                 topic = DeviceTopic(str(device.tenant_id), str(device.id), Channel.TELEMETRY)
                 await client.subscribe(str(topic), qos=0)
         async for message in client.messages:
-            point = live_point(str(message.topic), bytes(message.payload), lookup, time.time())
-            if point is not None:
+            for point in live_samples(
+                str(message.topic), bytes(message.payload), lookup, time.time()
+            ):
                 yield point

@@ -1,6 +1,7 @@
 """An athlete through the real app on the real PostgreSQL and broker, as a client would."""
 
 import time
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from tests.keys import SECRET_KEY
 
 from ..ingest.support import Publisher, running_worker, worker_settings
 from .support import deliver, gql, register_and_login, register_coach
+from .test_live_authorization import points, publishing
 
 pytestmark = pytest.mark.integration
 
@@ -159,42 +161,63 @@ def test_a_coach_reads_a_linked_athlete_only_while_the_link_holds(client: TestCl
     assert coach_reads()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
-def test_live_subscription_streams_what_the_device_sends(client: TestClient, mqtt_url: str) -> None:
+LIVE_ALL = (
+    "subscription { live { deviceId ts heartRateBpm powerW cadenceRpm speedKmh distanceM"
+    " strokeRateSpm } }"
+)
+
+
+def test_live_subscription_streams_every_sample_the_device_sends(
+    client: TestClient, mqtt_url: str
+) -> None:
+    """A batch of four samples (a 4 Hz sensor's second) arrives as four points, oldest first,
+    each with the exact values sent, speed, distance and stroke rate included."""
     access = register_and_login(client, "live@example.com")["accessToken"]
     creds = gql(
         client,
         'mutation { registerDevice(name: "bike", kind: POWER) { device { id telemetryTopic } } }',
         access,
     )["data"]["registerDevice"]["device"]
-    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+    values = {
+        "heart_rate_bpm": [141.0, 142.0, 143.0, 144.0],
+        "power_w": [240.0, 250.0, 260.0, 270.0],
+        "cadence_rpm": [88.0, 89.5, 90.0, 91.0],
+        "speed_kmh": [30.5, 30.75, 31.0, 31.25],
+        "distance_m": [1000.0, 1002.1, 1004.3, 1006.4],
+        "stroke_rate_spm": [None, 22.5, None, 23.0],
+    }
+
+    def messages(i: int) -> list[tuple[str, bytes]]:
+        now_ms = int(time.time() * 1000)
+        stamps = [now_ms - 750, now_ms - 500, now_ms - 250, now_ms]
+        batch = TelemetryBatch(device_id=creds["id"], seq=i, ts_ms=stamps, metrics=values)
+        return [(creds["telemetryTopic"], encode(batch))]
+
+    with (
+        client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
+        publishing(mqtt_url, messages),
+    ):
         ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {access}"}})
         assert ws.receive_json()["type"] == "connection_ack"
-        ws.send_json(
-            {
-                "id": "1",
-                "type": "subscribe",
-                "payload": {"query": "subscription { live { deviceId powerW heartRateBpm } }"},
-            }
-        )
-        time.sleep(1.0)  # the gateway's broker subscription is in place
-        now_ms = int(time.time() * 1000)
-        batch = TelemetryBatch(
-            device_id=creds["id"],
-            seq=1,
-            ts_ms=[now_ms - 250, now_ms],
-            metrics={"power_w": [240.0, 250.0], "heart_rate_bpm": [141.0, 142.0]},
-        )
-        publisher = Publisher(mqtt_url)
-        publisher.send(creds["telemetryTopic"], encode(batch))
-        publisher.close()
-        message = ws.receive_json()
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": LIVE_ALL}})
+        received = [points(ws.receive_json()) for _ in range(4)]
         ws.send_json({"id": "1", "type": "complete"})
-    assert message["type"] == "next", message
-    assert message["payload"]["data"]["live"] == {
-        "deviceId": creds["id"],
-        "powerW": 250.0,
-        "heartRateBpm": 142.0,
+    assert all(p is not None for p in received), received
+    stamps = [datetime.fromisoformat(p["ts"]) for p in received if p]
+    assert stamps == sorted(stamps)
+    assert [(stamps[-1] - t).total_seconds() for t in stamps] == [0.75, 0.5, 0.25, 0.0]
+    names = {
+        "heartRateBpm": "heart_rate_bpm",
+        "powerW": "power_w",
+        "cadenceRpm": "cadence_rpm",
+        "speedKmh": "speed_kmh",
+        "distanceM": "distance_m",
+        "strokeRateSpm": "stroke_rate_spm",
     }
+    for index, point in enumerate(received):
+        assert point is not None
+        assert point["deviceId"] == creds["id"]
+        assert {k: point[k] for k in names} == {k: values[v][index] for k, v in names.items()}
 
 
 def test_the_profile_changes_only_the_fields_sent_and_refuses_impossible_values(
