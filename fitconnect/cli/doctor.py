@@ -11,8 +11,12 @@ import typer
 from fitconnect.cli.common import load_settings
 from fitconnect.platform.db import current_revision, timescale_status
 from fitconnect.platform.db.urls import redacted
+from fitconnect.runtime.errors import StartupError
 from fitconnect.runtime.ports import is_listening
 from fitconnect.runtime.services import embedded_pgdata, running_broker_url, start_services
+
+# What the edge publisher and the server's MQTT clients understand.
+MQTT_SCHEMES = ("mqtt", "mqtts")
 
 
 def _ok(text: str) -> None:
@@ -49,7 +53,7 @@ def doctor() -> None:
                 problems += 1
             else:
                 _ok(f"schema at revision {revision}")
-    except (psycopg.Error, OSError) as exc:
+    except (psycopg.Error, OSError, StartupError) as exc:
         _bad(f"cannot reach the database: {exc}".strip())
         problems += 1
 
@@ -59,6 +63,12 @@ def doctor() -> None:
         binary = shutil.which("mosquitto")
         kind = f"Mosquitto ({binary})" if binary else "amqtt (pure Python, MQTT 3.1.1)"
         typer.echo(f"  no FITCONNECT_MQTT_URL and no running `fitconnect up`: would embed {kind}")
+    elif (scheme := urlsplit(mqtt_url).scheme) not in MQTT_SCHEMES:
+        _bad(
+            f"FITCONNECT_MQTT_URL={redacted(mqtt_url)}: the scheme {scheme or '(none)'}:// is not"
+            " MQTT: write mqtt://user:password@host:1883 (mqtts:// for TLS)"
+        )
+        problems += 1
     else:
         parts = urlsplit(mqtt_url)
         host, port = parts.hostname or "127.0.0.1", parts.port or 1883

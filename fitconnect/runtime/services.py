@@ -7,15 +7,46 @@ other commands on the same machine (``ingest``, ``doctor``) find it without conf
 from __future__ import annotations
 
 import json
+import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import psycopg
+
+from fitconnect.platform.db.urls import redacted
 from fitconnect.runtime.embedded_broker import EmbeddedBroker
 from fitconnect.runtime.embedded_postgres import EmbeddedPostgres
+from fitconnect.runtime.errors import StartupError
 from fitconnect.runtime.ports import is_listening
 from fitconnect.settings import Settings
+
+
+def ensure_writable(data_dir: Path) -> None:
+    """Create ``data_dir`` if needed and check that files can be written in it."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=data_dir):
+            pass
+    except OSError as exc:
+        raise StartupError(
+            f"the data directory {data_dir} is not writable ({exc.strerror or exc}): "
+            "set FITCONNECT_DATA_DIR to a folder this user can write"
+        ) from exc
+
+
+def check_database(url: str) -> None:
+    """Connect once to the configured database; a refusal becomes one sentence."""
+    try:
+        with psycopg.connect(url, connect_timeout=10):
+            pass
+    except psycopg.OperationalError as exc:
+        reason = " ".join(str(exc).split())
+        raise StartupError(
+            f"the database {redacted(url)} refuses the connection ({reason}): start it, or "
+            "correct FITCONNECT_DATABASE_URL (unset, an embedded PostgreSQL is used)"
+        ) from exc
 
 
 def embedded_pgdata(settings: Settings) -> Path:
@@ -65,14 +96,24 @@ def start_services(settings: Settings, *, broker: bool = False) -> Services:
     embedded broker is started and owned by the returned object.
     """
     stack = ExitStack()
-    pg: EmbeddedPostgres | None = None
-    database_url = settings.database_url
-    if database_url is None:
-        pg = stack.enter_context(EmbeddedPostgres.start(embedded_pgdata(settings)))
-        database_url = pg.url
-    embedded_broker: EmbeddedBroker | None = None
-    mqtt_url = settings.mqtt_url or running_broker_url(settings)
-    if broker and mqtt_url is None:
-        embedded_broker = stack.enter_context(EmbeddedBroker.start(settings.data_dir / "broker"))
-        mqtt_url = embedded_broker.url
+    try:
+        pg: EmbeddedPostgres | None = None
+        database_url = settings.database_url
+        if database_url is None:
+            ensure_writable(settings.data_dir)
+            pg = stack.enter_context(EmbeddedPostgres.start(embedded_pgdata(settings)))
+            database_url = pg.url
+        else:
+            check_database(database_url)
+        embedded_broker: EmbeddedBroker | None = None
+        mqtt_url = settings.mqtt_url or running_broker_url(settings)
+        if broker and mqtt_url is None:
+            ensure_writable(settings.data_dir)
+            embedded_broker = stack.enter_context(
+                EmbeddedBroker.start(settings.data_dir / "broker")
+            )
+            mqtt_url = embedded_broker.url
+    except BaseException:
+        stack.close()  # what did start stops again
+        raise
     return Services(database_url, mqtt_url, pg, embedded_broker, stack)

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from fitconnect.platform.db import upgrade
 from fitconnect.platform.db.urls import redacted
 from fitconnect.runtime.demo import demo_devices, seed_demo
-from fitconnect.runtime.ports import free_port
-from fitconnect.runtime.services import Services, runtime_file, start_services
+from fitconnect.runtime.errors import StartupError
+from fitconnect.runtime.ports import first_free_port, free_port, is_free
+from fitconnect.runtime.services import Services, ensure_writable, runtime_file, start_services
 from fitconnect.runtime.status import StatusLine
 from fitconnect.runtime.supervisor import ChildSpec, Supervisor
 from fitconnect.settings import Settings
@@ -33,15 +34,30 @@ class UpOptions:
 
 @dataclass(frozen=True, slots=True)
 class Ports:
-    """Loopback ports chosen free at start (never a port already in use)."""
+    """Ports chosen at start, never one already in use.
+
+    The gateway's is a stable address: FITCONNECT_GATEWAY__PORT when set (refused with a
+    sentence when taken), else its default 8000 or the next free port above it.
+    """
 
     ingest_metrics: int
     gateway: int
     analytics_metrics: int
 
     @classmethod
-    def pick(cls) -> Ports:
-        return cls(ingest_metrics=free_port(), gateway=free_port(), analytics_metrics=free_port())
+    def pick(cls, settings: Settings) -> Ports:
+        gateway = settings.gateway
+        if "port" in gateway.model_fields_set:
+            if not is_free(gateway.host, gateway.port):
+                raise StartupError(
+                    f"port {gateway.port} on {gateway.host} (FITCONNECT_GATEWAY__PORT) is taken "
+                    "by another process: stop it, or set another port (unset: the first free "
+                    "from 8000)"
+                )
+            port = gateway.port
+        else:
+            port = first_free_port(gateway.host, gateway.port)
+        return cls(ingest_metrics=free_port(), gateway=port, analytics_metrics=free_port())
 
 
 def children_for(options: UpOptions, ports: Ports) -> list[ChildSpec]:
@@ -70,7 +86,10 @@ def run_up(settings: Settings, options: UpOptions, say: Callable[[str], None]) -
         sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)
     }
     began = time.perf_counter()
+    exited: list[str] = []
     try:
+        ports = Ports.pick(settings)
+        ensure_writable(settings.data_dir)
         with start_services(settings, broker=True) as services:
             _report_services(services, say)
             upgrade(services.database_url)
@@ -79,7 +98,6 @@ def run_up(settings: Settings, options: UpOptions, say: Callable[[str], None]) -
                 say(f"demo:     {account}")
             _write_runtime_file(settings, services)
             supervisor = Supervisor(env=_child_env(services), log_dir=settings.data_dir / "logs")
-            ports = Ports.pick()
             try:
                 for spec in children_for(options, ports):
                     supervisor.start(spec)
@@ -90,8 +108,7 @@ def run_up(settings: Settings, options: UpOptions, say: Callable[[str], None]) -
                 say(f"FitConnect is up in {time.perf_counter() - began:.1f} s. Ctrl-C stops it.")
                 status = StatusLine(services.database_url, [ports.ingest_metrics])
                 while not stop.wait(STATUS_EVERY_S):
-                    if dead := supervisor.dead():
-                        say(f"stopping: {', '.join(dead)} exited; see {settings.data_dir}/logs")
+                    if exited := supervisor.dead():
                         break
                     say(status.render())
             finally:
@@ -99,6 +116,9 @@ def run_up(settings: Settings, options: UpOptions, say: Callable[[str], None]) -
                 supervisor.stop()
                 runtime_file(settings).unlink(missing_ok=True)
         say("stopped: nothing left running")
+        if exited:
+            logs = ", ".join(str(settings.data_dir / "logs" / f"{name}.log") for name in exited)
+            raise StartupError(f"{', '.join(exited)} exited on its own: its log says why ({logs})")
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

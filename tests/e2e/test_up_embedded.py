@@ -3,6 +3,7 @@
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -12,6 +13,8 @@ from typing import Any
 import httpx
 import psutil
 import pytest
+
+from fitconnect.runtime.ports import first_free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.embedded, pytest.mark.slow]
 
@@ -50,6 +53,11 @@ def _graphql_login(url: str) -> dict[str, Any]:
 def test_up_starts_embedded_services_and_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FITCONNECT_")}
     env["FITCONNECT_DATA_DIR"] = str(tmp_path / "data")
+    # A stable address: the gateway's default port 8000, or the next free one above it. The
+    # first free one from 8000 is held here, so up must take the one after it.
+    held = socket.socket()
+    held.bind(("127.0.0.1", first_free_port("127.0.0.1", 8000)))
+    held.listen()
     process = subprocess.Popen(
         [sys.executable, "-m", "fitconnect", "up"],
         env=env,
@@ -64,12 +72,16 @@ def test_up_starts_embedded_services_and_ctrl_c_leaves_nothing(tmp_path: Path) -
         assert re.search(r"broker:\s+embedded (mosquitto|amqtt)", text)
         url = re.search(r"GraphQL:\s+(\S+)", text)
         assert url is not None, text
+        port = int(url.group(1).split(":")[2].split("/")[0])
+        assert held.getsockname()[1] < port < 8100, text
+        held.close()
         login = _graphql_login(url.group(1))
         assert login["data"]["login"]["accessToken"], login
         children = psutil.Process(process.pid).children(recursive=True)
         process.send_signal(signal.SIGINT)
         rest, _ = process.communicate(timeout=30)
     finally:
+        held.close()
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, rest

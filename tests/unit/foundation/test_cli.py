@@ -12,6 +12,7 @@ from fitconnect.cli import app as server_app
 from fitconnect.cli.bench import COMMANDS as BENCH_COMMANDS
 from fitconnect.cli.lazy import Lazy
 from fitconnect.edge_agent.cli import app as edge_app
+from fitconnect.runtime.ports import free_port
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -103,3 +104,14 @@ def test_listed_help_is_the_command_s_own(name: str, entry: Lazy) -> None:
     path = (name,) if name in COMMANDS and COMMANDS[name] is entry else ("bench", name)
     command = {p: c for program, p, c in _every_command() if program == "fitconnect"}[path]
     assert " ".join((command.help or "").split("\n\n")[0].split()) == entry.help
+
+
+def test_doctor_flags_a_broker_url_that_is_not_mqtt(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FITCONNECT_MQTT_URL", "http://x")
+    monkeypatch.setenv(
+        "FITCONNECT_DATABASE_URL", f"postgresql://postgres@127.0.0.1:{free_port()}/x"
+    )
+    result = _run("doctor")
+    assert result.returncode == 1
+    assert "the scheme http:// is not MQTT" in result.stdout
+    assert "refuses the connection" in result.stdout
