@@ -1,0 +1,580 @@
+"""Who may do what: every GraphQL root field and every REST route, as each kind of caller.
+
+The rows are checked against the schema and the OpenAPI document: a field or a route without
+a row here fails ``test_every_field_and_route_has_a_row``, so a new one is never left out.
+The target is always the athlete's (``A``): their data, devices, club, report, coaches.
+Queries share one world; each mutation row gets a world of its own (mutations change it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+import pytest
+import strawberry
+from fastapi.testclient import TestClient
+
+from fitconnect.gateway.app import create_app
+from fitconnect.gateway.graphql.schema import Mutation, Query, Subscription
+from fitconnect.platform.db import open_pool
+from fitconnect.platform.training.reports import run_one
+from fitconnect.schemas import TelemetryBatch, encode
+from fitconnect.settings import DatabaseSettings, Settings
+from tests.keys import SECRET_KEY
+
+from ..ingest.support import Publisher
+from .support import PASSWORD, deliver, gql, invitation
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+ATHLETE = "athlete"
+LINKED = "linked_coach"
+PENDING = "pending_coach"
+REVOKED = "revoked_coach"
+UNLINKED = "unlinked_coach"
+SAME_TENANT = "same_tenant_athlete"
+OTHER_TENANT = "other_tenant"
+DELETED = "deleted_account"
+ANONYMOUS = "anonymous"
+ROLES = (ATHLETE, LINKED, PENDING, REVOKED, UNLINKED, SAME_TENANT, OTHER_TENANT, DELETED, ANONYMOUS)
+SIGNED_IN = ROLES[:-2]
+TENANT_T = (ATHLETE, LINKED, PENDING, REVOKED, UNLINKED, SAME_TENANT)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+OK = "OK"
+UNAUTH = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
+NOT_FOUND = "NOT_FOUND"
+HTTP = {OK: (200, 201, 202, 204), UNAUTH: (401,), FORBIDDEN: (403,), NOT_FOUND: (404,)}
+
+
+def expect(default: str, **by_role: str) -> dict[str, str]:
+    """``default`` for the signed-in roles, UNAUTHENTICATED for the deleted and anonymous."""
+    table = dict.fromkeys(SIGNED_IN, default) | {DELETED: UNAUTH, ANONYMOUS: UNAUTH}
+    return table | by_role
+
+
+OWN = expect(OK)  # the caller's own data: every account has its own
+READ_A = expect(FORBIDDEN, athlete=OK, linked_coach=OK)  # A's data, by athleteId
+A_ONLY = expect(NOT_FOUND, athlete=OK)  # A's things by id: nobody else's to see
+# A owns tenant T; the other tenant's athlete owns theirs (and acts on it, not on T)
+OWNERS = expect(FORBIDDEN, athlete=OK, other_tenant=OK)
+ANYONE = dict.fromkeys(ROLES, OK)
+
+
+@dataclass
+class World:
+    """Accounts of every role around athlete A, and A's things."""
+
+    prefix: str
+    tokens: dict[str, str | None] = field(default_factory=dict)
+    refresh: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)
+    things: dict[str, str] = field(default_factory=dict)
+
+    def email(self, role: str) -> str:
+        return f"{self.prefix}.{role}@example.com"
+
+
+def _join(client: TestClient, world: World, role: str, kind: str, owner: str | None) -> None:
+    token = invitation(client, owner, kind) if owner else None
+    body = gql(
+        client,
+        "mutation($e: String!, $p: String!, $r: Role!, $i: String) { register(email: $e,"
+        ' password: $p, displayName: "Someone", role: $r, invitation: $i) { id } }',
+        e=world.email(role),
+        p=PASSWORD,
+        r=kind,
+        i=token,
+    )
+    assert "errors" not in body, body
+    login = gql(
+        client,
+        "mutation($e: String!, $p: String!) { login(email: $e, password: $p)"
+        " { accessToken refreshToken } }",
+        e=world.email(role),
+        p=PASSWORD,
+    )["data"]["login"]
+    world.tokens[role], world.refresh[role] = login["accessToken"], login["refreshToken"]
+    world.ids[role] = body["data"]["register"]["id"]
+
+
+def build_world(client: TestClient, database_url: str) -> World:
+    world = World(prefix=uuid.uuid4().hex[:8])
+    _join(client, world, ATHLETE, "ATHLETE", None)
+    a = world.tokens[ATHLETE]
+    assert a is not None
+    for role in (LINKED, PENDING, REVOKED, UNLINKED, DELETED):
+        _join(client, world, role, "COACH", a)
+    _join(client, world, SAME_TENANT, "ATHLETE", a)
+    _join(client, world, OTHER_TENANT, "ATHLETE", None)
+    world.tokens[ANONYMOUS] = None
+    for coach in (LINKED, PENDING, REVOKED):
+        gql(
+            client,
+            "mutation($e: String!) { inviteAthlete(email: $e) { status } }",
+            world.tokens[coach],
+            e=world.email(ATHLETE),
+        )
+    accept = "mutation($c: UUID!) { respondToCoach(coachId: $c, accept: true) { status } }"
+    for coach in (LINKED, REVOKED):
+        gql(client, accept, a, c=world.ids[coach])
+    gql(
+        client,
+        "mutation($c: UUID!) { revokeCoach(coachId: $c) { status } }",
+        a,
+        c=world.ids[REVOKED],
+    )
+    gql(
+        client,
+        "mutation($p: String!) { deleteAccount(password: $p) }",
+        world.tokens[DELETED],
+        p=PASSWORD,
+    )
+    device = gql(
+        client, 'mutation { registerDevice(name: "a", kind: HEART_RATE) { device { id } } }', a
+    )
+    world.things["device"] = device["data"]["registerDevice"]["device"]["id"]
+    world.things["topic"] = f"fc/v1/{_tenant(client, a)}/{world.things['device']}/telemetry"
+    club = gql(client, "mutation($n: String!) { createClub(name: $n) { id } }", a, n=world.prefix)
+    world.things["club"] = club["data"]["createClub"]["id"]
+    job = gql(
+        client,
+        'mutation { requestReport(kind: POWER_CURVE, since: "2026-01-01", until: "2026-02-01")'
+        " { id } }",
+        a,
+    )
+    world.things["report"] = job["data"]["requestReport"]["id"]
+    made = gql(client, "mutation { createInvitation { invitation { id } } }", a)
+    world.things["invitation"] = made["data"]["createInvitation"]["invitation"]["id"]
+    deliver(database_url)  # A's welcome notification reaches the inbox
+    inbox = gql(client, "{ notifications { id } }", a)["data"]["notifications"]
+    world.things["notification"] = str(inbox[0]["id"])
+    response = client.put(
+        "/api/v1/me/avatar",
+        content=PNG,
+        headers={"Authorization": f"Bearer {a}", "Content-Type": "image/png"},
+    )
+    assert response.status_code == 200, response.text
+    return world
+
+
+def _tenant(client: TestClient, token: str) -> str:
+    return str(gql(client, "{ me { tenantId } }", token)["data"]["me"]["tenantId"])
+
+
+Variables = Callable[[World, str], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Row:
+    document: str
+    expected: dict[str, str]
+    variables: Variables = lambda _w, _r: {}
+
+
+def _a(w: World, _r: str) -> dict[str, Any]:
+    return {"a": w.ids[ATHLETE]}
+
+
+QUERIES: dict[str, Row] = {
+    "me": Row("{ me { id } }", OWN),
+    "profile": Row("{ profile { displayName } }", OWN),
+    "devices": Row("{ devices { id } }", OWN),
+    "notifications": Row("{ notifications { id } }", OWN),
+    "stream": Row("query($a: UUID) { stream(athleteId: $a) { ts } }", READ_A, _a),
+    "series": Row("query($a: UUID) { series(athleteId: $a) { ts } }", READ_A, _a),
+    "sessions": Row("query($a: UUID) { sessions(athleteId: $a) { tss } }", READ_A, _a),
+    "session": Row(
+        "query($a: UUID, $d: UUID!) { session(athleteId: $a, deviceId: $d,"
+        ' start: "2026-01-05T10:00:00Z") { tss } }',
+        # allowed readers pass authorization and find no such session
+        expect(FORBIDDEN, athlete=NOT_FOUND, linked_coach=NOT_FOUND),
+        lambda w, _r: {"a": w.ids[ATHLETE], "d": w.things["device"]},
+    ),
+    "fitness": Row("query($a: UUID) { fitness(athleteId: $a) { tss } }", READ_A, _a),
+    "totals": Row("query($a: UUID) { totals(athleteId: $a) { samples } }", READ_A, _a),
+    "weeklyVolume": Row("query($a: UUID) { weeklyVolume(athleteId: $a) { tss } }", READ_A, _a),
+    "records": Row("query($a: UUID) { records(athleteId: $a) { value } }", READ_A, _a),
+    "report": Row(
+        "query($id: UUID!) { report(id: $id) { status } }",
+        A_ONLY,
+        lambda w, _r: {"id": w.things["report"]},
+    ),
+    "progress": Row("query($a: UUID) { progress(athleteId: $a) { xp } }", READ_A, _a),
+    "badges": Row("query($a: UUID) { badges(athleteId: $a) { id } }", READ_A, _a),
+    "leaderboard": Row(
+        "query($c: UUID) { leaderboard(circle: CLUB, clubId: $c) { rank } }",
+        expect(FORBIDDEN, athlete=OK),  # only the club's members (A) see its board
+        lambda w, _r: {"c": w.things["club"]},
+    ),
+    "clubs": Row("{ clubs { id } }", OWN),
+    "following": Row("{ following { id } }", OWN),
+    "coaching": Row("{ coaching { status } }", OWN),
+    "tenant": Row("{ tenant { id } }", OWN),
+    "invitations": Row("{ invitations { id } }", OWNERS),
+}
+
+MUTATIONS: dict[str, Row] = {
+    "register": Row(
+        'mutation($e: String!) { register(email: $e, password: "correct horse battery",'
+        ' displayName: "New") { id } }',
+        ANYONE,
+        lambda w, r: {"e": f"{w.prefix}.new.{r}@example.com"},
+    ),
+    "login": Row(
+        'mutation($e: String!) { login(email: $e, password: "correct horse battery")'
+        " { accessToken } }",
+        ANYONE,
+        lambda w, _r: {"e": w.email(ATHLETE)},
+    ),
+    "refresh": Row(
+        "mutation($t: String!) { refresh(refreshToken: $t) { accessToken } }",
+        expect(OK),  # the caller's own refresh token; a deleted account's tokens were revoked
+        lambda w, r: {"t": w.refresh.get(r, "not-a-token")},
+    ),
+    "logout": Row(
+        "mutation($t: String!) { logout(refreshToken: $t) }",
+        ANYONE,
+        lambda w, r: {"t": w.refresh.get(r, "not-a-token")},
+    ),
+    "deleteAccount": Row(
+        'mutation { deleteAccount(password: "correct horse battery") }',
+        expect(OK, athlete="VALIDATION"),  # A owns a tenant others are in
+    ),
+    "registerDevice": Row(
+        'mutation { registerDevice(name: "d", kind: HEART_RATE) { mqttUsername } }', OWN
+    ),
+    "revokeDevice": Row(
+        "mutation($d: UUID!) { revokeDevice(deviceId: $d) }",
+        A_ONLY,
+        lambda w, _r: {"d": w.things["device"]},
+    ),
+    "updateProfile": Row(
+        'mutation { updateProfile(changes: {displayName: "Changed"}) { displayName } }', OWN
+    ),
+    "inviteAthlete": Row(
+        "mutation($e: String!) { inviteAthlete(email: $e) { status } }",
+        # coaches of A's tenant may ask; athletes are no coaches; elsewhere A is not found
+        expect(FORBIDDEN, linked_coach=OK, pending_coach=OK, revoked_coach=OK, unlinked_coach=OK),
+        lambda w, _r: {"e": w.email(ATHLETE)},
+    ),
+    "respondToCoach": Row(
+        "mutation($c: UUID!) { respondToCoach(coachId: $c, accept: true) { status } }",
+        A_ONLY,  # only A was invited by that coach
+        lambda w, _r: {"c": w.ids[PENDING]},
+    ),
+    "revokeCoach": Row(
+        "mutation($c: UUID!) { revokeCoach(coachId: $c) { status } }",
+        A_ONLY,
+        lambda w, _r: {"c": w.ids[LINKED]},
+    ),
+    "requestReport": Row(
+        'mutation($a: UUID) { requestReport(kind: POWER_CURVE, since: "2026-01-01",'
+        ' until: "2026-02-01", athleteId: $a) { id } }',
+        READ_A,
+        _a,
+    ),
+    "follow": Row(
+        "mutation($a: UUID!) { follow(athleteId: $a) }",
+        # A's tenant only, and not oneself
+        expect(OK, athlete=NOT_FOUND, other_tenant=NOT_FOUND),
+        _a,
+    ),
+    "unfollow": Row("mutation($a: UUID!) { unfollow(athleteId: $a) }", OWN, _a),
+    "createClub": Row(
+        "mutation($n: String!) { createClub(name: $n) { id } }",
+        OWN,
+        lambda w, r: {"n": f"{w.prefix} {r}"},
+    ),
+    "joinClub": Row(
+        "mutation($c: UUID!) { joinClub(clubId: $c) { id } }",
+        expect(OK, other_tenant=NOT_FOUND),
+        lambda w, _r: {"c": w.things["club"]},
+    ),
+    "leaveClub": Row(
+        "mutation($c: UUID!) { leaveClub(clubId: $c) }", OWN, lambda w, _r: {"c": w.things["club"]}
+    ),
+    "markNotificationRead": Row(
+        "mutation($n: Int!) { markNotificationRead(notificationId: $n) }",
+        OWN,  # answers false for anyone but A (checked below: nothing of A's changes)
+        lambda w, _r: {"n": int(w.things["notification"])},
+    ),
+    "createInvitation": Row("mutation { createInvitation { token } }", OWNERS),
+    "revokeInvitation": Row(
+        "mutation($i: UUID!) { revokeInvitation(invitationId: $i) }",
+        # another tenant's owner finds no such invitation in their tenant
+        expect(FORBIDDEN, athlete=OK, other_tenant="INVALID_INVITATION"),
+        lambda w, _r: {"i": w.things["invitation"]},
+    ),
+    "deleteTenant": Row('mutation { deleteTenant(password: "correct horse battery") }', OWNERS),
+}
+
+SUBSCRIPTIONS: dict[str, Row] = {
+    "live": Row("subscription($a: UUID) { live(athleteId: $a) { heartRateBpm } }", READ_A, _a),
+    "reportReady": Row(
+        "subscription($id: UUID!) { reportReady(id: $id) { status } }",
+        A_ONLY,
+        lambda w, _r: {"id": w.things["report"]},
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    expected: dict[str, str]
+    call: Callable[[TestClient, World, str, dict[str, str]], Any]
+
+
+def _headers(w: World, role: str) -> dict[str, str]:
+    token = w.tokens.get(role)
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+ROUTES: dict[str, Route] = {
+    "POST /api/v1/auth/register": Route(
+        ANYONE,
+        lambda c, w, r, h: c.post(
+            "/api/v1/auth/register",
+            headers=h,
+            json={
+                "email": f"{w.prefix}.rest.{r}@example.com",
+                "password": PASSWORD,
+                "display_name": "New",
+            },
+        ),
+    ),
+    "POST /api/v1/auth/login": Route(
+        ANYONE,
+        lambda c, w, _r, h: c.post(
+            "/api/v1/auth/login", headers=h, json={"email": w.email(ATHLETE), "password": PASSWORD}
+        ),
+    ),
+    "POST /api/v1/auth/refresh": Route(
+        expect(OK),
+        lambda c, w, r, _h: c.post(
+            "/api/v1/auth/refresh", json={"refresh_token": w.refresh.get(r, "not-a-token")}
+        ),
+    ),
+    "POST /api/v1/auth/logout": Route(
+        ANYONE,
+        lambda c, w, r, _h: c.post(
+            "/api/v1/auth/logout", json={"refresh_token": w.refresh.get(r, "not-a-token")}
+        ),
+    ),
+    "GET /api/v1/me": Route(OWN, lambda c, _w, _r, h: c.get("/api/v1/me", headers=h)),
+    "GET /api/v1/devices": Route(OWN, lambda c, _w, _r, h: c.get("/api/v1/devices", headers=h)),
+    "POST /api/v1/devices": Route(
+        OWN,
+        lambda c, _w, _r, h: c.post("/api/v1/devices", headers=h, json={"name": "d", "kind": "hr"}),
+    ),
+    "DELETE /api/v1/devices/{device_id}": Route(
+        A_ONLY, lambda c, w, _r, h: c.delete(f"/api/v1/devices/{w.things['device']}", headers=h)
+    ),
+    "GET /api/v1/notifications": Route(
+        OWN, lambda c, _w, _r, h: c.get("/api/v1/notifications", headers=h)
+    ),
+    "GET /api/v1/stream": Route(OWN, lambda c, _w, _r, h: c.get("/api/v1/stream", headers=h)),
+    "POST /api/v1/reports": Route(
+        READ_A,
+        lambda c, w, _r, h: c.post(
+            "/api/v1/reports",
+            headers=h,
+            json={
+                "kind": "power_curve",
+                "since": "2026-01-01",
+                "until": "2026-02-01",
+                "athlete_id": w.ids[ATHLETE],
+            },
+        ),
+    ),
+    "GET /api/v1/reports/{report_id}": Route(
+        A_ONLY, lambda c, w, _r, h: c.get(f"/api/v1/reports/{w.things['report']}", headers=h)
+    ),
+    "PUT /api/v1/me/avatar": Route(
+        OWN,
+        lambda c, _w, _r, h: c.put(
+            "/api/v1/me/avatar", content=PNG, headers=h | {"Content-Type": "image/png"}
+        ),
+    ),
+    "GET /api/v1/me/avatar": Route(
+        expect(NOT_FOUND, athlete=OK),  # only A has one
+        lambda c, _w, _r, h: c.get("/api/v1/me/avatar", headers=h),
+    ),
+    "DELETE /api/v1/me/avatar": Route(
+        OWN, lambda c, _w, _r, h: c.delete("/api/v1/me/avatar", headers=h)
+    ),
+    "GET /api/v1/avatars/{account_id}": Route(
+        ANYONE,  # avatars are public: image tags send no token
+        lambda c, w, _r, _h: c.get(f"/api/v1/avatars/{w.ids[ATHLETE]}"),
+    ),
+}
+READ_ROUTES = {k for k in ROUTES if k.startswith("GET ")}
+# Not the API's: the GraphQL endpoint (its fields are the rows above) and operations' routes.
+NOT_API = {"GET /graphql", "POST /graphql", "GET /healthz", "GET /readyz", "GET /metrics"}
+
+
+def _order(expected: dict[str, str]) -> list[str]:
+    """Refused roles first, then allowed ones, A last: a success changes the world."""
+    return sorted(ROLES, key=lambda r: (expected[r] == OK, r == ATHLETE))
+
+
+def _outcome(body: dict[str, Any]) -> str:
+    errors = body.get("errors")
+    if errors:
+        return str(errors[0].get("extensions", {}).get("code", errors[0].get("message")))
+    return OK
+
+
+def _http_outcome(status: int) -> str:
+    for outcome, statuses in HTTP.items():
+        if status in statuses:
+            return outcome
+    return f"HTTP {status}"
+
+
+@pytest.fixture(scope="module")
+def app_client(database_url: str, mqtt_url: str) -> Iterator[TestClient]:
+    settings = Settings(environment="test", secret_key=SECRET_KEY)  # type: ignore[arg-type]
+    with TestClient(create_app(settings, database_url, mqtt_url)) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def world(app_client: TestClient, database_url: str) -> World:
+    return build_world(app_client, database_url)
+
+
+def test_every_field_and_route_has_a_row(app_client: TestClient) -> None:
+    schema = strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription)._schema
+    assert schema.query_type is not None
+    assert schema.mutation_type is not None
+    assert schema.subscription_type is not None
+    assert set(schema.query_type.fields) == set(QUERIES)
+    assert set(schema.mutation_type.fields) == set(MUTATIONS)
+    assert set(schema.subscription_type.fields) == set(SUBSCRIPTIONS)
+    paths = app_client.get("/api/v1/openapi.json").json()["paths"]
+    routes = {f"{m.upper()} {p}" for p, ops in paths.items() for m in ops} - NOT_API
+    assert routes == set(ROUTES)
+    for table in (
+        *QUERIES.values(),
+        *MUTATIONS.values(),
+        *SUBSCRIPTIONS.values(),
+        *ROUTES.values(),
+    ):
+        assert set(table.expected) == set(ROLES)
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_query(app_client: TestClient, world: World, name: str) -> None:
+    row = QUERIES[name]
+    got = {
+        role: _outcome(
+            gql(app_client, row.document, world.tokens[role], **row.variables(world, role))
+        )
+        for role in ROLES
+    }
+    assert got == row.expected
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_mutation(app_client: TestClient, database_url: str, name: str) -> None:
+    row = MUTATIONS[name]
+    fresh = build_world(app_client, database_url)
+    got = {
+        role: _outcome(
+            gql(app_client, row.document, fresh.tokens[role], **row.variables(fresh, role))
+        )
+        for role in _order(row.expected)
+    }
+    assert got == row.expected
+    if name == "markNotificationRead":  # nobody but A marks A's notification read
+        with psycopg.connect(database_url) as conn:
+            read_at = conn.execute(
+                "SELECT read_at FROM notifications.inbox WHERE id = %s",
+                (int(fresh.things["notification"]),),
+            ).fetchone()
+        assert read_at is not None
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_route(app_client: TestClient, world: World, database_url: str, name: str) -> None:
+    route = ROUTES[name]
+    w = world if name in READ_ROUTES else build_world(app_client, database_url)
+    got = {
+        role: _http_outcome(route.call(app_client, w, role, _headers(w, role)).status_code)
+        for role in _order(route.expected)
+    }
+    assert got == route.expected
+
+
+@pytest.mark.parametrize("name", sorted(SUBSCRIPTIONS))
+def test_subscription(
+    app_client: TestClient, world: World, database_url: str, mqtt_url: str, name: str
+) -> None:
+    row = SUBSCRIPTIONS[name]
+    if name == "reportReady":
+        _run_report_worker(database_url)
+    stop = threading.Event()
+    feeder = threading.Thread(target=_feed, args=(mqtt_url, world, stop), daemon=True)
+    feeder.start()
+    try:
+        got = {role: _first_message(app_client, world, row, role) for role in ROLES}
+    finally:
+        stop.set()
+        feeder.join(10)
+    assert got == row.expected
+
+
+def _first_message(client: TestClient, world: World, row: Row, role: str) -> str:
+    token = world.tokens[role]
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        init = {"Authorization": f"Bearer {token}"} if token else {}
+        ws.send_json({"type": "connection_init", "payload": init})
+        assert ws.receive_json()["type"] == "connection_ack"
+        payload = {"query": row.document, "variables": row.variables(world, role)}
+        ws.send_json({"id": "1", "type": "subscribe", "payload": payload})
+        message = ws.receive_json()
+        ws.send_json({"id": "1", "type": "complete"})
+    body = message.get("payload")
+    if message["type"] == "error" and isinstance(body, list):
+        body = {"errors": body}
+    return _outcome(body if isinstance(body, dict) else {"errors": [{"message": str(message)}]})
+
+
+def _feed(mqtt_url: str, world: World, stop: threading.Event) -> None:
+    """A's device sends a batch ten times a second, so an allowed live viewer gets one."""
+    publisher = Publisher(mqtt_url)
+    try:
+        for seq in range(600):
+            now_ms = int(time.time() * 1000)
+            batch = TelemetryBatch(
+                device_id=world.things["device"],
+                seq=seq,
+                ts_ms=[now_ms],
+                metrics={"heart_rate_bpm": [140.0]},
+            )
+            publisher.send(world.things["topic"], encode(batch))
+            if stop.wait(0.1):
+                return
+    finally:
+        publisher.close()
+
+
+def _run_report_worker(database_url: str) -> None:
+    async def run() -> None:
+        pool = await open_pool(database_url, DatabaseSettings())
+        try:
+            while await run_one(pool):
+                pass
+        finally:
+            await pool.close()
+
+    asyncio.run(run())
