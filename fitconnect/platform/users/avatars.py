@@ -79,10 +79,11 @@ class AvatarService:
     async def image(self, account_id: uuid.UUID) -> AvatarImage:
         async with self._pool.connection() as conn:
             cur = await conn.execute(
-                "SELECT avatar_key FROM users.accounts WHERE id = %s", (account_id,)
+                "SELECT avatar_key FROM users.accounts WHERE id = %s AND deleted_at IS NULL",
+                (account_id,),
             )
             row = await cur.fetchone()
-        key = row[0] if row else None
+        key = row[0] if row else None  # a deleted account's avatar is gone with it
         if not isinstance(key, str):
             raise NoAvatarError(f"account {account_id} has no avatar")
         content_type = _CONTENT_TYPES[key.rsplit(".", 1)[1]]

@@ -129,6 +129,12 @@ def test_only_the_owner_invites_and_a_revoked_invitation_admits_nobody(
 def test_a_deleted_accounts_token_gets_nothing_at_once(client: TestClient) -> None:
     token = register_and_login(client, "leaving@example.com")["accessToken"]
     headers = {"Authorization": f"Bearer {token}"}
+    me = gql(client, ME, token)["data"]["me"]["id"]
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    upload = client.put(
+        "/api/v1/me/avatar", content=png, headers=headers | {"Content-Type": "image/png"}
+    )
+    assert upload.status_code == 200, upload.text
 
     wrong = gql(client, 'mutation { deleteAccount(password: "not it at all") }', token)
     deleted = gql(
@@ -138,12 +144,14 @@ def test_a_deleted_accounts_token_gets_nothing_at_once(client: TestClient) -> No
         client, 'mutation { registerDevice(name: "x", kind: HEART_RATE) { mqttPassword } }', token
     )
     rest = client.post("/api/v1/devices", json={"name": "x", "kind": "hr"}, headers=headers)
+    avatar = client.get(f"/api/v1/avatars/{me}")
     again = register_and_login(client, "leaving@example.com")  # the address is free again
 
     assert code(wrong) == "UNAUTHENTICATED"
     assert deleted["data"]["deleteAccount"] is True
     assert code(device) == "UNAUTHENTICATED"
     assert rest.status_code == 401
+    assert avatar.status_code == 404
     assert "accessToken" in again
 
 
