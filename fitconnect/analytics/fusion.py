@@ -109,7 +109,11 @@ def _payload(frame: pl.DataFrame, stream: str) -> pl.Series:
     """The stream's values as their 32 bits (distance: centimetres from the device's first
     value in the frame, which keeps every difference the metrics take), as Int64."""
     if stream == "distance_m":
-        first = pl.col(stream).min().over("device_id")
+        lowest = frame.group_by("_code").agg(pl.col(stream).min())
+        codes = int(frame.select(pl.col("_code").max()).item() or 0) + 1
+        by_code = pl.Series([None] * codes, dtype=pl.Float64)
+        by_code = by_code.scatter(lowest.get_column("_code"), lowest.get_column(stream))
+        first = pl.lit(by_code).gather(pl.col("_code"))
         cm = ((pl.col(stream) - first) * 100.0).round().fill_null(0).cast(pl.Int64)
         return frame.select(cm.clip(0, (1 << 32) - 1)).to_series()
     values = frame.get_column(stream).fill_null(0).cast(_WIDE[stream]).rechunk()
@@ -139,17 +143,20 @@ _CODE_SHIFT, _RANK_SHIFT = 32, 56
 
 
 def _pick(
-    several: pl.DataFrame, athletes: list[str], dtypes: dict[str, pl.DataType], most: int
+    several: pl.DataFrame,
+    athletes: list[str],
+    athlete_of_code: pl.Series,
+    dtypes: dict[str, pl.DataType],
+    most: int,
 ) -> pl.DataFrame:
     """Per athlete and second the best live value of each stream, from ``several`` (rows of
     athletes with more than one device, at most ``most`` devices each): each stream's value
     packed with its rank and device code in one integer, rows sorted by (athlete, second),
-    and the minimum of each run of equal keys (at most ``most`` rows) taken by shifts."""
+    and the minimum of each run of equal keys (at most ``most`` rows) taken by shifts.
+    ``athlete_of_code`` is the index in ``athletes`` of each device code's athlete."""
     first = several.get_column("ts").min()
     seconds = (pl.col("ts") - pl.lit(first)).dt.total_seconds()
-    athlete_code = pl.col("athlete_id").replace_strict(
-        {a: i for i, a in enumerate(athletes)}, return_dtype=pl.Int64
-    )
+    athlete_code = pl.lit(athlete_of_code).gather(pl.col("_code"))
     packed = several.select(
         (athlete_code * (1 << 40) + seconds).alias("_key"),
         *(
@@ -228,86 +235,100 @@ def fuse(cleaned: pl.DataFrame, ranks: pl.DataFrame) -> Fused:
     )
     parts = [single]
     if multi.len():
+        athletes = sorted(multi.to_list())
+        index = {a: i for i, a in enumerate(athletes)}
+        athlete_of_code = pl.Series(
+            [index.get(a, -1) for a in owned.get_column("athlete_id").to_list()], dtype=pl.Int64
+        )
         several = frame.filter(in_multi)
-        parts.append(_pick(several, sorted(multi.to_list()), dtypes, most).select(single.columns))
+        parts.append(_pick(several, athletes, athlete_of_code, dtypes, most).select(single.columns))
     fused = pl.concat(parts)
     return Fused(sorted_by(fused, "athlete_id"), devices, flagged)
 
 
-def provenance(cut: pl.DataFrame, devices: list[str]) -> pl.DataFrame:
-    """Seconds each device gave each stream of each session.
+@dataclass(frozen=True, slots=True)
+class SessionSources:
+    """Where each session's streams came from (frames keyed by ``session_id``)."""
 
-    ``cut`` is fused rows with ``session_id``. Columns: session_id, stream, device_id, seconds.
-    """
-    names = pl.DataFrame(
-        {"_code": list(range(len(devices))), "device_id": devices},
-        schema={"_code": pl.Int64(), "device_id": pl.String()},
+    provenance: pl.DataFrame
+    """session_id, stream, device_id, seconds: the seconds each device gave each stream."""
+    main: pl.DataFrame
+    """session_id, stream, device_id: the best-ranked device that gave the stream."""
+    dropouts: pl.DataFrame
+    """session_id, stream, device_id, seconds: seconds inside the main source's span (its
+    first to last second) in which it gave nothing (only where positive)."""
+
+
+def session_sources(cut: pl.DataFrame, devices: list[str], ranks: pl.DataFrame) -> SessionSources:
+    """``SessionSources`` of fused rows with ``session_id`` (numbered 1, 2, … and contiguous,
+    as ``assign_sessions`` makes them): two group-bys over the rows for all streams, the
+    sources other than the main one (the rare case) counted from their rows only."""
+    base = (
+        pl.DataFrame({"device_id": devices}, schema={"device_id": pl.String()})
+        .join(ranks, on="device_id", how="left")
+        .fill_null(UNKNOWN_RANK)
     )
-    parts = [
-        cut.filter(pl.col(source_column(s)).is_not_null())
-        .group_by(SESSION_KEY, pl.col(source_column(s)).alias("_code"))
-        .agg(pl.len().cast(pl.Int64).alias("seconds"))
-        .with_columns(pl.lit(s).alias("stream"))
+    sid, idx = pl.col(SESSION_KEY), pl.int_range(pl.len(), dtype=pl.Int64)
+    shift = 1 << _RANK_SHIFT - _CODE_SHIFT
+    ranked = cut.group_by(SESSION_KEY).agg(
+        (
+            pl.lit(base.get_column(rank_column(s))).gather(pl.col(source_column(s))) * shift
+            + pl.col(source_column(s))
+        )
+        .min()
+        .alias(s)
         for s in STREAMS
-    ]
-    return (
-        pl.concat(parts)
-        .join(names, on="_code")
-        .select(SESSION_KEY, "stream", "device_id", "seconds")
-        .sort(SESSION_KEY, "stream", "seconds", descending=[False, False, True])
     )
-
-
-def main_sources(prov: pl.DataFrame, ranks: pl.DataFrame) -> pl.DataFrame:
-    """Per session and stream, its main source: the best-ranked device that gave it.
-
-    Columns: session_id, stream, device_id.
-    """
-    long = ranks.unpivot(index="device_id", variable_name="_col", value_name="_rank")
-    long = long.with_columns(pl.col("_col").str.strip_prefix("_rank_").alias("stream"))
-    return (
-        prov.join(long.select("device_id", "stream", "_rank"), on=["device_id", "stream"])
-        .sort(SESSION_KEY, "stream", "_rank", "device_id")
-        .group_by(SESSION_KEY, "stream", maintain_order=True)
-        .first()
-        .select(SESSION_KEY, "stream", "device_id")
+    count = int(cut.select(sid.max()).item() or 0) + 1
+    mains = {
+        s: pl.Series([None] * count, dtype=pl.Int64).scatter(
+            ranked.get_column(SESSION_KEY), ranked.get_column(s) % shift
+        )
+        for s in STREAMS
+    }
+    from_main = {
+        s: pl.col(source_column(s)).fill_null(-1) == pl.lit(mains[s]).gather(sid) for s in STREAMS
+    }
+    marked = cut.select(sid, idx.alias("_i"), *(e.alias(f"_fm_{s}") for s, e in from_main.items()))
+    spans = marked.group_by(SESSION_KEY).agg(
+        e
+        for s in STREAMS
+        for e in (
+            pl.col("_i").filter(pl.col(f"_fm_{s}")).min().alias(f"_a_{s}"),
+            pl.col("_i").filter(pl.col(f"_fm_{s}")).max().alias(f"_b_{s}"),
+            pl.col(f"_fm_{s}").sum().cast(pl.Int64).alias(f"_n_{s}"),
+        )
     )
-
-
-def dropouts(cut: pl.DataFrame, main: pl.DataFrame, devices: list[str]) -> pl.DataFrame:
-    """Seconds of each session inside its main source's span (first to last second it gave
-    the stream) in which that source gave nothing. Columns: session_id, stream, device_id,
-    seconds (only where positive)."""
-    code_of = {d: i for i, d in enumerate(devices)}
-    out = []
-    for s in STREAMS:
-        mine = main.filter(pl.col("stream") == s).select(
-            SESSION_KEY,
-            "device_id",
-            pl.col("device_id").replace_strict(code_of, return_dtype=pl.Int64).alias("_main"),
-        )
-        if mine.is_empty():
-            continue
-        src = pl.col(source_column(s))
-        from_main = src.fill_null(-1) == pl.col("_main")
-        counted = (
-            cut.select(SESSION_KEY, "ts", source_column(s))
-            .join(mine, on=SESSION_KEY)
-            .group_by(SESSION_KEY, "device_id")
-            .agg(
-                pl.col("ts").filter(from_main).min().alias("_first"),
-                pl.col("ts").filter(from_main).max().alias("_last"),
-                pl.col("ts").filter(~from_main).alias("_others"),
-            )
-            .explode("_others")
-            .filter((pl.col("_others") > pl.col("_first")) & (pl.col("_others") < pl.col("_last")))
-            .group_by(SESSION_KEY, "device_id")
-            .agg(pl.len().cast(pl.Int64).alias("seconds"))
-            .with_columns(pl.lit(s).alias("stream"))
-        )
-        out.append(counted.select(SESSION_KEY, "stream", "device_id", "seconds"))
+    names = pl.Series(devices, dtype=pl.String)
     schema = {SESSION_KEY: pl.Int64(), "stream": pl.String(), "device_id": pl.String()}
-    return pl.concat(out) if out else pl.DataFrame(schema=schema | {"seconds": pl.Int64()})
+    main_rows, drop_rows, prov_rows = [], [], []
+    for s in STREAMS:
+        with_main = spans.with_columns(
+            pl.lit(mains[s]).gather(sid).alias("_code"), pl.lit(s).alias("stream")
+        ).filter(pl.col(f"_n_{s}") > 0)
+        named = with_main.with_columns(pl.lit(names).gather(pl.col("_code")).alias("device_id"))
+        main_rows.append(named.select(*schema))
+        prov_rows.append(named.select(*schema, pl.col(f"_n_{s}").alias("seconds")))
+        gap = pl.col(f"_b_{s}") - pl.col(f"_a_{s}") + 1 - pl.col(f"_n_{s}")
+        drop_rows.append(named.select(*schema, gap.alias("seconds")).filter(pl.col("seconds") > 0))
+        src = pl.col(source_column(s))
+        others = (
+            cut.filter(src.is_not_null() & ~from_main[s])
+            .group_by(SESSION_KEY, src.alias("_code"))
+            .agg(pl.len().cast(pl.Int64).alias("seconds"))
+        )
+        prov_rows.append(
+            others.select(
+                SESSION_KEY,
+                pl.lit(s).alias("stream"),
+                pl.lit(names).gather(pl.col("_code")).alias("device_id"),
+                "seconds",
+            )
+        )
+    provenance = pl.concat(prov_rows).sort(
+        SESSION_KEY, "stream", "seconds", descending=[False, False, True]
+    )
+    return SessionSources(provenance, pl.concat(main_rows), pl.concat(drop_rows))
 
 
 def cleaning_flags(flagged: pl.DataFrame, spans: pl.DataFrame) -> pl.DataFrame:

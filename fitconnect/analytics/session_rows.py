@@ -22,10 +22,8 @@ from fitconnect.analytics.fusion import (
     Fused,
     clean,
     cleaning_flags,
-    dropouts,
     fuse,
-    main_sources,
-    provenance,
+    session_sources,
     single_distance,
 )
 from fitconnect.analytics.laps import LAP_FIELDS, lap_metrics
@@ -110,8 +108,8 @@ def _per_session(
     cut: pl.DataFrame, cleaned: pl.DataFrame, fused: Fused, ranks: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(the per-session provenance and quality columns, ``cut`` with one distance source)."""
-    prov = provenance(cut, fused.devices)
-    main = main_sources(prov, ranks)
+    found = session_sources(cut, fused.devices, ranks)
+    prov, main = found.provenance, found.main
     spans = cut.group_by(SESSION_KEY).agg(
         pl.col("athlete_id").first(),
         pl.col("ts").min().alias("_first"),
@@ -119,7 +117,7 @@ def _per_session(
     )
     flags = pl.concat(
         [
-            dropouts(cut, main, fused.devices).select(
+            found.dropouts.select(
                 SESSION_KEY,
                 "stream",
                 pl.lit("dropout").alias("flag"),

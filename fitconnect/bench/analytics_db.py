@@ -1,7 +1,8 @@
 """``fitconnect bench analytics --database``: the job end to end on a real PostgreSQL.
 
-A scratch database gets the migrations, one device per athlete and the synthetic rides
-(loaded with COPY and vacuumed, not timed); then ``run_once`` is timed for the full
+A scratch database gets the migrations, the athletes (with FTP and heart-rate maximum in
+their profiles), their two or three devices each and the synthetic rides (loaded with COPY
+and vacuumed, not timed); then ``run_once`` is timed for the full
 recompute, for one new session, and for a run with nothing new. The scratch database is
 dropped afterwards.
 """
@@ -19,7 +20,7 @@ import polars as pl
 import psycopg
 
 from fitconnect.analytics.jobs import run_once
-from fitconnect.bench.analytics import synthetic_samples
+from fitconnect.bench.analytics import DEVICE_KINDS, devices_of, synthetic_samples
 from fitconnect.platform.db.scratch import scratch_database
 
 _COPY = (
@@ -58,17 +59,27 @@ def _load(url: str, samples: pl.DataFrame) -> None:
         conn.execute("VACUUM (ANALYZE) telemetry.samples")
 
 
-def _register(url: str, devices: list[str]) -> None:
+def _register(url: str, athletes: int, ids: dict[str, str]) -> None:
+    """The athletes' accounts in one tenant (FTP 250 W, HR max 190) and their devices."""
     tenant = str(uuid.uuid4())
+    accounts = [str(uuid.uuid4()) for _ in range(athletes)]
     with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO users.tenants (id, slug, name) VALUES (%s, 'bench', 'bench')", (tenant,)
+        )
+        conn.cursor().executemany(
+            "INSERT INTO users.accounts (id, tenant_id, email, password_hash, role, display_name,"
+            " ftp_w, hr_max_bpm) VALUES (%s, %s, %s, 'x', 'athlete', 'bench', 250, 190)",
+            [(a, tenant, f"{a}@bench.invalid") for a in accounts],
+        )
         conn.cursor().executemany(
             "INSERT INTO devices.devices (id, tenant_id, athlete_id, name, kind, mqtt_username,"
-            " mqtt_password_hash) VALUES (%s, %s, %s, 'bench', 'ftms', %s, 'x')",
-            [(d, tenant, str(uuid.uuid4()), f"bench-{d}") for d in devices],
-        )
-        conn.execute(
-            "INSERT INTO analytics.athlete_params (athlete_id, ftp_w, hr_max_bpm)"
-            " SELECT athlete_id, 250, 190 FROM devices.devices"
+            " mqtt_password_hash) VALUES (%s, %s, %s, 'bench', %s, %s, 'x')",
+            [
+                (ids[d], tenant, accounts[a], DEVICE_KINDS[k], f"bench-{ids[d]}")
+                for a in range(athletes)
+                for k, d in enumerate(devices_of(a))
+            ],
         )
 
 
@@ -84,15 +95,18 @@ def run_database_bench(server_url: str, athletes: int, hours: float) -> Database
         seconds = int(hours * 3600)
         start = datetime.now(UTC).replace(hour=6, minute=0, second=0, microsecond=0)
         start -= timedelta(days=2)
-        ids = {f"dev-{a}": str(uuid.uuid4()) for a in range(athletes)}
-        _register(url, list(ids.values()))
+        ids = {d: str(uuid.uuid4()) for a in range(athletes) for d in devices_of(a)}
+        _register(url, athletes, ids)
         samples = synthetic_samples(athletes, seconds, start=start)
         began = time.perf_counter()
         _load(url, samples.with_columns(pl.col("device_id").replace_strict(ids)))
         load = time.perf_counter() - began
         full = _timed(url)
-        new = synthetic_samples(1, seconds, start=start + timedelta(days=1))
-        _load(url, new.with_columns(pl.lit(ids["dev-0"]).alias("device_id")))
+        # One new session: athlete 1's three devices the next day.
+        new = synthetic_samples(2, seconds, start=start + timedelta(days=1)).filter(
+            pl.col("device_id").is_in(devices_of(1))
+        )
+        _load(url, new.with_columns(pl.col("device_id").replace_strict(ids)))
         incremental = _timed(url)
         nothing = _timed(url)
     return DatabaseBenchResult(
