@@ -39,7 +39,7 @@ class Device:
 def devices(conn: Connection, athlete_id: str | None = None) -> list[Device]:
     """Registered devices (of one athlete when given)."""
     rows = conn.execute(
-        "SELECT id::text, athlete_id::text, tenant_id::text, kind FROM devices.devices"
+        "SELECT id::text, athlete_id::text, tenant_id::text, kind FROM devices.published_devices"
         " WHERE %(a)s::uuid IS NULL OR athlete_id = %(a)s::uuid",
         {"a": athlete_id},
     ).fetchall()
@@ -69,7 +69,7 @@ def set_source_override(conn: Connection, athlete_id: str, stream: str, device_i
 def latest_samples(conn: Connection, device_ids: Sequence[str]) -> dict[str, datetime]:
     """Time of each device's newest sample (devices without samples are absent)."""
     rows = conn.execute(
-        "SELECT d, (SELECT max(ts) FROM telemetry.samples WHERE device_id = d)"
+        "SELECT d, (SELECT max(ts) FROM telemetry.published_samples WHERE device_id = d)"
         " FROM unnest(%s::uuid[]) AS d",
         (list(device_ids),),
     ).fetchall()
@@ -110,7 +110,7 @@ COMPUTED_EVENTS: tuple[str, ...] = ("session_start", "session_stop", "lap", *TIM
 def event_stats(conn: Connection, device_ids: Sequence[str]) -> dict[str, EventStats]:
     """Session, lap and timer events per device (devices without any are absent)."""
     rows = conn.execute(
-        "SELECT device_id::text, count(*), max(ts) FROM telemetry.device_events"
+        "SELECT device_id::text, count(*), max(ts) FROM telemetry.published_device_events"
         " WHERE device_id = ANY(%s::uuid[]) AND kind = ANY(%s::text[])"
         " GROUP BY device_id",
         (list(device_ids), list(COMPUTED_EVENTS)),
@@ -122,7 +122,7 @@ def first_events_after(conn: Connection, after: dict[str, datetime]) -> dict[str
     """Per device, its first session, lap or timer event later than an instant (absent when
     none)."""
     rows = conn.execute(
-        "SELECT w.d::text, (SELECT min(e.ts) FROM telemetry.device_events e"
+        "SELECT w.d::text, (SELECT min(e.ts) FROM telemetry.published_device_events e"
         "                   WHERE e.device_id = w.d AND e.ts > w.t"
         "                     AND e.kind = ANY(%s::text[]))"
         " FROM unnest(%s::uuid[], %s::timestamptz[]) AS w(d, t)",
@@ -155,7 +155,7 @@ def set_watermarks(
 def first_samples_after(conn: Connection, after: dict[str, datetime]) -> dict[str, datetime]:
     """Per device, its first sample later than the given instant (absent when none)."""
     rows = conn.execute(
-        "SELECT w.d::text, (SELECT min(s.ts) FROM telemetry.samples s"
+        "SELECT w.d::text, (SELECT min(s.ts) FROM telemetry.published_samples s"
         "                   WHERE s.device_id = w.d AND s.ts > w.t)"
         " FROM unnest(%s::uuid[], %s::timestamptz[]) AS w(d, t)",
         (list(after), list(after.values())),
@@ -178,9 +178,9 @@ def covering_starts(
             w.t,
             (SELECT min(s.start_ts) FROM analytics.sessions s
              WHERE s.athlete_id = w.a AND s.end_ts >= w.t - make_interval(secs => %s)),
-            (SELECT min(o.ts) FROM devices.devices d CROSS JOIN LATERAL (
+            (SELECT min(o.ts) FROM devices.published_devices d CROSS JOIN LATERAL (
                 SELECT CASE WHEN e.kind = 'session_start' THEN e.ts END AS ts
-                FROM telemetry.device_events e
+                FROM telemetry.published_device_events e
                 WHERE e.device_id = d.id AND e.ts <= w.t
                   AND e.kind IN ('session_start', 'session_stop')
                 ORDER BY e.ts DESC LIMIT 1) AS o
@@ -196,7 +196,7 @@ def read_events(conn: Connection, from_ts: dict[str, datetime]) -> pl.DataFrame:
     """Session, lap and timer events of each device from its start instant (timer events
     from ``TIMER_SLACK_S`` earlier: a unit starts its timer before its first sample)."""
     rows = conn.execute(
-        "SELECT e.device_id::text, e.ts, e.kind FROM telemetry.device_events e"
+        "SELECT e.device_id::text, e.ts, e.kind FROM telemetry.published_device_events e"
         " JOIN unnest(%s::uuid[], %s::timestamptz[]) AS w(device_id, from_ts)"
         "   ON e.device_id = w.device_id"
         "  AND e.ts >= w.from_ts - CASE WHEN e.kind = ANY(%s::text[])"

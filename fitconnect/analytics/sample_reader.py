@@ -30,12 +30,12 @@ _COLUMNS = (
 # The driver streams COPY only for statements without bind parameters: the values are
 # rendered inline, each from a parsed ``UUID`` or ``datetime``.
 _ARROW_SQL = (
-    f"SELECT {_COLUMNS} FROM telemetry.samples s"  # noqa: S608 - constant columns
+    f"SELECT {_COLUMNS} FROM telemetry.published_samples s"  # noqa: S608 - constant columns
     " WHERE s.device_id = ANY('{{{devices}}}'::uuid[]) AND s.ts >= '{since}'::timestamptz"
 )
 
 _CSV_SQL = (
-    f"COPY (SELECT {_COLUMNS} FROM telemetry.samples s"  # noqa: S608 - constant columns
+    f"COPY (SELECT {_COLUMNS} FROM telemetry.published_samples s"  # noqa: S608 - constant columns
     " WHERE s.device_id = ANY(%s::uuid[]) AND s.ts >= %s) TO STDOUT WITH (FORMAT csv)"
 )
 

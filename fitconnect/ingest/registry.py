@@ -1,8 +1,9 @@
 """The device registry as ingest sees it: who may publish, for which tenant, since when.
 
-Registration is the platform's job; ingest only reads ``devices.devices``, caches it, and
-refreshes it every ``ttl_s`` or on a miss (so a device registered a moment ago is accepted at
-once, and a revoked one is refused within ``ttl_s``).
+Registration is the platform's job; ingest only reads ``devices.published_devices`` (the view
+the devices context publishes for it), caches it, and refreshes it every ``ttl_s`` or on a miss
+(so a device registered a moment ago is accepted at once, and a revoked one is refused within
+``ttl_s``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ class DeviceLookup(Protocol):
 
 
 class DeviceRegistry:
-    """A cached view of ``devices.devices``; ``lookup`` refreshes on a miss at most once a second.
+    """A cached copy of ``devices.published_devices``; ``lookup`` refreshes on a miss at most
+    once a second.
 
     It wants a connection of its own in autocommit mode, apart from the writer's transaction.
     """
@@ -47,7 +49,8 @@ class DeviceRegistry:
     def refresh(self) -> None:
         with self._conn.cursor(row_factory=class_row(RegisteredDevice)) as cur:
             cur.execute(
-                "SELECT id, tenant_id, athlete_id, registered_at, revoked_at FROM devices.devices"
+                "SELECT id, tenant_id, athlete_id, registered_at, revoked_at"
+                " FROM devices.published_devices"
             )
             self._devices = {str(d.id): d for d in cur.fetchall()}
         self._loaded_at = time.monotonic()

@@ -41,7 +41,7 @@ class StatusLine:
         try:
             with psycopg.connect(self._url, connect_timeout=2) as conn:
                 row = conn.execute(
-                    "SELECT count(*) FROM telemetry.device_state WHERE state = 'online'"
+                    "SELECT count(*) FROM telemetry.published_device_state WHERE state = 'online'"
                     " AND last_seen > now() - interval '1 minute'"
                 ).fetchone()
         except psycopg.Error:

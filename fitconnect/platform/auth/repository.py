@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, sql
 from psycopg.rows import class_row
 
 from fitconnect.platform.auth.models import Account, Invitation, Principal, Role, Tenant
@@ -282,3 +282,31 @@ async def revoke_all(conn: Conn, account_id: uuid.UUID) -> None:
         " WHERE account_id = %s AND revoked_at IS NULL",
         (account_id,),
     )
+
+
+def account_fields_update(values: dict[str, object]) -> sql.Composed:
+    """The statement that sets the named profile columns of one account, parameters
+    ``(*values.values(), account_id)``; the names come from the caller's fixed list. (The
+    profile service runs it on the pool, ``fitconnect analytics params`` on a plain connection.)
+    """
+    assignments = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(k)) for k in values)
+    return sql.SQL("UPDATE users.accounts SET {} WHERE id = %s").format(assignments)
+
+
+async def replace_avatar_key(conn: Conn, account_id: uuid.UUID, key: str | None) -> str | None:
+    """Set the account's avatar key in one transaction; the key it replaces.
+
+    Raises ``LookupError`` when the account does not exist.
+    """
+    async with conn.transaction():
+        cur = await conn.execute(
+            "SELECT avatar_key FROM users.accounts WHERE id = %s FOR UPDATE", (account_id,)
+        )
+        row = await cur.fetchone()
+        if row is None:
+            raise LookupError(f"account {account_id} is gone")
+        await conn.execute(
+            "UPDATE users.accounts SET avatar_key = %s WHERE id = %s", (key, account_id)
+        )
+    previous = row[0]
+    return previous if isinstance(previous, str) else None

@@ -16,6 +16,7 @@ from fitconnect.platform.coaching.errors import (
     NotACoachError,
     ReadForbiddenError,
 )
+from fitconnect.platform.users import directory
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +37,10 @@ class CoachingService:
     async def invite(self, coach: Principal, athlete_email: str) -> Link:
         if coach.role is not Role.COACH:
             raise NotACoachError("only coaches invite athletes")
-        async with self._pool.connection() as conn:
-            cur = await conn.execute(
-                "SELECT id FROM users.accounts WHERE lower(email) = lower(%s)"
-                " AND tenant_id = %s AND role = 'athlete'",
-                (athlete_email, coach.tenant_id),
-            )
-            row = await cur.fetchone()
-        if row is None:
+        athlete = await directory.by_email(self._pool, coach.tenant_id, athlete_email)
+        if athlete is None or athlete.role != Role.ATHLETE.value:
             raise NoSuchAthleteError(f"no athlete {athlete_email} in your tenant")
-        return await self._set(coach.account_id, uuid.UUID(str(row[0])), "invited", None)
+        return await self._set(coach.account_id, athlete.id, "invited", None)
 
     async def respond(self, athlete: Principal, coach_id: uuid.UUID, *, accept: bool) -> Link:
         status = "accepted" if accept else "refused"
@@ -59,7 +54,7 @@ class CoachingService:
         """The caller's links, as coach or as athlete."""
         async with self._pool.connection() as conn, conn.cursor(row_factory=class_row(Link)) as cur:
             await cur.execute(
-                f"SELECT {_LINK} FROM users.coaching_links"  # noqa: S608 - fixed column list
+                f"SELECT {_LINK} FROM coaching.links"  # noqa: S608 - fixed column list
                 " WHERE coach_id = %s OR athlete_id = %s ORDER BY updated_at DESC",
                 (principal.account_id, principal.account_id),
             )
@@ -73,7 +68,7 @@ class CoachingService:
             return principal.account_id
         async with self._pool.connection() as conn:
             cur = await conn.execute(
-                "SELECT 1 FROM users.coaching_links"
+                "SELECT 1 FROM coaching.links"
                 " WHERE coach_id = %s AND athlete_id = %s AND status = 'accepted'",
                 (principal.account_id, athlete_id),
             )
@@ -88,7 +83,7 @@ class CoachingService:
         async with self._pool.connection() as conn, conn.cursor(row_factory=class_row(Link)) as cur:
             if only_from is None:
                 await cur.execute(
-                    "INSERT INTO users.coaching_links (coach_id, athlete_id, status)"
+                    "INSERT INTO coaching.links (coach_id, athlete_id, status)"
                     " VALUES (%s, %s, %s) ON CONFLICT (coach_id, athlete_id) DO UPDATE"
                     " SET status = EXCLUDED.status, updated_at = now()"
                     " RETURNING coach_id, athlete_id, status, updated_at",
@@ -96,7 +91,7 @@ class CoachingService:
                 )
             else:
                 await cur.execute(
-                    "UPDATE users.coaching_links SET status = %s, updated_at = now()"
+                    "UPDATE coaching.links SET status = %s, updated_at = now()"
                     " WHERE coach_id = %s AND athlete_id = %s AND status = %s"
                     " RETURNING coach_id, athlete_id, status, updated_at",
                     (status, coach_id, athlete_id, only_from),

@@ -6,6 +6,7 @@ SERVICE_SCHEMAS: tuple[str, ...] = (
     "telemetry",
     "training",
     "social",
+    "coaching",
     "inventory",
     "payments",
     "notifications",

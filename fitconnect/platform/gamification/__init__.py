@@ -1,1 +1,2 @@
-"""Reading what the analytics jobs award: XP, levels, streaks, badges and leaderboards."""
+"""Reading what the analytics jobs award (through the views they publish for it): XP, levels,
+streaks, badges and leaderboards."""

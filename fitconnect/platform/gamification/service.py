@@ -79,7 +79,7 @@ class GamificationService:
             self._pool,
             Progress,
             "SELECT xp, level, daily_streak, longest_daily_streak, weekly_streak,"
-            " longest_weekly_streak, as_of FROM gamification.athlete_progress"
+            " longest_weekly_streak, as_of FROM gamification.published_athlete_progress"
             " WHERE athlete_id = %s",
             (subject.athlete_id,),
         )
@@ -88,9 +88,8 @@ class GamificationService:
         return await fetch_all(
             self._pool,
             Badge,
-            "SELECT b.id, b.name, a.awarded_at FROM gamification.badge_awards a"
-            " JOIN gamification.badges b ON b.id = a.badge_id"
-            " WHERE a.athlete_id = %s ORDER BY a.awarded_at",
+            "SELECT badge_id AS id, name, awarded_at FROM gamification.published_badge_awards"
+            " WHERE athlete_id = %s ORDER BY awarded_at",
             (subject.athlete_id,),
         )
 
@@ -124,7 +123,7 @@ class GamificationService:
             self._pool,
             BoardEntry,
             "SELECT rank() OVER (ORDER BY value DESC)::int AS rank, athlete_id, value"
-            " FROM gamification.leaderboards"
+            " FROM gamification.published_leaderboards"
             " WHERE tenant_id = %(tenant)s AND period = %(period)s AND metric = %(metric)s"
             "   AND period_start = date_trunc(%(period)s, %(on)s::date)::date"
             "   AND (%(among)s::uuid[] IS NULL OR athlete_id = ANY(%(among)s))"

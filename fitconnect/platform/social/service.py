@@ -18,6 +18,7 @@ from fitconnect.platform.social.errors import (
     InvalidClubNameError,
     NotAClubMemberError,
 )
+from fitconnect.platform.users import directory
 
 MAX_CLUB_NAME = 100
 
@@ -42,16 +43,16 @@ class SocialService:
         self._pool = pool
 
     async def follow(self, principal: Principal, athlete_id: uuid.UUID) -> None:
+        """Follow another account of the caller's tenant (the users directory says which)."""
+        known = await directory.summaries(self._pool, principal.tenant_id, [athlete_id])
+        if athlete_id == principal.account_id or athlete_id not in known:
+            raise AthleteNotFoundError(f"no athlete {athlete_id} to follow")
         async with self._pool.connection() as conn:
-            cur = await conn.execute(
-                "INSERT INTO social.follows (follower_id, followee_id)"
-                " SELECT %s, id FROM users.accounts WHERE id = %s AND tenant_id = %s"
-                "   AND id <> %s"
-                " ON CONFLICT DO NOTHING RETURNING 1",
-                (principal.account_id, athlete_id, principal.tenant_id, principal.account_id),
+            await conn.execute(
+                "INSERT INTO social.follows (follower_id, followee_id) VALUES (%s, %s)"
+                " ON CONFLICT DO NOTHING",
+                (principal.account_id, athlete_id),
             )
-            if cur.rowcount == 0 and not await self._follows(conn, principal, athlete_id):
-                raise AthleteNotFoundError(f"no athlete {athlete_id} to follow")
 
     async def unfollow(self, principal: Principal, athlete_id: uuid.UUID) -> None:
         async with self._pool.connection() as conn:
@@ -141,13 +142,3 @@ class SocialService:
         if principal.account_id not in members:
             raise NotAClubMemberError("only a club's members see its leaderboard")
         return members
-
-    @staticmethod
-    async def _follows(
-        conn: psycopg.AsyncConnection[tuple[object, ...]], principal: Principal, other: uuid.UUID
-    ) -> bool:
-        cur = await conn.execute(
-            "SELECT 1 FROM social.follows WHERE follower_id = %s AND followee_id = %s",
-            (principal.account_id, other),
-        )
-        return await cur.fetchone() is not None

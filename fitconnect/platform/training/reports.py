@@ -181,7 +181,7 @@ async def _power_curve(
     conn: AsyncConnection[Any], athlete_id: uuid.UUID, since: date, until: date
 ) -> dict[str, Any]:
     cur = await conn.execute(
-        "SELECT power_curve_w FROM analytics.sessions"
+        "SELECT power_curve_w FROM analytics.published_sessions"
         " WHERE athlete_id = %s AND start_ts >= %s AND start_ts < %s AND plausible",
         (athlete_id, since, until),
     )
@@ -201,7 +201,7 @@ async def _training_summary(
 ) -> dict[str, Any]:
     cur = await conn.execute(
         "SELECT week_start, sessions, moving_time_s, distance_m, work_kj, tss"
-        " FROM analytics.weekly_volume"
+        " FROM analytics.published_weekly_volume"
         " WHERE athlete_id = %s AND week_start >= %s AND week_start < %s ORDER BY week_start",
         (athlete_id, since - timedelta(days=since.weekday()), until),
     )

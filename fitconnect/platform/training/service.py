@@ -34,8 +34,8 @@ DEFAULT_TOTALS_SPAN = timedelta(days=7)
 SESSION_SERIES_TAIL = timedelta(seconds=1)
 """A session's ``end_ts`` is its last sample: its series reads [start, end + 1 s)."""
 ROLLUP_STEP = timedelta(seconds=10)
-"""The bucket of ``telemetry.samples_10s``, aligned to the clock."""
-_MINUTE = timedelta(minutes=1)  # the bucket of ``telemetry.samples_1m``
+"""The bucket of ``telemetry.published_samples_10s``, aligned to the clock."""
+_MINUTE = timedelta(minutes=1)  # the bucket of ``telemetry.published_samples_1m``
 
 
 # A stream read: buckets (one of the two below), as one row of arrays.
@@ -52,7 +52,7 @@ _RAW_SERIES = (
     + "SELECT date_bin(%(bucket)s, ts, %(since)s) AS ts,"
     " avg(heart_rate_bpm)::float AS heart_rate_bpm, avg(power_w)::float AS power_w,"
     " avg(cadence_rpm)::float AS cadence_rpm, avg(speed_kmh)::float AS speed_kmh"
-    " FROM telemetry.samples"
+    " FROM telemetry.published_samples"
     " WHERE device_id = ANY(%(devices)s) AND ts >= %(since)s AND ts < %(until)s" + _BUCKETS_END
 )
 # Whole 10-second sums and counts up to ``hi``, single samples after it: the same averages.
@@ -65,12 +65,12 @@ _ROLLUP_SERIES = (
     " sum(s_sum) / nullif(sum(s_n), 0) AS speed_kmh FROM ("
     "  SELECT bucket AS t, heart_rate_sum AS hr_sum, heart_rate_samples AS hr_n,"
     "   power_sum AS p_sum, power_samples AS p_n, cadence_sum AS c_sum, cadence_samples AS c_n,"
-    "   speed_sum AS s_sum, speed_samples AS s_n FROM telemetry.samples_10s"
+    "   speed_sum AS s_sum, speed_samples AS s_n FROM telemetry.published_samples_10s"
     "  WHERE device_id = ANY(%(devices)s) AND bucket >= %(since)s AND bucket < %(hi)s"
     "  UNION ALL"
     "  SELECT ts, heart_rate_bpm, (heart_rate_bpm IS NOT NULL)::int, power_w,"
     "   (power_w IS NOT NULL)::int, cadence_rpm::float, (cadence_rpm IS NOT NULL)::int,"
-    "   speed_kmh::float, (speed_kmh IS NOT NULL)::int FROM telemetry.samples"
+    "   speed_kmh::float, (speed_kmh IS NOT NULL)::int FROM telemetry.published_samples"
     "  WHERE device_id = ANY(%(devices)s) AND ts >= %(hi)s AND ts < %(until)s"
     " ) AS parts" + _BUCKETS_END
 )
@@ -82,7 +82,8 @@ _SESSION_SERIES = (
     " CROSS JOIN LATERAL (" + _ARRAYS_OF + "SELECT date_bin(k.bucket, ts, k.since) AS ts,"
     " avg(heart_rate_bpm)::float AS heart_rate_bpm, avg(power_w)::float AS power_w,"
     " avg(cadence_rpm)::float AS cadence_rpm, avg(speed_kmh)::float AS speed_kmh"
-    " FROM telemetry.samples WHERE device_id = k.device_id AND device_id = ANY(%(allowed)s)"
+    " FROM telemetry.published_samples"
+    " WHERE device_id = k.device_id AND device_id = ANY(%(allowed)s)"
     " AND ts >= k.since AND ts < k.until GROUP BY 1 ORDER BY 1 LIMIT k.lim) AS buckets"
     ") AS series ORDER BY k.i"
 )
@@ -202,10 +203,10 @@ _SESSION = (
     " hr_zone_s, power_zone_s, power_curve_w, sport"
     " FROM (SELECT s.*, "
     + sport_sql("device_sport")
-    + " AS sport FROM (SELECT s.*, (SELECT e.sport FROM telemetry.device_events e"
+    + " AS sport FROM (SELECT s.*, (SELECT e.sport FROM telemetry.published_device_events e"
     "   WHERE e.device_id = ANY(s.devices) AND e.ts = s.start_ts"
     "     AND e.kind = 'session_start' ORDER BY e.device_id LIMIT 1) AS device_sport"
-    "   FROM analytics.sessions s) AS s) AS session"
+    "   FROM analytics.published_sessions s) AS s) AS session"
 )
 
 
@@ -399,15 +400,16 @@ class TrainingService:
             " sum(hr_sum)::float / nullif(sum(hr_n), 0) AS avg_heart_rate_bpm,"
             " max(p) AS max_power_w FROM ("
             "  SELECT samples AS n, first_ts AS f, last_ts AS l, heart_rate_sum AS hr_sum,"
-            "         heart_rate_samples AS hr_n, max_power_w AS p FROM telemetry.samples_1m"
+            "         heart_rate_samples AS hr_n, max_power_w AS p"
+            "  FROM telemetry.published_samples_1m"
             "  WHERE device_id = ANY(%(devices)s) AND minute >= %(lo)s AND minute < %(hi)s"
             "  UNION ALL"
             "  SELECT count(*), min(ts), max(ts), sum(heart_rate_bpm), count(heart_rate_bpm),"
-            "         max(power_w) FROM telemetry.samples"
+            "         max(power_w) FROM telemetry.published_samples"
             "  WHERE device_id = ANY(%(devices)s) AND ts >= %(since)s AND ts < %(lo)s"
             "  UNION ALL"
             "  SELECT count(*), min(ts), max(ts), sum(heart_rate_bpm), count(heart_rate_bpm),"
-            "         max(power_w) FROM telemetry.samples"
+            "         max(power_w) FROM telemetry.published_samples"
             "  WHERE device_id = ANY(%(devices)s) AND ts >= %(hi)s AND ts >= %(since)s"
             " ) AS parts",
             {"devices": subject.device_ids, "since": since, "lo": lo, "hi": hi},
@@ -481,7 +483,7 @@ class TrainingService:
         return await fetch_all(
             self._pool,
             FitnessDay,
-            "SELECT day, tss, ctl, atl, tsb FROM analytics.daily_load"
+            "SELECT day, tss, ctl, atl, tsb FROM analytics.published_daily_load"
             " WHERE athlete_id = %s AND day > current_date - %s ORDER BY day",
             (subject.athlete_id, min(max(days, 1), MAX_FITNESS_DAYS)),
         )
@@ -493,7 +495,7 @@ class TrainingService:
             self._pool,
             WeekVolume,
             "SELECT week_start, sessions, moving_time_s, distance_m, work_kj, tss"
-            " FROM analytics.weekly_volume WHERE athlete_id = %s"
+            " FROM analytics.published_weekly_volume WHERE athlete_id = %s"
             " AND week_start > current_date - 7 * %s ORDER BY week_start",
             (subject.athlete_id, min(max(weeks, 1), MAX_VOLUME_WEEKS)),
         )
@@ -503,7 +505,7 @@ class TrainingService:
         return await fetch_all(
             self._pool,
             PersonalRecord,
-            "SELECT metric, value, device_id, achieved_at FROM analytics.personal_records"
+            "SELECT metric, value, device_id, achieved_at FROM analytics.published_personal_records"
             " WHERE athlete_id = %s ORDER BY metric",
             (subject.athlete_id,),
         )
@@ -521,9 +523,10 @@ class TrainingService:
             " l.normalized_power_w, l.avg_heart_rate_bpm, l.max_heart_rate_bpm,"
             " l.avg_cadence_rpm"
             " FROM unnest(%s::uuid[], %s::timestamptz[]) AS k(device_id, start_ts)"
-            " JOIN analytics.sessions s ON s.athlete_id = %s AND s.device_id = k.device_id"
+            " JOIN analytics.published_sessions s"
+            "   ON s.athlete_id = %s AND s.device_id = k.device_id"
             "   AND s.start_ts = k.start_ts"
-            " JOIN analytics.laps l ON l.session_id = s.id"
+            " JOIN analytics.published_laps l ON l.session_id = s.id"
             " ORDER BY k.device_id, k.start_ts, l.lap",
             ([d for d, _ in sessions], [t for _, t in sessions], subject.athlete_id),
         )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.auth.repository import replace_avatar_key
 from fitconnect.platform.storage import ObjectNotFoundError, ObjectStore
 from fitconnect.platform.users.errors import AvatarTooLargeError, InvalidAvatarError, NoAvatarError
 
@@ -98,18 +99,11 @@ class AvatarService:
 
     async def _set_key(self, account_id: uuid.UUID, key: str | None) -> str | None:
         """Set the account's avatar key; the one it replaces."""
-        async with self._pool.connection() as conn, conn.transaction():
-            cur = await conn.execute(
-                "SELECT avatar_key FROM users.accounts WHERE id = %s FOR UPDATE", (account_id,)
-            )
-            row = await cur.fetchone()
-            if row is None:
-                raise NoAvatarError(f"account {account_id} is gone")
-            await conn.execute(
-                "UPDATE users.accounts SET avatar_key = %s WHERE id = %s", (key, account_id)
-            )
-        previous = row[0]
-        return previous if isinstance(previous, str) else None
+        async with self._pool.connection() as conn:
+            try:
+                return await replace_avatar_key(conn, account_id, key)
+            except LookupError as exc:
+                raise NoAvatarError(str(exc)) from exc
 
 
 def _digest(key: str) -> str:

@@ -1,4 +1,5 @@
-"""Who is who in a tenant: the names and roles lists show beside ids (coaches, athletes)."""
+"""Who is who in a tenant, published to the other contexts (coaching, social, the gateway):
+names and roles shown beside ids, an account found by its e-mail address."""
 
 from __future__ import annotations
 
@@ -28,3 +29,17 @@ async def summaries(
         (tenant_id, ids),
     )
     return {a.id: a for a in found}
+
+
+async def by_email(
+    pool: AsyncConnectionPool, tenant_id: uuid.UUID, email: str
+) -> AccountSummary | None:
+    """The account of ``tenant_id`` with this e-mail address (any case), if there is one."""
+    found = await fetch_all(
+        pool,
+        AccountSummary,
+        "SELECT id, display_name, role FROM users.accounts"
+        " WHERE tenant_id = %s AND lower(email) = lower(%s)",
+        (tenant_id, email),
+    )
+    return found[0] if found else None

@@ -14,6 +14,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.errors import FitConnectError
 from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.auth.repository import account_fields_update
 from fitconnect.platform.users.avatars import avatar_url
 
 
@@ -115,13 +116,10 @@ class UserService:
         values = _check(change)
         if values:
             async with self._pool.connection() as conn:
-                await conn.execute(_update(values), (*values.values(), principal.account_id))
+                await conn.execute(
+                    account_fields_update(values), (*values.values(), principal.account_id)
+                )
         return await self.profile(principal)
-
-
-def _update(values: dict[str, object]) -> sql.Composed:
-    assignments = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(k)) for k in values)
-    return sql.SQL("UPDATE users.accounts SET {} WHERE id = %s").format(assignments)
 
 
 def set_parameters(conn: Connection[Any], account_id: str, change: ProfileChange) -> None:
@@ -130,6 +128,6 @@ def set_parameters(conn: Connection[Any], account_id: str, change: ProfileChange
     values = _check(change)
     if not values:
         return
-    cur = conn.execute(_update(values), (*values.values(), account_id))
+    cur = conn.execute(account_fields_update(values), (*values.values(), account_id))
     if cur.rowcount != 1:
         raise InvalidProfileError(f"no account {account_id}")

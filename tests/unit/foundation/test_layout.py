@@ -1,4 +1,4 @@
-"""The package layout and its dependency rules (ARCHITECTURE.md)."""
+"""The package layout and its import rules (docs/architecture.md, "Packages")."""
 
 import ast
 import subprocess
@@ -11,6 +11,26 @@ ROOT = Path(__file__).resolve().parents[3]
 PACKAGE = ROOT / "fitconnect"
 
 
+def imports_in(path: Path, source: str | None = None) -> set[str]:
+    """Every module ``path`` imports, relative imports made absolute (``from . import x`` in
+    ``fitconnect/ingest/a.py`` is ``fitconnect.ingest.x``)."""
+    text = path.read_text() if source is None else source
+    package = path.relative_to(ROOT).parts[:-1]  # a module's package, or an __init__'s own
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(text, filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join(package[: len(package) - node.level + 1])
+            if node.module:
+                found.add(f"{base}.{node.module}")
+            else:
+                found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
 def _imports_of(package: str, *, except_file: str = "") -> set[str]:
     """Our modules imported anywhere in ``package`` (a folder under fitconnect/, or one file)."""
     found: set[str] = set()
@@ -18,13 +38,30 @@ def _imports_of(package: str, *, except_file: str = "") -> set[str]:
     for path in [root] if root.is_file() else root.rglob("*.py"):
         if except_file and path == PACKAGE / except_file:
             continue
-        tree = ast.parse(path.read_text(), filename=str(path))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                found.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                found.add(node.module)
+        found |= imports_in(path)
     return {name for name in found if name.startswith("fitconnect")}
+
+
+def test_relative_imports_are_resolved() -> None:
+    module = PACKAGE / "ingest" / "consumer.py"
+    source = "from . import storage\nfrom .batch import Batch\nfrom ..gateway.app import x\n"
+    assert imports_in(module, source) == {
+        "fitconnect.ingest.storage",
+        "fitconnect.ingest.batch",
+        "fitconnect.gateway.app",
+    }
+    init = PACKAGE / "ingest" / "__init__.py"
+    assert imports_in(init, "from .storage import S\n") == {"fitconnect.ingest.storage"}
+
+
+def test_nothing_imports_tests() -> None:
+    offending = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in PACKAGE.rglob("*.py")
+        for name in imports_in(path)
+        if name == "tests" or name.startswith("tests.")
+    }
+    assert offending == set()
 
 
 def test_six_subpackages_exist() -> None:
