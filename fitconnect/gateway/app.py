@@ -19,9 +19,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.fastapi import GraphQLRouter
 
-from fitconnect.errors import FitConnectError
-from fitconnect.gateway.body_limit import BodyLimit, BodyTooLargeError, too_large
-from fitconnect.gateway.errors import code_of
+from fitconnect.gateway import error_handlers
+from fitconnect.gateway.body_limit import BodyLimit
 from fitconnect.gateway.graphql.context import Context
 from fitconnect.gateway.graphql.limits import GraphQLLimits
 from fitconnect.gateway.graphql.schema import build_schema
@@ -110,6 +109,7 @@ def create_app(
     graphql = MsgspecGraphQLRouter(
         schema,
         context_getter=context,
+        include_in_schema=False,  # GraphQL has its own schema; OpenAPI is the REST API's
         path="/graphql",  # the route's own path: what /metrics labels its requests with
         graphql_ide="graphiql" if settings.environment == "development" else None,
     )
@@ -117,14 +117,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
 
-    @app.exception_handler(FitConnectError)
-    async def domain_error(_request: Request, exc: FitConnectError) -> JSONResponse:
-        code, status = code_of(exc)
-        return JSONResponse({"error": {"code": code, "message": str(exc)}}, status_code=status)
-
-    @app.exception_handler(BodyTooLargeError)
-    async def body_too_large(_request: Request, exc: BodyTooLargeError) -> JSONResponse:
-        return too_large(exc)
+    error_handlers.install(app)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -6,6 +6,7 @@ from fitconnect.errors import FitConnectError
 from fitconnect.platform.auth.errors import (
     EmailTakenError,
     InvalidCredentialsError,
+    InvalidEmailError,
     InvalidInvitationError,
     InvalidTenantError,
     InvalidTokenError,
@@ -74,6 +75,7 @@ _CODES: list[tuple[type[Exception], str, int]] = [
     (NoSuchAthleteError, "NOT_FOUND", 404),
     (NoSuchInvitationError, "NOT_FOUND", 404),
     (EmailTakenError, "VALIDATION", 422),
+    (InvalidEmailError, "VALIDATION", 422),
     (WeakPasswordError, "WEAK_PASSWORD", 422),
     (InvalidTenantError, "VALIDATION", 422),
     (TenantTakenError, "INVITATION_REQUIRED", 403),

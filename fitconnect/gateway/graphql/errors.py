@@ -3,50 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
+import psycopg
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionContext
 
 from fitconnect.errors import FitConnectError
 from fitconnect.gateway.errors import code_of
 
 log = logging.getLogger(__name__)
-
-
-class DomainErrorCodes(SchemaExtension):
-    """Put a stable ``code`` in every error's ``extensions`` (INTERNAL errors are masked)."""
-
-    def on_execute(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
-            return
-        fixed = []
-        for error in result.errors:
-            original = error.original_error
-            if isinstance(original, FitConnectError):
-                code, _ = code_of(original)
-                fixed.append(_with_code(error, str(original), code))
-            elif original is not None and not isinstance(original, GraphQLError):
-                fixed.append(_with_code(error, "internal error", "INTERNAL"))
-            else:
-                fixed.append(error)
-        result.errors = fixed
-
-
-def _with_code(error: GraphQLError, message: str, code: str) -> GraphQLError:
-    return GraphQLError(
-        message,
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        original_error=error.original_error,
-        extensions={**(error.extensions or {}), "code": code},
-    )
 
 
 def error_code(error: GraphQLError) -> str:
@@ -59,8 +25,10 @@ def error_code(error: GraphQLError) -> str:
     original = error.original_error
     if isinstance(original, FitConnectError):
         return code_of(original)[0]
-    if isinstance(original, GraphQLError) or (original is None and error.path is None):
-        return "VALIDATION"
+    if isinstance(original, GraphQLError | psycopg.DataError) or (
+        original is None and error.path is None
+    ):
+        return "VALIDATION"  # the document, its variables, or a value no column can hold
     return "INTERNAL"
 
 

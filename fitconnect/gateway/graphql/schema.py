@@ -13,7 +13,7 @@ from fitconnect.gateway.graphql.auth import AuthMutation, AuthQuery
 from fitconnect.gateway.graphql.coaching import CoachingMutation, CoachingQuery
 from fitconnect.gateway.graphql.context import ActiveCaller
 from fitconnect.gateway.graphql.devices import DevicesMutation, DevicesQuery
-from fitconnect.gateway.graphql.errors import CodedSchema, DomainErrorCodes
+from fitconnect.gateway.graphql.errors import CodedSchema
 from fitconnect.gateway.graphql.gamification import GamificationQuery
 from fitconnect.gateway.graphql.limits import GraphQLLimits, limits_extension
 from fitconnect.gateway.graphql.notifications import NotificationsMutation, NotificationsQuery
@@ -66,7 +66,6 @@ def build_schema(
         extensions=[
             limits_extension(limits),  # parse, shape, validation (each cached once) and cost
             ActiveCaller,
-            DomainErrorCodes,
             *extra,
         ],
     )

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from fitconnect.gateway.rest.dependencies import CurrentPrincipal, ServicesDep, slot_fields
+from fitconnect.gateway.rest.responses import COMMON, errors
 from fitconnect.platform.auth.models import Role
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=COMMON)
 
 
 class RegisterIn(BaseModel):
-    email: str = Field(min_length=3, max_length=254)
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     password: str = Field(description="10-128 characters, not common, hard to guess (zxcvbn)")
     display_name: str = Field(min_length=1, max_length=100)
     role: Role = Role.ATHLETE
@@ -54,7 +55,7 @@ async def register(body: RegisterIn, svc: ServicesDep) -> AccountOut:
     return AccountOut(**slot_fields(account))
 
 
-@router.post("/auth/login")
+@router.post("/auth/login", responses=errors(429))
 async def login(body: LoginIn, request: Request, svc: ServicesDep) -> TokensOut:
     address = request.client.host if request.client else "unknown"
     tokens = await svc.auth.login(body.email, body.password, address)

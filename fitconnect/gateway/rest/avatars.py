@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from fitconnect.gateway.rest.dependencies import CurrentPrincipal, ServicesDep
+from fitconnect.gateway.rest.responses import COMMON, errors
 from fitconnect.platform.users.avatars import MAX_AVATAR_BYTES, AvatarImage
 
-router = APIRouter(prefix="/api/v1", tags=["avatars"])
+router = APIRouter(prefix="/api/v1", tags=["avatars"], responses=COMMON)
 
 _IMAGE_BODY = {
     "requestBody": {
@@ -22,6 +23,20 @@ _IMAGE_BODY = {
             for kind in ("image/png", "image/jpeg", "image/webp")
         },
     }
+}
+
+
+_IMAGE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The image (ETag: its SHA-256)",
+        "content": {
+            kind: {"schema": {"type": "string", "format": "binary"}}
+            for kind in ("image/png", "image/jpeg", "image/webp")
+        },
+    },
+    304: {"description": "Unchanged since the If-None-Match ETag"},
+    307: {"description": "The image's presigned URL in the S3 object store (Location)"},
+    **errors(404),
 }
 
 
@@ -39,7 +54,7 @@ async def upload_avatar(
     return AvatarOut(avatar_url=url)
 
 
-@router.get("/me/avatar")
+@router.get("/me/avatar", responses=_IMAGE, response_class=Response)
 async def my_avatar(
     principal: CurrentPrincipal,
     svc: ServicesDep,
@@ -48,7 +63,7 @@ async def my_avatar(
     return _send(await svc.avatars.image(principal.account_id), if_none_match)
 
 
-@router.get("/avatars/{account_id}")
+@router.get("/avatars/{account_id}", responses=_IMAGE, response_class=Response)
 async def avatar(
     account_id: uuid.UUID,
     svc: ServicesDep,
@@ -58,7 +73,7 @@ async def avatar(
     return _send(await svc.avatars.image(account_id), if_none_match)
 
 
-@router.delete("/me/avatar", status_code=204)
+@router.delete("/me/avatar", status_code=204, responses=errors(404))
 async def remove_avatar(principal: CurrentPrincipal, svc: ServicesDep) -> None:
     await svc.avatars.remove(principal)
 

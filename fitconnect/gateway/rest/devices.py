@@ -9,9 +9,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from fitconnect.gateway.rest.dependencies import CurrentPrincipal, ServicesDep, slot_fields
+from fitconnect.gateway.rest.responses import COMMON, errors
 from fitconnect.platform.devices.service import Device, DeviceKind
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=COMMON)
 
 
 class DeviceIn(BaseModel):
@@ -51,7 +52,7 @@ async def register_device(
     )
 
 
-@router.delete("/devices/{device_id}", status_code=204)
+@router.delete("/devices/{device_id}", status_code=204, responses=errors(404))
 async def revoke_device(
     device_id: uuid.UUID, principal: CurrentPrincipal, svc: ServicesDep
 ) -> None:

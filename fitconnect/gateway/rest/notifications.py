@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from fitconnect.gateway.rest.dependencies import CurrentPrincipal, ServicesDep, slot_fields
+from fitconnect.gateway.rest.responses import COMMON
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=COMMON)
 
 
 @router.get("/notifications")

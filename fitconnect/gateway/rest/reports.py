@@ -9,18 +9,20 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from fitconnect.gateway.rest.dependencies import CurrentPrincipal, ServicesDep, slot_fields
+from fitconnect.gateway.rest.responses import COMMON, errors
+from fitconnect.platform.training.reports import ReportKind
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=COMMON)
 
 
 class ReportIn(BaseModel):
-    kind: str = Field(description="power_curve or training_summary")
+    kind: ReportKind
     since: date
-    until: date
+    until: date = Field(description="After since, at most three years after it")
     athlete_id: uuid.UUID | None = None
 
 
-@router.post("/reports", status_code=202)
+@router.post("/reports", status_code=202, responses=errors(403))
 async def request_report(
     body: ReportIn, principal: CurrentPrincipal, svc: ServicesDep
 ) -> dict[str, object]:
@@ -30,7 +32,7 @@ async def request_report(
     return slot_fields(job)
 
 
-@router.get("/reports/{report_id}")
+@router.get("/reports/{report_id}", responses=errors(404))
 async def get_report(
     report_id: uuid.UUID, principal: CurrentPrincipal, svc: ServicesDep
 ) -> dict[str, object]:

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from fitconnect.gateway.rest.dependencies import CurrentPrincipal, ServicesDep, slot_fields
-from fitconnect.platform.training.service import recent_window
+from fitconnect.gateway.rest.responses import COMMON
+from fitconnect.platform.training.service import MAX_STREAM_POINTS, recent_window
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=COMMON)
+
+MAX_STREAM_MINUTES = 366 * 24 * 60
+"""The longest window a stream read takes: a year (more overflowed the date arithmetic)."""
 
 
 @router.get("/stream")
 async def stream(
-    principal: CurrentPrincipal, svc: ServicesDep, minutes: int = 60, max_points: int = 500
+    principal: CurrentPrincipal,
+    svc: ServicesDep,
+    minutes: Annotated[int, Query(ge=1, le=MAX_STREAM_MINUTES)] = 60,
+    max_points: Annotated[int, Query(ge=1, le=MAX_STREAM_POINTS)] = 500,
 ) -> list[dict[str, object]]:
     since, until = recent_window(timedelta(minutes=minutes))
     points = await svc.training.stream(

@@ -11,6 +11,10 @@ class InvalidCredentialsError(AuthError):
     """Unknown e-mail or wrong password (never says which)."""
 
 
+class InvalidEmailError(AuthError):
+    """A registration whose e-mail is not an address."""
+
+
 class EmailTakenError(AuthError):
     """An account with this e-mail exists."""
 

@@ -15,6 +15,7 @@ from fitconnect.platform.auth import repository as repo
 from fitconnect.platform.auth.errors import (
     EmailTakenError,
     InvalidCredentialsError,
+    InvalidEmailError,
     InvalidTokenError,
     OwnerCannotLeaveError,
     RoleNotAllowedError,
@@ -64,7 +65,7 @@ class AuthService:
         a tenant of its own (named ``tenant``, or a generated name), which it owns.
         """
         if not _EMAIL.match(email):
-            raise InvalidCredentialsError(f"{email!r} is not an e-mail address")
+            raise InvalidEmailError(f"{email!r} is not an e-mail address")
         check_password(password, [email, display_name])
         if role is Role.ADMIN:
             raise RoleNotAllowedError("admins are not created by registration")
