@@ -62,6 +62,7 @@ def run_worker(
     name = f"{socket.gethostname()}-{index}"
     registry = metrics_registry or CollectorRegistry()
     metrics = IngestMetrics.create(registry)
+    metrics.db_errors.labels(name)  # a sample at 0 from the start: panels say 0, not "No data"
     if metrics_registry is None and settings.metrics_port:
         port = settings.metrics_port + index
         start_http_server(port, addr=metrics_host, registry=registry)
