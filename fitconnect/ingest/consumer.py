@@ -125,14 +125,12 @@ class MqttConsumer:
             self.stop()
             raise BrokerUnavailableError(f"{self._host}:{self._port} did not acknowledge SUBSCRIBE")
 
-    def unsubscribe(self) -> None:
-        """Stop new deliveries (graceful stop): what is already in flight still arrives."""
-        self._client.unsubscribe(self._filters())
-
     def ack(self, mid: int, qos: int) -> None:
         self._client.ack(mid, qos)
 
     def stop(self) -> None:
+        """Disconnect, keeping the session and its subscriptions: the broker queues for this
+        client id until it connects again (or the session expires, ``session_expiry_s``)."""
         self._client.disconnect()
         self._client.loop_stop()
 

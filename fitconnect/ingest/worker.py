@@ -33,7 +33,6 @@ _tracer = trace.get_tracer("fitconnect.ingest")
 
 ROLLUP_EVERY_S = 5.0
 MAX_BACKOFF_S = 10.0
-DRAIN_QUIET_S = 0.5
 STOP_GRACE_S = 10.0
 
 
@@ -45,7 +44,8 @@ class WorkerConfig:
 
 
 class IngestWorker:
-    """Runs until ``stop`` is set; then writes and acknowledges what it holds, and returns."""
+    """Runs until ``stop`` is set; then writes and acknowledges what it holds, and returns
+    (leaving its subscription in place: a graceful stop loses nothing either)."""
 
     def __init__(
         self,
@@ -66,9 +66,8 @@ class IngestWorker:
         self._stop_seen: float | None = None
 
     def run(self) -> None:
-        """Work until ``stop``; then unsubscribe, drain what is in flight, commit, ack, return."""
+        """Work until ``stop``; then write and acknowledge what has arrived, and return."""
         held: list[tuple[Incoming, Pending]] = []
-        draining_since: float | None = None
         samples = 0
         window_started = 0.0
         last_rollup = time.monotonic()
@@ -97,14 +96,21 @@ class IngestWorker:
                 self._refresh_rollup()
                 last_rollup = time.monotonic()
             if self._stop.is_set():
-                if draining_since is None:
-                    self._consumer.unsubscribe()
-                    draining_since = time.monotonic()
-                quiet = incoming is None and time.monotonic() - draining_since > DRAIN_QUIET_S
-                if quiet and not held and self._consumer.inbox.empty():
-                    break
+                if arrived := self._arrived():
+                    self._flush(arrived)
+                break
         self._refresh_rollup()
         self._close()
+
+    def _arrived(self) -> list[tuple[Incoming, Pending]]:
+        """What the broker has delivered so far: written and acknowledged before the worker
+        stops. It keeps its subscription and its persistent session: the broker queues what
+        devices publish from now on for this client id, and delivers again what arrives
+        after this and is never acknowledged."""
+        arrived: list[tuple[Incoming, Pending]] = []
+        while (incoming := self._next(0)) is not None:
+            arrived.append((incoming, _pending(incoming)))
+        return arrived
 
     def _next(self, timeout: float) -> Incoming | None:
         try:

@@ -163,6 +163,10 @@ class EmbeddedBroker:
             except subprocess.TimeoutExpired:
                 _kill(self._process)
 
+    def kill(self) -> None:
+        """SIGKILL the broker (what it has not saved is gone, as after a crash)."""
+        _kill(self._process)
+
     def __enter__(self) -> Self:
         return self
 
