@@ -11,7 +11,6 @@ Rows equal to what is stored are not rewritten, so a run over unchanged data wri
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -24,7 +23,6 @@ import psycopg
 from fitconnect.analytics import repository as repo
 from fitconnect.analytics.athlete_rows import athlete_tables, board_totals
 from fitconnect.analytics.board_sync import TOTAL_COLUMNS, sync_boards
-from fitconnect.analytics.errors import AnalyticsError
 from fitconnect.analytics.gamification.badges import BADGES
 from fitconnect.analytics.gamification.challenges import Challenge
 from fitconnect.analytics.metrics import METRICS_VERSION
@@ -328,13 +326,3 @@ def run_once(
     )
     log.info("analytics run: %s", summary)
     return summary
-
-
-async def run_periodically(database_url: str, interval_s: float = 60.0) -> None:
-    """Run the job every ``interval_s`` seconds off the event loop until cancelled."""
-    while True:
-        try:
-            await asyncio.to_thread(run_once, database_url)
-        except (psycopg.Error, OSError, pl.exceptions.PolarsError, AnalyticsError):
-            log.exception("analytics run failed; retrying in %.0f s", interval_s)
-        await asyncio.sleep(interval_s)

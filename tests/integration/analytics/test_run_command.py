@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -13,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
-from fitconnect.analytics.jobs import run_periodically
+from fitconnect.runtime.ports import free_port
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -108,22 +108,33 @@ def test_params_then_recompute_since(database_url: str) -> None:
     assert sum(zones) == 900
 
 
-async def test_scheduler_loop_runs_the_job(database_url: str) -> None:
-    """``run_periodically`` (what ``fitconnect up`` schedules) picks up new data by itself."""
-    athlete = _seed(database_url, hours_ago=9)
-    task = asyncio.create_task(run_periodically(database_url, interval_s=0.1))
+def _sessions(database_url: str, athlete: str) -> int:
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM analytics.sessions WHERE athlete_id = %s", (athlete,)
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_the_scheduler_up_starts_picks_up_new_data_until_stopped(database_url: str) -> None:
+    """``fitconnect analytics run --every N`` (the scheduler ``fitconnect up`` starts) computes
+    what is there, then what arrives later, by itself; SIGTERM ends it cleanly."""
+    first = _seed(database_url, hours_ago=9)
+    env = {
+        **os.environ,
+        "FITCONNECT_DATABASE_URL": database_url,
+        "FITCONNECT_ANALYTICS_METRICS_PORT": str(free_port()),
+    }
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "fitconnect", "analytics", "run", "--every", "1"], env=env
+    )
     try:
-        for _ in range(100):
-            async with await psycopg.AsyncConnection.connect(database_url) as conn:
-                cur = await conn.execute(
-                    "SELECT count(*) FROM analytics.sessions WHERE athlete_id = %s", (athlete,)
-                )
-                found = await cur.fetchone()
-            if found == (1,):
-                break
-            await asyncio.sleep(0.1)
-        assert found == (1,)
+        wait_until(lambda: _sessions(database_url, first) == 1, 60, "the first pass")
+        later = _seed(database_url, hours_ago=5)  # arrives while the scheduler runs
+        wait_until(lambda: _sessions(database_url, later) == 1, 60, "a later pass")
+        assert scheduler.poll() is None
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        scheduler.send_signal(signal.SIGTERM)
+        scheduler.wait(30)
+    assert scheduler.returncode == 0
+    assert _sessions(database_url, first) == 1

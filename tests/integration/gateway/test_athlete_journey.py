@@ -155,6 +155,28 @@ def test_a_coach_reads_a_linked_athlete_only_while_the_link_holds(client: TestCl
 
     # read-only: the coach's own devices are not the athlete's, and no write reaches them
     assert gql(client, "{ devices { id } }", coach)["data"]["devices"] == []
+    strap = gql(
+        client,
+        'mutation { registerDevice(name: "strap", kind: HEART_RATE) { device { id } } }',
+        athlete,
+    )["data"]["registerDevice"]["device"]["id"]
+    revoke_device = "mutation($d: UUID!) { revokeDevice(deviceId: $d) }"
+    refused = gql(client, revoke_device, coach, d=strap)
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    renamed = gql(
+        client,
+        'mutation { updateProfile(changes: {displayName: "Coached"}) { displayName } }',
+        coach,
+    )
+    assert renamed["data"]["updateProfile"]["displayName"] == "Coached"  # the coach's own
+    assert gql(client, "{ devices { id revokedAt } }", athlete)["data"]["devices"] == [
+        {"id": strap, "revokedAt": None}
+    ]
+    assert (
+        gql(client, "{ profile { displayName } }", athlete)["data"]["profile"]["displayName"]
+        != "Coached"
+    )
 
     revoke = "mutation($c: UUID!) { revokeCoach(coachId: $c) { status } }"
     assert gql(client, revoke, athlete, c=coach_id)["data"]["revokeCoach"]["status"] == "revoked"

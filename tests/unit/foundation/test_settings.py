@@ -15,14 +15,16 @@ def test_reads_prefixed_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.ingest.batch_max_rows == 123
 
 
-def test_defaults_use_embedded_services_and_user_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_defaults_use_embedded_services_and_user_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     for name in ("FITCONNECT_DATABASE_URL", "FITCONNECT_MQTT_URL", "FITCONNECT_DATA_DIR"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     settings = Settings()
     assert settings.database_url is None
     assert settings.mqtt_url is None
-    assert "fitconnect" in settings.data_dir.parts
-    assert settings.data_dir.is_absolute() or settings.data_dir == Path(settings.data_dir)
+    assert settings.data_dir == tmp_path / "data" / "fitconnect"  # the user's data directory
 
 
 @pytest.mark.parametrize("environment", ["test", "production"])
