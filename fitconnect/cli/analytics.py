@@ -6,6 +6,7 @@ import json
 import logging
 import signal
 import threading
+import uuid
 from dataclasses import asdict
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -24,7 +25,7 @@ from fitconnect.analytics.params import AthleteParams
 from fitconnect.analytics.repository import set_analytics_params
 from fitconnect.cli.common import load_settings
 from fitconnect.cli.lazy import HELP_STYLE
-from fitconnect.platform.users.service import ProfileChange, set_parameters
+from fitconnect.platform.users.service import ProfileChange, require_account, set_parameters
 from fitconnect.runtime.services import start_services
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ def run_command(
         ),
     ] = None,
     athlete: Annotated[
-        str | None, typer.Option("--athlete", help="Only this athlete's devices (uuid).")
+        uuid.UUID | None, typer.Option("--athlete", help="Only this athlete's devices (uuid).")
     ] = None,
     every: Annotated[
         float | None,
@@ -127,6 +128,9 @@ def run_command(
         return
     settings = load_settings()
     with start_services(settings) as services, Progress(transient=True) as bar:
+        if athlete is not None:
+            with psycopg.connect(services.database_url) as conn:
+                require_account(conn, str(athlete))
         task = bar.add_task("analytics", total=5)
 
         def report(stage: str, done: int, total: int) -> None:
@@ -136,7 +140,7 @@ def run_command(
             summary = run_once(
                 services.database_url,
                 since=since.replace(tzinfo=UTC) if since else None,
-                athlete_id=athlete,
+                athlete_id=str(athlete) if athlete else None,
                 progress=report,
             )
         except psycopg.errors.UndefinedTable as exc:
@@ -150,7 +154,7 @@ def run_command(
 
 @app.command("params")
 def params_command(
-    athlete: Annotated[str, typer.Argument(help="The athlete's id (uuid).")],
+    athlete: Annotated[uuid.UUID, typer.Argument(help="The athlete's id (uuid).")],
     *,
     ftp: Annotated[int | None, typer.Option("--ftp", min=1, help="Threshold power (W).")] = None,
     hr_max: Annotated[
@@ -179,9 +183,9 @@ def params_command(
         raise typer.BadParameter("give at least one value")
     settings = load_settings()
     with start_services(settings) as services, psycopg.connect(services.database_url) as conn:
-        set_parameters(conn, athlete, change)
+        set_parameters(conn, str(athlete), change)
         if lthr is not None:
-            set_analytics_params(conn, athlete, {"lthr_bpm": lthr})
+            set_analytics_params(conn, str(athlete), {"lthr_bpm": lthr})
     given = {k: v for k, v in asdict(change).items() if v is not None}
     given |= {"lthr_bpm": lthr} if lthr is not None else {}
     typer.echo(f"{athlete}: {', '.join(f'{k}={v}' for k, v in given.items())}")

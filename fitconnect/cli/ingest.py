@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import signal
 import subprocess
 import sys
@@ -10,8 +12,6 @@ from typing import Annotated
 
 import psycopg
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from fitconnect.cli.common import load_settings
 from fitconnect.cli.lazy import HELP_STYLE
@@ -90,28 +90,43 @@ def _run_children(workers: int) -> None:
 def dlq_list(
     reason: Annotated[str | None, typer.Option(help="Only this reason.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per letter (payload in base64).")
+    ] = False,
 ) -> None:
     """Show dead letters not yet replayed, and the count per reason."""
     settings = load_settings()
-    console = Console()
     with start_services(settings) as services, psycopg.connect(services.database_url) as conn:
         counts = dead_letters.counts_by_reason(conn)
         letters = dead_letters.pending(conn, reason=reason, limit=limit)
-    if not counts:
-        console.print("no dead letters")
+    if as_json:
+        for d in letters:
+            typer.echo(json.dumps(_as_json(d)))
         return
-    console.print(", ".join(f"{r}: {n}" for r, n in counts.items()))
-    table = Table("id", "received", "reason", "topic", "detail", "bytes")
-    for d in letters:
-        table.add_row(
-            str(d.id),
-            d.received_at.isoformat(timespec="seconds"),
-            d.reason,
-            d.topic,
-            d.detail[:80],
-            str(len(d.payload)),
+    if not counts:
+        typer.echo("no dead letters")
+        return
+    typer.echo(
+        f"{sum(counts.values())} pending: {', '.join(f'{r} {n}' for r, n in counts.items())}"
+    )
+    for d in letters:  # whole lines: the topic carries the tenant and device ids
+        typer.echo(
+            f"{d.id:>6}  {d.received_at.isoformat(timespec='seconds')}  {d.reason}  {d.topic}"
+            f"  ({len(d.payload)} bytes)\n        {d.detail}"
         )
-    console.print(table)
+
+
+def _as_json(letter: dead_letters.DeadLetter) -> dict[str, object]:
+    return {
+        "id": letter.id,
+        "received_at": letter.received_at.isoformat(),
+        "reason": letter.reason,
+        "topic": letter.topic,
+        "detail": letter.detail,
+        "worker": letter.worker,
+        "bytes": len(letter.payload),
+        "payload_base64": base64.b64encode(letter.payload).decode("ascii"),
+    }
 
 
 @dlq.command("replay")
@@ -126,6 +141,17 @@ def dlq_replay(
         raise typer.Exit(2)
     settings = load_settings()
     with start_services(settings) as services:
+        if ids:
+            with psycopg.connect(services.database_url) as conn:
+                found = {d.id for d in dead_letters.pending(conn, ids=ids, limit=len(ids))}
+            if missing := [i for i in ids if i not in found]:
+                typer.secho(
+                    f"not found: no pending dead letter with id {', '.join(map(str, missing))}"
+                    " (`fitconnect ingest dlq list` shows them; a replayed one is not pending)",
+                    err=True,
+                    fg="red",
+                )
+                raise typer.Exit(1)
         result = replay(services.database_url, reason=reason, ids=ids or None)
     typer.echo(f"replayed: {result.stored} stored, {result.still_failing} still failing")
     if result.still_failing:

@@ -10,7 +10,9 @@ from fitconnect.edge_agent.publisher import Publisher
 
 
 class EdgeMetrics:
-    def __init__(self, port: int) -> None:
+    """The gauges; served on ``host:port`` unless ``port`` is 0."""
+
+    def __init__(self, port: int, host: str = "127.0.0.1") -> None:
         self.registry = CollectorRegistry()
         docs = {
             "fitconnect_edge_notifications": "Notifications received from devices.",
@@ -25,7 +27,7 @@ class EdgeMetrics:
             for name, doc in docs.items()
         }
         if port:
-            start_http_server(port, addr="127.0.0.1", registry=self.registry)
+            start_http_server(port, addr=host, registry=self.registry)
 
     def refresh(self, counters: AgentCounters, buffer: DiskBuffer, publisher: Publisher) -> None:
         self._gauges["notifications"].set(counters.notifications)

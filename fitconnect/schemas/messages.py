@@ -145,6 +145,12 @@ def decode(payload: bytes, kind: type[M]) -> M:
                 json_dec = _json_decoders.setdefault(kind, msgspec.json.Decoder(kind))
             message = json_dec.decode(payload)
         else:
+            if payload[0] < 0x80:  # ASCII: text, which MessagePack would read as a number
+                raise WireError(
+                    "undecodable",
+                    f"not MessagePack or JSON (starts {payload[:16]!r}): a message is a"
+                    " MessagePack map or a JSON object",
+                )
             mp_dec = _msgpack_decoders.get(kind)
             if mp_dec is None:
                 mp_dec = _msgpack_decoders.setdefault(kind, msgspec.msgpack.Decoder(kind))

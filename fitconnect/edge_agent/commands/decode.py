@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import json
+import string
 from typing import Annotated
 
 import typer
 
 from fitconnect.edge_agent.gatt import (
     SUPPORTED,
-    DecodeError,
     decode_notification,
     normalise,
     to_expected_dict,
 )
+
+
+def _from_hex(text: str) -> bytes:
+    """The bytes of ``text`` (hex digits, spaces or colons between bytes allowed)."""
+    digits = "".join(text.replace(":", " ").split())
+    if any(c not in string.hexdigits for c in digits):
+        raise ValueError(f"not hex: {text!r}")
+    if len(digits) % 2:
+        raise ValueError(f"odd number of hex digits ({len(digits)}) in {text!r}: two per byte")
+    return bytes.fromhex(digits)
 
 
 def decode(
@@ -37,12 +47,11 @@ def decode(
     failed = False
     for text in payloads:
         try:
-            payload = bytes.fromhex(text.replace(":", " "))
+            payload = _from_hex(text)
             line = to_expected_dict(decode_notification(characteristic, payload))
-        except ValueError as exc:  # DecodeError, or hex that is not hex
+        except ValueError as exc:  # DecodeError, or text that is not whole bytes in hex
             failed = True
-            reason = str(exc) if isinstance(exc, DecodeError) else f"not hex: {text!r}"
-            typer.echo(json.dumps({"error": reason}))
+            typer.echo(json.dumps({"error": str(exc)}))
             continue
         typer.echo(json.dumps(line))
     if failed:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from fitdecode.exceptions import FitError
 
 from fitconnect.edge_agent.agent import EdgeAgent
 from fitconnect.edge_agent.buffer import DiskBuffer
@@ -55,7 +56,11 @@ def replay(
             param_hint="--speed",
         )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    activity = read_activity(path)
+    try:
+        activity = read_activity(path)
+    except FitError as exc:
+        typer.secho(f"{path.name} is not a readable FIT file ({exc})", err=True, fg="red")
+        raise typer.Exit(2) from exc
     if activity is None:
         typer.secho(f"{path.name}: no record messages", err=True, fg="red")
         raise typer.Exit(2)

@@ -38,12 +38,6 @@ def run(
         typer.secho(f"configuration error: {exc}", err=True, fg="red")
         raise typer.Exit(2) from exc
     kinds = {d.source for d in cfg.devices}
-    if len(kinds) > 1:
-        typer.secho("run BLE and simulated devices in separate agents", err=True, fg="red")
-        raise typer.Exit(2)
-    if kinds == {"ble"} and any(d.address is None for d in cfg.devices):
-        typer.secho("every BLE device needs its address", err=True, fg="red")
-        raise typer.Exit(2)
     buffer = DiskBuffer(Path(cfg.buffer))
     agent = EdgeAgent(cfg.tenant, buffer)
     ids = [d.id for d in cfg.devices]
@@ -52,7 +46,7 @@ def run(
         buffer,
         ids,
     )
-    metrics = EdgeMetrics(cfg.metrics_port)
+    metrics = EdgeMetrics(cfg.metrics_port, cfg.metrics_host)
     fleet = [SimulatedDevice(d.id, d.profile, seed=i) for i, d in enumerate(cfg.devices)]
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

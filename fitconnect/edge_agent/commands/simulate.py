@@ -13,6 +13,7 @@ import typer
 
 from fitconnect.edge_agent.agent import EdgeAgent
 from fitconnect.edge_agent.buffer import DiskBuffer
+from fitconnect.edge_agent.metrics import EdgeMetrics
 from fitconnect.edge_agent.publisher import BrokerConfig, Publisher
 from fitconnect.edge_agent.simulator import PROFILES, SimulatedDevice, fleet_ticks
 from fitconnect.schemas import EventKind
@@ -37,6 +38,12 @@ def simulate(
     buffer_path: Annotated[Path, typer.Option(help="The agent's disk buffer (SQLite).")] = Path(
         "edge-data/buffer.sqlite"
     ),
+    metrics_port: Annotated[
+        int, typer.Option(min=0, max=65535, help="Serve /metrics on this port (0: none).")
+    ] = 0,
+    metrics_host: Annotated[
+        str, typer.Option(help="Address /metrics binds (0.0.0.0 to be scraped from elsewhere).")
+    ] = "127.0.0.1",
 ) -> None:
     """Emit byte-exact notifications of a ride, run or row from a physiological model."""
     if profile not in PROFILES:
@@ -51,6 +58,7 @@ def simulate(
         buffer,
         ids,
     )
+    metrics = EdgeMetrics(metrics_port, metrics_host)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -64,6 +72,7 @@ def simulate(
             for n in notifications:
                 agent.handle(n)
             agent.flush_due()
+            metrics.refresh(agent.counters, buffer, publisher)
             if stop.is_set():
                 break
     finally:

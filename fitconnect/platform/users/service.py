@@ -22,6 +22,10 @@ class InvalidProfileError(FitConnectError):
     """A profile value outside what a person can have."""
 
 
+class UnknownAccountError(InvalidProfileError):
+    """No account has this id."""
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     display_name: str
@@ -127,7 +131,14 @@ def set_parameters(conn: Connection[Any], account_id: str, change: ProfileChange
     connection: the same checks, the same history."""
     values = _check(change)
     if not values:
+        require_account(conn, account_id)
         return
     cur = conn.execute(account_fields_update(values), (*values.values(), account_id))
     if cur.rowcount != 1:
-        raise InvalidProfileError(f"no account {account_id}")
+        raise UnknownAccountError(f"no account {account_id}")
+
+
+def require_account(conn: Connection[Any], account_id: str) -> None:
+    """Raise ``UnknownAccountError`` unless an account has this id (operators' commands)."""
+    if conn.execute("SELECT 1 FROM users.accounts WHERE id = %s", (account_id,)).fetchone() is None:
+        raise UnknownAccountError(f"no account {account_id}")
