@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -19,6 +21,8 @@ from fitconnect.analytics.jobs import run_once
 from fitconnect.analytics.params import AthleteParams
 from fitconnect.edge_agent.sources.fit_replay import read_activity
 from tests.integration.ingest.support import (
+    Publisher,
+    batch,
     count,
     register_device,
     running_worker,
@@ -44,6 +48,7 @@ COMPARED = (
     "max_heart_rate_bpm",
     "avg_cadence_rpm",
 )
+SAMPLES = "SELECT count(*) FROM telemetry.samples WHERE device_id = %s"
 LAP_COMPARED = ("duration_s", "moving_time_s", "distance_m", "avg_power_w", "normalized_power_w")
 
 
@@ -129,3 +134,32 @@ def test_a_kept_time_replay_stores_the_whole_ride_and_its_session_is_the_files(
         assert {k: pytest.approx(lap[k], abs=1e-3) for k in LAP_COMPARED} == {
             k: want[k] for k in LAP_COMPARED
         }
+
+
+def test_a_ride_imported_after_live_ones_is_computed_too(
+    shared_data: Path, database_url: str, mqtt_url: str, tmp_path: Path
+) -> None:
+    """The analytics job has computed the device's live session of today; a ride of 2013
+    imported later (older than everything computed) still becomes a session: its timer
+    events tell the job that the device's history changed."""
+    path = shared_data / "fit" / RIDES[0]
+    device = register_device(database_url, registered_s_ago=3600)
+    today = batch(device, 1, start_ms=int(time.time() * 1000) - 600_000, n=600)
+    with running_worker(database_url, mqtt_url, worker_settings()):
+        publisher = Publisher(mqtt_url)
+        publisher.send_batch(device, today)
+        publisher.close()
+        wait_for(lambda: count(database_url, SAMPLES, device.id) == 600)
+        run_once(database_url)
+        _replay(path, mqtt_url, str(device.id), str(device.tenant_id), tmp_path / "b.sqlite")
+        wait_for(lambda: count(database_url, SAMPLES, device.id) == 600 + 4700, timeout_s=60)
+    run_once(database_url)
+    with psycopg.connect(database_url, row_factory=dict_row) as conn:
+        starts = conn.execute(
+            "SELECT first_sample_ts, moving_time_s FROM analytics.sessions WHERE athlete_id ="
+            " (SELECT athlete_id FROM devices.devices WHERE id = %s) ORDER BY start_ts",
+            (device.id,),
+        ).fetchall()
+    (expected,) = file_sessions(path, AthleteParams())
+    assert [s["first_sample_ts"].year for s in starts] == [2013, datetime.now(UTC).year]
+    assert starts[0]["moving_time_s"] == expected["moving_time_s"]
