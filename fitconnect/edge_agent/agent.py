@@ -26,6 +26,11 @@ from fitconnect.schemas import Channel, DeviceEvent, DeviceTopic, EventKind, Tel
 
 log = logging.getLogger(__name__)
 
+MACHINE_STATUS = "2ADA"
+# Fitness Machine Status op codes that stop or start the machine's timer (FTMS v1.0):
+# stopped or paused by the user, stopped by the safety key, started or resumed by the user.
+_MACHINE_TIMER = {0x02: EventKind.PAUSE, 0x03: EventKind.PAUSE, 0x04: EventKind.RESUME}
+
 
 @dataclass
 class AgentCounters:
@@ -62,6 +67,11 @@ class EdgeAgent:
         except DecodeError as exc:
             self.counters.decode_errors += 1
             log.warning("device %s: %s (payload %s)", n.device_key, exc, n.payload.hex())
+            return
+        if m.characteristic == MACHINE_STATUS:
+            kind = _MACHINE_TIMER.get(int(m["op_code"]))  # type: ignore[arg-type]
+            if kind is not None:
+                self.mark(n.device_key, kind, int(n.received_at * 1000))
             return
         samples = to_samples(m)
         if "cumulative_crank_revs" in m or "cumulative_wheel_revs" in m:

@@ -6,7 +6,7 @@ from fitconnect.edge_agent.agent import EdgeAgent
 from fitconnect.edge_agent.batcher import Batcher
 from fitconnect.edge_agent.buffer import DiskBuffer
 from fitconnect.edge_agent.sources.base import Notification
-from fitconnect.schemas import TelemetryBatch, decode
+from fitconnect.schemas import DeviceEvent, EventKind, TelemetryBatch, decode
 
 
 def test_buffered_batches_and_sequences_survive_a_restart(tmp_path: Path) -> None:
@@ -85,3 +85,18 @@ def test_samples_not_yet_batched_survive_a_kill(tmp_path: Path) -> None:
     batch = decode(stored.payload, TelemetryBatch)
     assert batch.metrics["heart_rate_bpm"] == [100.0, 101.0, 102.0]
     assert buffer.journaled() == []
+
+
+def test_a_trainer_paused_and_resumed_sends_pause_and_resume_events(tmp_path: Path) -> None:
+    """Fitness Machine Status: paused by the user (0x02 0x02), resumed (0x04), stopped by the
+    safety key (0x03); a target change (0x08) is no timer event."""
+    agent = EdgeAgent("t1", DiskBuffer(tmp_path / "b.sqlite"))
+    for i, hex_payload in enumerate(("0202", "04", "086000", "03")):
+        agent.handle(Notification("trainer", "2ADA", bytes.fromhex(hex_payload), 1000.0 + i))
+    events = [decode(b.payload, DeviceEvent) for b in DiskBuffer(tmp_path / "b.sqlite").pending()]
+    assert [(e.kind, e.ts_ms) for e in events] == [
+        (EventKind.PAUSE, 1_000_000),
+        (EventKind.RESUME, 1_001_000),
+        (EventKind.PAUSE, 1_003_000),
+    ]
+    assert all(not e.historical for e in events)
