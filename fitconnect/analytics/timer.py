@@ -13,7 +13,9 @@ span widened by ``TIMER_SLACK_S`` on each side: units start their timer before t
 span runs from the earlier of its first sample and first timer event to the later of its last
 second and last timer event. In it the timer runs from the start, unless the first event is a
 ``resume`` (then it was stopped until that event), stops at each ``pause`` and runs again at
-each ``resume``.
+each ``resume``. Events at one instant count in the order given: a FIT file's (the Edge 530
+starts its timer and auto-pauses it in the same second), and a replay publishes same-second
+events a millisecond apart to keep that order in the database.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def timer_runs(cut: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
         (pl.col("ts").max().dt.truncate("1s") + _SECOND).alias("_end"),
     )
     owned = (
-        timer.sort("ts")
+        timer.sort("ts", maintain_order=True)
         .join_asof(
             spans.with_columns((pl.col("_first") - _SLACK).alias("_from")).sort("_from"),
             left_on="ts",
@@ -64,12 +66,12 @@ def timer_runs(cut: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
         )
         .filter(pl.col("ts") <= pl.col("_end") + _SLACK)
         .select(SESSION_KEY, "ts", (pl.col("kind") == RESUME_EVENT).alias("running"))
+        .sort(SESSION_KEY, "ts", maintain_order=True)
     )
     if owned.is_empty():
         return pl.DataFrame(schema=_RUNS_SCHEMA)
     bounds = (
-        owned.sort(SESSION_KEY, "ts", maintain_order=True)
-        .group_by(SESSION_KEY, maintain_order=True)
+        owned.group_by(SESSION_KEY, maintain_order=True)
         .agg(
             pl.col("ts").first().alias("_e0"),
             pl.col("ts").last().alias("_e1"),

@@ -7,6 +7,7 @@ athlete paused, or auto-pause) becomes a ``pause`` event, a start a ``resume``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -85,8 +86,19 @@ def read_activity(path: Path) -> FitActivity | None:
         start=first,
         records=[Record(offset(ts), samples) for ts, samples in stamped if samples],
         lap_starts=sorted({offset(s) for s in laps if offset(s) > 0}),
-        timer=[TimerEvent(offset(ts), kind) for ts, kind in sorted(timer, key=lambda t: t[0])],
+        timer=_in_order(TimerEvent(offset(ts), kind) for ts, kind in timer),
     )
+
+
+def _in_order(events: Iterable[TimerEvent]) -> list[TimerEvent]:
+    """Timer events by time, those of one instant a millisecond apart in file order: a unit
+    may start its timer and auto-pause it within a second, and the database keeps no order
+    among events of one instant."""
+    out: list[TimerEvent] = []
+    for event in sorted(events, key=lambda e: e.offset_s):
+        offset = max(event.offset_s, out[-1].offset_s + 0.001) if out else event.offset_s
+        out.append(TimerEvent(offset, event.kind))
+    return out
 
 
 def _samples(frame: fitdecode.FitDataMessage) -> dict[str, float]:

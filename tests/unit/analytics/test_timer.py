@@ -83,3 +83,13 @@ def test_lap_moving_times_split_the_session_timer() -> None:
     laps = lap_metrics(cut, events).sort("lap")
     assert laps.get_column("moving_time_s").to_list() == [30 + 250, 600 - 310]
     assert laps.get_column("duration_s").to_list() == [300, 300]
+
+
+def test_events_at_the_same_instant_count_in_their_order() -> None:
+    """A stop and a start in one second: paused for under a second (the timer runs on), or
+    started and at once auto-paused (it stays stopped until the next start)."""
+    ride = series([200] * 300)
+    blip = _events((0, RESUME_EVENT), (100, PAUSE_EVENT), (100, RESUME_EVENT), (300, PAUSE_EVENT))
+    assert _moving(ride, blip) == [300]
+    held = _events((0, RESUME_EVENT), (100, RESUME_EVENT), (100, PAUSE_EVENT), (200, RESUME_EVENT))
+    assert _moving(ride, held) == [200]
