@@ -176,8 +176,12 @@ def test_every_shared_fit_file_through_two_devices_equals_the_file(shared_data: 
         computer = activity.samples.drop("heart_rate_bpm").with_columns(
             device_id=pl.lit("computer")
         )
-        marks = pl.DataFrame(
-            {"device_id": "computer", "ts": activity.lap_starts, "kind": LAP_EVENT},
+        marks = pl.DataFrame(  # the computer's laps and timer
+            {
+                "device_id": "computer",
+                "ts": [*activity.lap_starts, *(ts for ts, _ in activity.timer)],
+                "kind": [LAP_EVENT] * len(activity.lap_starts) + [k for _, k in activity.timer],
+            },
             schema=EVENT_SCHEMA,
         )
         computed = compute_sessions(
