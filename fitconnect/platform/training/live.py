@@ -80,9 +80,11 @@ def live_samples(
     ]
 
 
-async def live_points(mqtt_url: str, devices: list[RegisteredDevice]) -> AsyncIterator[LivePoint]:
-    """Every sample of every valid telemetry batch the devices publish under their own
-    tenant's topics, as the batches arrive."""
+async def live_batches(
+    mqtt_url: str, devices: list[RegisteredDevice]
+) -> AsyncIterator[list[LivePoint]]:
+    """The samples of every valid telemetry batch the devices publish under their own
+    tenant's topics, one list per batch, as the batches arrive."""
     parts = urlsplit(mqtt_url)
     lookup = _Devices(devices)
     async with aiomqtt.Client(
@@ -97,7 +99,6 @@ async def live_points(mqtt_url: str, devices: list[RegisteredDevice]) -> AsyncIt
                 topic = DeviceTopic(str(device.tenant_id), str(device.id), Channel.TELEMETRY)
                 await client.subscribe(str(topic), qos=0)
         async for message in client.messages:
-            for point in live_samples(
-                str(message.topic), bytes(message.payload), lookup, time.time()
-            ):
-                yield point
+            points = live_samples(str(message.topic), bytes(message.payload), lookup, time.time())
+            if points:
+                yield points

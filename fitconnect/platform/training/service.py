@@ -16,7 +16,7 @@ from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.db.rows import fetch_all, fetch_one
 from fitconnect.platform.devices.service import DeviceService
 from fitconnect.platform.training.errors import LiveUnavailableError, SessionNotFoundError
-from fitconnect.platform.training.live import LivePoint, live_points
+from fitconnect.platform.training.live import LivePoint, live_batches
 from fitconnect.platform.training.sports import Sport, sport_sql
 
 AccountCheck = Callable[[Principal], Awaitable[None]]
@@ -287,9 +287,10 @@ class TrainingService:
         return Subject(athlete, await self._devices.ids_of_athlete(athlete))
 
     async def live(self, principal: Principal, subject: Subject) -> AsyncIterator[LivePoint]:
-        """The athlete's samples within a second of the device sending them; the caller's
-        right to read them is checked again before each one (a coach the athlete revoked, or
-        a deleted account, gets ``ReadForbiddenError`` / ``InvalidTokenError`` instead)."""
+        """Every sample of the athlete's devices within a second of the device sending it;
+        the caller's right to read them is checked again before each batch's samples (a coach
+        the athlete revoked, or a deleted account, gets ``ReadForbiddenError`` /
+        ``InvalidTokenError`` instead)."""
         if self._mqtt_url is None:
             raise LiveUnavailableError("no broker configured for live data")
         found = await self._devices.by_ids(principal.tenant_id, subject.device_ids)
@@ -297,9 +298,10 @@ class TrainingService:
             RegisteredDevice(d.id, d.tenant_id, d.athlete_id, d.registered_at, d.revoked_at)
             for d in found.values()
         ]
-        async for point in live_points(self._mqtt_url, devices):
-            await self.still_allowed(principal, subject.athlete_id)
-            yield point
+        async for points in live_batches(self._mqtt_url, devices):
+            await self.still_allowed(principal, subject.athlete_id)  # once per batch
+            for point in points:
+                yield point
 
     async def still_allowed(self, principal: Principal, athlete_id: uuid.UUID) -> None:
         """Raise unless the caller's account is active and may still read the athlete."""
