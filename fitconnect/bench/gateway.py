@@ -33,7 +33,8 @@ from fitconnect.runtime.ports import free_port
 
 DASHBOARD = (
     "query Dashboard { me { displayName } totals { samples avgHeartRateBpm maxPowerW }"
-    " series(maxPoints: 120) { ts heartRateBpm powerW } sessions(first: 10) { start tss } }"
+    " series(maxPoints: 120) { ts heartRateBpm powerW }"
+    " sessions(first: 10) { edges { node { start tss } } } }"
 )
 CLIENTS = 50
 """Apps polling the dashboard at once, one keep-alive connection each."""

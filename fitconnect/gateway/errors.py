@@ -53,7 +53,12 @@ class ForbiddenError(FitConnectError):
     """Authenticated, but not allowed."""
 
 
+class InvalidCursorError(FitConnectError):
+    """A cursor the list did not hand out, or a page asked for from both ends."""
+
+
 _CODES: list[tuple[type[Exception], str, int]] = [
+    (InvalidCursorError, "VALIDATION", 422),
     (UnauthenticatedError, "UNAUTHENTICATED", 401),
     (InvalidTokenError, "UNAUTHENTICATED", 401),
     (InvalidCredentialsError, "UNAUTHENTICATED", 401),

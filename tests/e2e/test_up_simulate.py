@@ -20,7 +20,8 @@ LOGIN = (
     " { accessToken } }"
 )
 DASHBOARD = (
-    "{ sessions { start durationS avgPowerW } stream(maxPoints: 10) { powerW heartRateBpm } }"
+    "{ sessions { edges { node { start durationS avgPowerW } } }"
+    " stream(maxPoints: 10) { powerW heartRateBpm } }"
 )
 
 
@@ -60,7 +61,8 @@ def test_simulated_fleet_shows_sessions_live_data_and_ingest_counters(tmp_path: 
                 data = _gql(graphql.group(1), DASHBOARD, token)["data"]
             except httpx.TransportError:
                 continue
-            sessions, stream = data["sessions"], data["stream"]
+            sessions = [edge["node"] for edge in data["sessions"]["edges"]]
+            stream = data["stream"]
         assert len(sessions) == 1, "the 20 simulated devices of one athlete make one workout"
         assert any(p["powerW"] for p in stream)
         assert any(p["heartRateBpm"] for p in stream)

@@ -8,7 +8,9 @@ from typing import Self
 
 import strawberry
 
+from fitconnect.gateway.graphql.arguments import AthleteId
 from fitconnect.gateway.graphql.context import Info
+from fitconnect.gateway.graphql.pagination import Connection, connection, page_request
 from fitconnect.platform.devices import service as domain
 
 
@@ -48,12 +50,29 @@ class DeviceCredentials:
         )
 
 
+_KEY = (datetime.fromisoformat, uuid.UUID)
+
+
 @strawberry.type
 class DevicesQuery:
-    @strawberry.field(description="The caller's devices.")
-    async def devices(self, info: Info) -> list[Device]:
+    @strawberry.field(
+        description="The caller's devices (a coach: an athlete's, read-only), revoked ones"
+        " too, in the order registered: pages of `first` after a cursor, or `last` before one."
+    )
+    async def devices(  # noqa: PLR0917 - GraphQL arguments
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        athlete_id: AthleteId = None,
+    ) -> Connection[Device]:
         ctx = info.context
-        return [Device.from_domain(d) for d in await ctx.services.devices.list(ctx.principal())]
+        subject = await ctx.subject(athlete_id)
+        request = page_request(first, after, last, before, _KEY)
+        page = await ctx.services.devices.athlete_page(subject.athlete_id, request)
+        return connection(page, Device.from_domain, lambda d: (d.registered_at, d.id))
 
 
 @strawberry.type

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Self
 
 import strawberry
+from strawberry import relay
 
+from fitconnect.gateway.errors import InvalidCursorError
 from fitconnect.gateway.graphql.context import Info
+from fitconnect.gateway.graphql.pagination import Connection, connection, page_request
 from fitconnect.platform.notifications import service as domain
 
 
-@strawberry.type
-class Notification:
-    id: int
+@strawberry.type(description="An in-app notification; a node.")
+class Notification(relay.Node):
+    notification_id: relay.NodeID[str]
     kind: domain.NotificationKind
     title: str
     body: str
@@ -23,7 +28,7 @@ class Notification:
     @classmethod
     def from_domain(cls, n: domain.Notification) -> Self:
         return cls(
-            id=n.id,
+            notification_id=str(n.id),
             kind=domain.NotificationKind(n.kind),
             title=n.title,
             body=n.body,
@@ -31,21 +36,54 @@ class Notification:
             read=n.read_at is not None,
         )
 
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        """The caller's notifications among the ids (the others: null; ``required`` is only
+        for lists, which ``node`` never asks for)."""
+        del required
+        ids = [_uuid(i) for i in node_ids]
+        ctx = info.context
+        found = await ctx.services.notifications.by_ids(ctx.principal().account_id, ids)
+        return [cls.from_domain(found[i]) if i in found else None for i in ids]
+
+
+_KEY = (datetime.fromisoformat, uuid.UUID)
+
+
+def _uuid(node_id: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(node_id)
+    except ValueError as exc:
+        raise InvalidCursorError(f"{node_id!r} is not a notification id") from exc
+
 
 @strawberry.type
 class NotificationsQuery:
-    @strawberry.field(description="The caller's in-app notifications, newest first.")
-    async def notifications(self, info: Info, limit: int = 50) -> list[Notification]:
+    @strawberry.field(
+        description="The caller's in-app notifications, newest first: pages of `first` after a"
+        " cursor, or `last` before one (at most 100)."
+    )
+    async def notifications(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Notification]:
         ctx = info.context
-        items = await ctx.services.notifications.inbox(ctx.principal().account_id, limit)
-        return [Notification.from_domain(n) for n in items]
+        request = page_request(first, after, last, before, _KEY)
+        page = await ctx.services.notifications.inbox(ctx.principal().account_id, request)
+        return connection(page, Notification.from_domain, lambda n: (n.created_at, n.id))
 
 
 @strawberry.type
 class NotificationsMutation:
-    @strawberry.mutation
-    async def mark_notification_read(self, info: Info, notification_id: int) -> bool:
+    @strawberry.mutation(description="Mark one of the caller's notifications read (its `id`).")
+    async def mark_notification_read(self, info: Info, notification_id: relay.GlobalID) -> bool:
         ctx = info.context
         return await ctx.services.notifications.mark_read(
-            ctx.principal().account_id, notification_id
+            ctx.principal().account_id, _uuid(notification_id.node_id)
         )

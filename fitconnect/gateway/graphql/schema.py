@@ -16,6 +16,7 @@ from fitconnect.gateway.graphql.devices import DevicesMutation, DevicesQuery
 from fitconnect.gateway.graphql.errors import CodedSchema
 from fitconnect.gateway.graphql.gamification import GamificationQuery
 from fitconnect.gateway.graphql.limits import GraphQLLimits, limits_extension
+from fitconnect.gateway.graphql.nodes import NodesQuery
 from fitconnect.gateway.graphql.notifications import NotificationsMutation, NotificationsQuery
 from fitconnect.gateway.graphql.reports import ReportsMutation, ReportsQuery, ReportsSubscription
 from fitconnect.gateway.graphql.social import SocialMutation, SocialQuery
@@ -37,6 +38,7 @@ Query = merge_types(
         SocialQuery,
         CoachingQuery,
         TenancyQuery,
+        NodesQuery,
     ),
 )
 Mutation = merge_types(

@@ -4,17 +4,20 @@ records; the ``live`` subscription."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterable
 from datetime import date, datetime
 from typing import Self
 
 import strawberry
+from strawberry import relay
 
 from fitconnect.gateway.graphql.arguments import AthleteId
 from fitconnect.gateway.graphql.context import Info
 from fitconnect.gateway.graphql.devices import Device
+from fitconnect.gateway.graphql.pagination import Connection, connection, page_request
 from fitconnect.gateway.graphql.same_fields import SameFields
 from fitconnect.platform.training import service as domain
+from fitconnect.platform.training.errors import SessionNotFoundError
 from fitconnect.platform.training.service import Subject
 from fitconnect.platform.training.sports import Sport
 
@@ -71,8 +74,9 @@ class Lap(SameFields):
     avg_cadence_rpm: float | None
 
 
-@strawberry.type
-class Session:
+@strawberry.type(description="A workout; a node (`node(id:)` finds it by its id).")
+class Session(relay.Node):
+    session_id: relay.NodeID[str]
     device_id: uuid.UUID
     start: datetime
     end: datetime
@@ -122,9 +126,25 @@ class Session:
         return StreamSeries.from_domain(found)
 
     @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        """The sessions the caller may read among the ids (the others: null)."""
+        ids = [_uuid_or_none(i) for i in node_ids]
+        ctx = info.context
+        found = await ctx.services.training.sessions_by_ids(
+            ctx.principal(), [i for i in ids if i is not None]
+        )
+        nodes = [cls.from_domain(found[i][1], found[i][0]) if i in found else None for i in ids]
+        if required and None in nodes:
+            raise SessionNotFoundError("no such session")
+        return nodes
+
+    @classmethod
     def from_domain(cls, s: domain.Session, subject: Subject) -> Self:
         curve = sorted((int(d), float(w)) for d, w in s.power_curve_w.items())
         return cls(
+            session_id=str(s.id),
             device_id=s.device_id,
             start=s.start_ts,
             end=s.end_ts,
@@ -216,22 +236,25 @@ class TrainingQuery:
         return StreamSeries.from_domain(series)
 
     @strawberry.field(
-        description="Sessions started in [since, before), of a sport if given, newest first"
-        " (cursor: before)."
+        description="Sessions started since `since` (of a sport if given), newest first: pages"
+        " of `first` after a cursor, or `last` before one (at most 100)."
     )
     async def sessions(  # noqa: PLR0917 - GraphQL arguments
         self,
         info: Info,
-        first: int = 20,
-        before: datetime | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         since: datetime | None = None,
         sport: Sport | None = None,
         athlete_id: AthleteId = None,
-    ) -> list[Session]:
+    ) -> Connection[Session]:
         ctx = info.context
         subject = await ctx.subject(athlete_id)
-        found = await ctx.services.training.sessions(subject, first, before, since, sport)
-        return [Session.from_domain(s, subject) for s in found]
+        request = page_request(first, after, last, before, _SESSION_KEY)
+        page = await ctx.services.training.sessions_page(subject, request, since, sport)
+        return connection(page, lambda s: Session.from_domain(s, subject), _session_key)
 
     @strawberry.field(description="One session: metrics, zones, power curve, its samples.")
     async def session(
@@ -275,6 +298,20 @@ class TrainingQuery:
         ctx = info.context
         found = await ctx.services.training.records(await ctx.subject(athlete_id))
         return [PersonalRecord.from_domain(r) for r in found]
+
+
+_SESSION_KEY = (datetime.fromisoformat, uuid.UUID)
+
+
+def _session_key(s: domain.Session) -> tuple[datetime, uuid.UUID]:
+    return s.start_ts, s.id
+
+
+def _uuid_or_none(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
 
 
 async def _series(

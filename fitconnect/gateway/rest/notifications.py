@@ -14,5 +14,5 @@ router = APIRouter(prefix="/api/v1", responses=COMMON)
 async def list_notifications(
     principal: CurrentPrincipal, svc: ServicesDep
 ) -> list[dict[str, object]]:
-    items = await svc.notifications.inbox(principal.account_id)
-    return [slot_fields(n) for n in items]
+    page = await svc.notifications.inbox(principal.account_id)
+    return [slot_fields(n) for n in page.items]

@@ -17,6 +17,7 @@ from psycopg.rows import class_row
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.db.pages import Page, PageRequest, keyset, page_of
 from fitconnect.platform.db.rows import fetch_all
 from fitconnect.platform.devices import mosquitto_auth
 from fitconnect.platform.devices.errors import DeviceNotFoundError
@@ -141,6 +142,19 @@ class DeviceService:
                 (principal.account_id,),
             )
             return await cur.fetchall()
+
+    async def athlete_page(self, athlete_id: uuid.UUID, page: PageRequest) -> Page[Device]:
+        """A page of an athlete's devices (revoked ones too), in the order registered; the
+        caller authorizes the read (the athlete, or a coach the athlete accepted)."""
+        where, order, params = keyset(("registered_at", "id"), page, descending=False)
+        rows = await fetch_all(
+            self._pool,
+            Device,
+            "SELECT " + _COLUMNS + " FROM devices.devices"  # noqa: S608 - fixed columns
+            " WHERE athlete_id = %(athlete)s AND " + where + order,
+            {"athlete": athlete_id, **params},
+        )
+        return page_of(rows, page)
 
     async def rename(self, principal: Principal, device_id: uuid.UUID, name: str) -> None:
         await self._update(principal, device_id, "name = %s", name)

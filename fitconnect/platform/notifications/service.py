@@ -16,6 +16,8 @@ from psycopg import AsyncConnection
 from psycopg.rows import class_row
 from psycopg_pool import AsyncConnectionPool
 
+from fitconnect.platform.db.pages import Page, PageRequest, keyset, page_of
+from fitconnect.platform.db.rows import fetch_all
 from fitconnect.platform.notifications.errors import (
     EmailError,
     EmailRefusedError,
@@ -36,7 +38,7 @@ class NotificationKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Notification:
-    id: int
+    id: uuid.UUID
     kind: str
     title: str
     body: str
@@ -195,35 +197,46 @@ async def _postpone(pool: AsyncConnectionPool, outbox_ids: list[int], delay_s: f
             )
 
 
-MAX_INBOX_PAGE = 100
-"""The most notifications one inbox read returns, whatever a client asks for."""
-
-
 class NotificationService:
     """The caller's in-app inbox: read it, mark what was read."""
 
     def __init__(self, pool: AsyncConnectionPool) -> None:
         self._pool = pool
 
-    async def inbox(self, account_id: uuid.UUID, limit: int = 50) -> list[Notification]:
-        """The newest ``limit`` (1 … ``MAX_INBOX_PAGE``) notifications, newest first."""
-        async with (
-            self._pool.connection() as conn,
-            conn.cursor(row_factory=class_row(Notification)) as cur,
-        ):
-            await cur.execute(
-                "SELECT id, kind, title, body, created_at, read_at FROM notifications.inbox"
-                " WHERE account_id = %s ORDER BY id DESC LIMIT %s",
-                (account_id, min(max(limit, 1), MAX_INBOX_PAGE)),
-            )
-            return await cur.fetchall()
+    async def inbox(
+        self, account_id: uuid.UUID, page: PageRequest | None = None
+    ) -> Page[Notification]:
+        """A page of the account's notifications, newest first by (created_at, id)."""
+        page = page or PageRequest()
+        where, order, params = keyset(("created_at", "uuid"), page, descending=True)
+        rows = await fetch_all(
+            self._pool,
+            Notification,
+            "SELECT uuid AS id, kind, title, body, created_at, read_at FROM notifications.inbox"  # noqa: S608 - keyset fragments, no input
+            " WHERE account_id = %(account)s AND " + where + order,
+            {"account": account_id, **params},
+        )
+        return page_of(rows, page)
 
-    async def mark_read(self, account_id: uuid.UUID, notification_id: int) -> bool:
+    async def by_ids(
+        self, account_id: uuid.UUID, ids: list[uuid.UUID]
+    ) -> dict[uuid.UUID, Notification]:
+        """The account's notifications among ``ids`` (others are absent)."""
+        found = await fetch_all(
+            self._pool,
+            Notification,
+            "SELECT uuid AS id, kind, title, body, created_at, read_at FROM notifications.inbox"
+            " WHERE account_id = %s AND uuid = ANY(%s)",
+            (account_id, ids),
+        )
+        return {n.id: n for n in found}
+
+    async def mark_read(self, account_id: uuid.UUID, notification_id: uuid.UUID) -> bool:
         """True if the notification is the account's (read now, or already)."""
         async with self._pool.connection() as conn:
             cur = await conn.execute(
                 "UPDATE notifications.inbox SET read_at = coalesce(read_at, now())"
-                " WHERE id = %s AND account_id = %s",
+                " WHERE uuid = %s AND account_id = %s",
                 (notification_id, account_id),
             )
             return cur.rowcount == 1

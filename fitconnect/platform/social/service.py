@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import LiteralString
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.db.pages import Page, PageRequest, keyset, page_of
 from fitconnect.platform.db.rows import fetch_all, fetch_one
 from fitconnect.platform.social.errors import (
     AthleteNotFoundError,
@@ -29,6 +31,14 @@ class Club:
     name: str
     members: int
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One person of a list (followed, followers, club members) and since when."""
+
+    account_id: uuid.UUID
+    since: datetime
 
 
 _CLUB = (
@@ -68,6 +78,57 @@ class SocialService:
                 (principal.account_id,),
             )
             return [row[0] for row in await cur.fetchall()]
+
+    async def following_page(self, principal: Principal, page: PageRequest) -> Page[Link]:
+        """The athletes the caller follows, in the order followed."""
+        return await self._links(
+            "SELECT followee_id AS account_id, created_at AS since FROM social.follows"
+            " WHERE follower_id = %(me)s",
+            principal.account_id,
+            page,
+        )
+
+    async def followers_page(self, principal: Principal, page: PageRequest) -> Page[Link]:
+        """The athletes who follow the caller, in the order they did."""
+        return await self._links(
+            "SELECT follower_id AS account_id, created_at AS since FROM social.follows"
+            " WHERE followee_id = %(me)s",
+            principal.account_id,
+            page,
+        )
+
+    async def members_page(
+        self, principal: Principal, club_id: uuid.UUID, page: PageRequest
+    ) -> Page[Link]:
+        """The members of a club the caller belongs to, in the order they joined
+        (``NotAClubMemberError`` for a club the caller is not in)."""
+        await self.club(principal, club_id)  # of the caller's tenant, else not found
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT 1 FROM social.club_members WHERE club_id = %s AND athlete_id = %s",
+                (club_id, principal.account_id),
+            )
+            if await cur.fetchone() is None:
+                raise NotAClubMemberError("only a club's members see who is in it")
+        return await self._links(
+            "SELECT athlete_id AS account_id, joined_at AS since FROM social.club_members"
+            " WHERE club_id = %(club)s",
+            principal.account_id,
+            page,
+            club=club_id,
+        )
+
+    async def _links(
+        self, sql: LiteralString, me: uuid.UUID, page: PageRequest, **params: object
+    ) -> Page[Link]:
+        where, order, page_params = keyset(("since", "account_id"), page, descending=False)
+        rows = await fetch_all(
+            self._pool,
+            Link,
+            "SELECT * FROM (" + sql + ") AS link WHERE " + where + order,  # noqa: S608 - constants and keyset fragments, no input
+            {"me": me, **params, **page_params},
+        )
+        return page_of(rows, page)
 
     async def create_club(self, principal: Principal, name: str) -> Club:
         """A new club of the caller's tenant, with the caller as its first member."""

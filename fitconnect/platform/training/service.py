@@ -12,7 +12,9 @@ from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.ingest.registry import RegisteredDevice
 from fitconnect.platform.auth.models import Principal
+from fitconnect.platform.coaching.errors import ReadForbiddenError
 from fitconnect.platform.coaching.service import CoachingService
+from fitconnect.platform.db.pages import Page, PageRequest, keyset, page_of
 from fitconnect.platform.db.rows import fetch_all, fetch_one
 from fitconnect.platform.devices.service import DeviceService
 from fitconnect.platform.training.errors import LiveUnavailableError, SessionNotFoundError
@@ -453,6 +455,58 @@ class TrainingService:
                 "first": min(max(first, 1), MAX_SESSIONS_PAGE),
             },
         )
+
+    async def sessions_page(
+        self,
+        subject: Subject,
+        page: PageRequest,
+        since: datetime | None = None,
+        sport: Sport | None = None,
+    ) -> Page[Session]:
+        """A page of the athlete's sessions started since ``since`` (of ``sport``, if given),
+        newest first by (start, id): sessions that started at the same instant are neither
+        skipped nor repeated from page to page."""
+        where, order, params = keyset(("start_ts", "id"), page, descending=True)
+        rows = await fetch_all(
+            self._pool,
+            Session,
+            _SESSION
+            + " WHERE athlete_id = %(athlete)s AND "
+            + where
+            + " AND (%(since)s::timestamptz IS NULL OR start_ts >= %(since)s)"
+            " AND (%(sport)s::text IS NULL OR sport = %(sport)s)" + order,
+            {
+                "athlete": subject.athlete_id,
+                "since": since,
+                "sport": sport.value if sport else None,
+                **params,
+            },
+        )
+        return page_of(rows, page)
+
+    async def sessions_by_ids(
+        self, principal: Principal, ids: list[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[Subject, Session]]:
+        """The sessions among ``ids`` the caller may read (their own, or an athlete's who
+        accepted them as coach), each with its athlete; the others are absent."""
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT id, athlete_id FROM analytics.sessions WHERE id = ANY(%s)", (ids,)
+            )
+            owners = {uuid.UUID(str(i)): uuid.UUID(str(a)) for i, a in await cur.fetchall()}
+        subjects: dict[uuid.UUID, Subject] = {}
+        for athlete in set(owners.values()):
+            try:
+                subjects[athlete] = await self.subject(principal, athlete)
+            except ReadForbiddenError:
+                continue
+        found = await fetch_all(
+            self._pool,
+            Session,
+            _SESSION + " WHERE id = ANY(%s) AND athlete_id = ANY(%s)",
+            (list(owners), list(subjects)),
+        )
+        return {s.id: (subjects[owners[s.id]], s) for s in found}
 
     async def session_by_id(self, subject: Subject, session_id: uuid.UUID) -> Session:
         """One session of the athlete by its id."""

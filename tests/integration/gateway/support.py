@@ -12,6 +12,11 @@ from fitconnect.settings import DatabaseSettings
 PASSWORD = "correct horse battery"
 
 
+def nodes(connection: Any) -> list[Any]:
+    """The items of a page of a list (a Relay connection)."""
+    return [edge["node"] for edge in connection["edges"]]
+
+
 def gql(client: TestClient, query: str, token: str | None = None, **variables: Any) -> Any:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     response = client.post(

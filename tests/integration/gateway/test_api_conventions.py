@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from .support import PASSWORD, gql, register_and_login
+from .support import PASSWORD, gql, nodes, register_and_login
 
 pytestmark = pytest.mark.integration
 
@@ -55,7 +55,8 @@ def test_a_device_kind_outside_the_set_is_refused(client: TestClient) -> None:
     assert toaster["errors"][0]["extensions"]["code"] == "VALIDATION"
     assert unknown["errors"][0]["extensions"]["code"] == "VALIDATION"
     assert strap["data"]["registerDevice"]["device"]["kind"] == "HEART_RATE"
-    assert gql(client, "{ devices { name } }", token)["data"]["devices"] == [{"name": "s"}]
+    listed = gql(client, "{ devices { edges { node { name } } } }", token)["data"]["devices"]
+    assert nodes(listed) == [{"name": "s"}]
     rest = client.post(
         "/api/v1/devices",
         json={"name": "t", "kind": "toaster"},

@@ -16,10 +16,12 @@ from fitconnect.settings import Settings
 from tests.keys import SECRET_KEY
 
 from ..ingest.support import Publisher, running_worker, worker_settings
-from .support import deliver, gql, register_and_login, register_coach
+from .support import deliver, gql, nodes, register_and_login, register_coach
 from .test_live_authorization import points, publishing
 
 pytestmark = pytest.mark.integration
+
+DEVICES = "{ devices { edges { node { id } } } }"
 
 
 def test_register_welcome_login_device_telemetry_and_stream(
@@ -28,9 +30,14 @@ def test_register_welcome_login_device_telemetry_and_stream(
     tokens = register_and_login(client, "ada@example.com")
     access = tokens["accessToken"]
 
-    assert gql(client, "{ notifications { title } }", access)["data"]["notifications"] == []
+    empty = gql(client, "{ notifications { edges { node { title } } } }", access)
+    assert nodes(empty["data"]["notifications"]) == []
     deliver(database_url)  # the notification worker's step
-    inbox = gql(client, "{ notifications { id title read } }", access)["data"]["notifications"]
+    inbox = nodes(
+        gql(client, "{ notifications { edges { node { id title read } } } }", access)["data"][
+            "notifications"
+        ]
+    )
     assert len(inbox) == 1
     assert inbox[0]["title"].startswith("Welcome")
 
@@ -107,8 +114,8 @@ def test_an_athlete_sees_only_their_own_devices(client: TestClient) -> None:
     gql(
         client, 'mutation { registerDevice(name: "a-strap", kind: HEART_RATE) { mqttUsername } }', a
     )
-    device_of_a = gql(client, "{ devices { id } }", a)["data"]["devices"][0]["id"]
-    assert gql(client, "{ devices { id } }", b)["data"]["devices"] == []
+    device_of_a = nodes(gql(client, DEVICES, a)["data"]["devices"])[0]["id"]
+    assert nodes(gql(client, DEVICES, b)["data"]["devices"]) == []
     revoke = gql(client, "mutation($d: UUID!) { revokeDevice(deviceId: $d) }", b, d=device_of_a)
     assert revoke["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert gql(client, "{ totals { samples } }", b)["data"]["totals"]["samples"] == 0
@@ -129,7 +136,10 @@ def test_a_coach_reads_a_linked_athlete_only_while_the_link_holds(client: TestCl
     me = gql(client, "{ me { id } }", athlete)["data"]["me"]["id"]
     coach = register_coach(client, "coach@example.com", invited_by=athlete)
     coach_id = gql(client, "{ me { id } }", coach)["data"]["me"]["id"]
-    read = "query($a: UUID) { totals(athleteId: $a) { samples } sessions(athleteId: $a) { tss } }"
+    read = (
+        "query($a: UUID) { totals(athleteId: $a) { samples }"
+        " sessions(athleteId: $a) { edges { node { tss } } } }"
+    )
 
     def coach_reads() -> Any:
         return gql(client, read, coach, a=me)
@@ -154,7 +164,7 @@ def test_a_coach_reads_a_linked_athlete_only_while_the_link_holds(client: TestCl
     assert coach_reads()["data"]["totals"]["samples"] == 0
 
     # read-only: the coach's own devices are not the athlete's, and no write reaches them
-    assert gql(client, "{ devices { id } }", coach)["data"]["devices"] == []
+    assert nodes(gql(client, DEVICES, coach)["data"]["devices"]) == []
     strap = gql(
         client,
         'mutation { registerDevice(name: "strap", kind: HEART_RATE) { device { id } } }',
@@ -170,9 +180,8 @@ def test_a_coach_reads_a_linked_athlete_only_while_the_link_holds(client: TestCl
         coach,
     )
     assert renamed["data"]["updateProfile"]["displayName"] == "Coached"  # the coach's own
-    assert gql(client, "{ devices { id revokedAt } }", athlete)["data"]["devices"] == [
-        {"id": strap, "revokedAt": None}
-    ]
+    listed = gql(client, "{ devices { edges { node { id revokedAt } } } }", athlete)
+    assert nodes(listed["data"]["devices"]) == [{"id": strap, "revokedAt": None}]
     assert (
         gql(client, "{ profile { displayName } }", athlete)["data"]["profile"]["displayName"]
         != "Coached"

@@ -29,7 +29,7 @@ from fitconnect.settings import DatabaseSettings, Settings
 from tests.keys import SECRET_KEY
 
 from ..ingest.support import Publisher
-from .support import PASSWORD, deliver, gql, invitation
+from .support import PASSWORD, deliver, gql, invitation, nodes
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -154,7 +154,9 @@ def build_world(client: TestClient, database_url: str) -> World:
     made = gql(client, "mutation { createInvitation { invitation { id } } }", a)
     world.things["invitation"] = made["data"]["createInvitation"]["invitation"]["id"]
     deliver(database_url)  # A's welcome notification reaches the inbox
-    inbox = gql(client, "{ notifications { id } }", a)["data"]["notifications"]
+    inbox = nodes(
+        gql(client, "{ notifications { edges { node { id } } } }", a)["data"]["notifications"]
+    )
     world.things["notification"] = str(inbox[0]["id"])
     response = client.put(
         "/api/v1/me/avatar",
@@ -186,11 +188,21 @@ def _a(w: World, _r: str) -> dict[str, Any]:
 QUERIES: dict[str, Row] = {
     "me": Row("{ me { id } }", OWN),
     "profile": Row("{ profile { displayName } }", OWN),
-    "devices": Row("{ devices { id } }", OWN),
-    "notifications": Row("{ notifications { id } }", OWN),
+    "devices": Row(
+        "query($a: UUID) { devices(athleteId: $a) { edges { node { id } } } }", READ_A, _a
+    ),
+    "notifications": Row("{ notifications { edges { node { id } } } }", OWN),
+    # anyone signed in may ask; a node the caller may not read is null (checked below)
+    "node": Row(
+        "query($n: ID!) { node(id: $n) { id } }",
+        OWN,
+        lambda w, _r: {"n": w.things["notification"]},
+    ),
     "stream": Row("query($a: UUID) { stream(athleteId: $a) { ts } }", READ_A, _a),
     "series": Row("query($a: UUID) { series(athleteId: $a) { ts } }", READ_A, _a),
-    "sessions": Row("query($a: UUID) { sessions(athleteId: $a) { tss } }", READ_A, _a),
+    "sessions": Row(
+        "query($a: UUID) { sessions(athleteId: $a) { edges { node { tss } } } }", READ_A, _a
+    ),
     "session": Row(
         "query($a: UUID, $d: UUID!) { session(athleteId: $a, deviceId: $d,"
         ' start: "2026-01-05T10:00:00Z") { tss } }',
@@ -215,7 +227,8 @@ QUERIES: dict[str, Row] = {
         lambda w, _r: {"c": w.things["club"]},
     ),
     "clubs": Row("{ clubs { id } }", OWN),
-    "following": Row("{ following { id } }", OWN),
+    "following": Row("{ following { edges { node { id } } } }", OWN),
+    "followers": Row("{ followers { edges { node { id } } } }", OWN),
     "coaching": Row("{ coaching { status } }", OWN),
     "tenant": Row("{ tenant { id } }", OWN),
     "invitations": Row("{ invitations { id } }", OWNERS),
@@ -302,9 +315,9 @@ MUTATIONS: dict[str, Row] = {
         "mutation($c: UUID!) { leaveClub(clubId: $c) }", OWN, lambda w, _r: {"c": w.things["club"]}
     ),
     "markNotificationRead": Row(
-        "mutation($n: Int!) { markNotificationRead(notificationId: $n) }",
+        "mutation($n: ID!) { markNotificationRead(notificationId: $n) }",
         OWN,  # answers false for anyone but A (checked below: nothing of A's changes)
-        lambda w, _r: {"n": int(w.things["notification"])},
+        lambda w, _r: {"n": w.things["notification"]},
     ),
     "createInvitation": Row("mutation { createInvitation { token } }", OWNERS),
     "revokeInvitation": Row(

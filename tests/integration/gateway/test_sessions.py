@@ -13,7 +13,7 @@ from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.devices.service import DeviceService
 from fitconnect.platform.training.service import Subject, TrainingService
 
-from .support import gql, register_and_login
+from .support import gql, nodes, register_and_login
 
 pytestmark = pytest.mark.integration
 
@@ -123,15 +123,18 @@ def test_sessions_filter_by_sport_and_date(client: TestClient, database_url: str
                     " VALUES (%s, %s, 'session_start', %s)",
                     (device, begin, "cycling" if name == "ride" else "running"),
                 )
-    query = "query($s: Sport, $since: DateTime) { sessions(sport: $s, since: $since) { sport } }"
+    query = (
+        "query($s: Sport, $since: DateTime)"
+        " { sessions(sport: $s, since: $since) { edges { node { sport } } } }"
+    )
 
-    everything = gql(client, query, token)["data"]["sessions"]
-    runs = gql(client, query, token, s="RUNNING")["data"]["sessions"]
+    everything = nodes(gql(client, query, token)["data"]["sessions"])
+    runs = nodes(gql(client, query, token, s="RUNNING")["data"]["sessions"])
     recent = gql(client, query, token, since=(now - timedelta(days=2, hours=1)).isoformat())
 
     assert [s["sport"] for s in everything] == [None, "RUNNING", "CYCLING"]
     assert runs == [{"sport": "RUNNING"}]
-    assert [s["sport"] for s in recent["data"]["sessions"]] == [None, "RUNNING"]
+    assert [s["sport"] for s in nodes(recent["data"]["sessions"])] == [None, "RUNNING"]
 
 
 async def test_cursor_pages_over_sessions_with_equal_starts(

@@ -7,7 +7,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from .support import gql, register_and_login
+from .support import gql, nodes, register_and_login
 
 pytestmark = pytest.mark.integration
 
@@ -59,9 +59,9 @@ def test_boards_rank_within_the_tenant_a_club_and_the_followed(
     everyone = names(gql(client, BOARD, ann, c="TENANT"))
     assert everyone == [(1, "Dan"), (2, "Bob"), (3, "Cat"), (4, "Ann")]
 
-    club = gql(client, 'mutation { createClub(name: "Tuesday Riders") { id members } }', ann)
+    club = gql(client, 'mutation { createClub(name: "Tuesday Riders") { id memberCount } }', ann)
     club_id = club["data"]["createClub"]["id"]
-    gql(client, "mutation($c: UUID!) { joinClub(clubId: $c) { members } }", cat, c=club_id)
+    gql(client, "mutation($c: UUID!) { joinClub(clubId: $c) { memberCount } }", cat, c=club_id)
     assert names(gql(client, BOARD, ann, c="CLUB", club=club_id)) == [(1, "Cat"), (2, "Ann")]
 
     outsider = gql(client, BOARD, bob, c="CLUB", club=club_id)
@@ -69,14 +69,16 @@ def test_boards_rank_within_the_tenant_a_club_and_the_followed(
 
     gql(client, "mutation($a: UUID!) { follow(athleteId: $a) }", ann, a=bob_id)
     assert names(gql(client, BOARD, ann, c="FOLLOWED")) == [(1, "Bob"), (2, "Ann")]
-    following = gql(client, "{ following { displayName } }", ann)["data"]["following"]
+    following = nodes(
+        gql(client, "{ following { edges { node { displayName } } } }", ann)["data"]["following"]
+    )
     assert following == [{"displayName": "Bob"}]
 
     gql(client, "mutation($a: UUID!) { unfollow(athleteId: $a) }", ann, a=bob_id)
     assert names(gql(client, BOARD, ann, c="FOLLOWED")) == [(1, "Ann")]
     gql(client, "mutation($c: UUID!) { leaveClub(clubId: $c) }", cat, c=club_id)
-    assert gql(client, "{ clubs { name members } }", ann)["data"]["clubs"] == [
-        {"name": "Tuesday Riders", "members": 1}
+    assert gql(client, "{ clubs { name memberCount } }", ann)["data"]["clubs"] == [
+        {"name": "Tuesday Riders", "memberCount": 1}
     ]
 
 

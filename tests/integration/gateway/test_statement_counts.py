@@ -12,13 +12,13 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from .support import gql, register_and_login, register_coach
+from .support import gql, nodes, register_and_login, register_coach
 
 pytestmark = pytest.mark.integration
 
 SESSIONS = (
-    "query($n: Int!) { sessions(first: $n) { start tss device { name kind } laps { lap }"
-    " series(maxPoints: 10) { ts powerW } } }"
+    "query($n: Int!) { sessions(first: $n) { edges { node { start tss device { name kind }"
+    " laps { lap } series(maxPoints: 10) { ts powerW } } } } }"
 )
 
 
@@ -80,9 +80,10 @@ def test_sessions_with_their_devices_laps_and_series_cost_the_same_for_2_or_12(
     few, few_data = statements(client, SESSIONS, token, n=2)
     many, many_data = statements(client, SESSIONS, token, n=12)
 
-    assert len(few_data["sessions"]) == 2
-    assert len(many_data["sessions"]) == 12
-    assert {s["device"]["name"] for s in many_data["sessions"]} == {f"bike {i}" for i in range(4)}
+    assert len(nodes(few_data["sessions"])) == 2
+    assert len(nodes(many_data["sessions"])) == 12
+    names = {s["device"]["name"] for s in nodes(many_data["sessions"])}
+    assert names == {f"bike {i}" for i in range(4)}
     assert many == few
     assert many <= 6  # the caller's account, the athlete's devices, the sessions, their
     # devices, laps and samples
@@ -137,7 +138,7 @@ def test_a_device_of_another_tenant_is_not_loaded_through_a_session(
 
     _, data = statements(client, SESSIONS, token, n=5)
 
-    assert data["sessions"][0]["device"] is None
+    assert nodes(data["sessions"])[0]["device"] is None
 
 
 def test_a_query_asking_for_too_much_is_refused_before_it_runs(client: TestClient) -> None:

@@ -187,7 +187,7 @@ async def test_a_mail_server_that_never_answers_does_not_hold_up_the_inbox(
 
 
 async def _inbox_size(pool: AsyncConnectionPool, account: Account) -> int:
-    return len(await NotificationService(pool).inbox(account.id))
+    return len((await NotificationService(pool).inbox(account.id)).items)
 
 
 async def _failed_attempts(pool: AsyncConnectionPool, account: Account, at_least: int) -> bool:
