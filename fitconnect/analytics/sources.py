@@ -1,12 +1,13 @@
 """Which device a fused session takes each stream from: priorities by device kind.
 
-A device's registered ``kind`` says what it is. The kinds follow the GATT profiles the edge
-agent decodes (``fitconnect/edge_agent/gatt/profiles.py``): a heart-rate strap (Heart Rate
-Service), a power meter (Cycling Power), a speed/cadence sensor (CSC), a footpod (RSC), a
-trainer or gym machine (FTMS: indoor bike, treadmill, rower, cross trainer), and a watch
-(optical heart rate, GPS). ``simulated`` is what ``fitconnect-edge simulate`` runs: a strap
-and a power meter in one. Common spellings map onto these (``hr``, ``cps``, ``ftms`` …); an
-unknown kind ranks below every known one.
+A device's registered ``kind`` (``platform.devices.service.DeviceKind``) says what it is,
+after the GATT profile it serves (``fitconnect/edge_agent/gatt/profiles.py``): ``hr`` a
+heart-rate strap (Heart Rate Service), ``power`` a power meter (Cycling Power),
+``speed_cadence`` a CSC sensor, ``footpod`` an RSC footpod, ``trainer`` and ``rower`` FTMS
+machines (indoor bike, treadmill, cross trainer; rower). ``watch`` (optical heart rate, GPS)
+is ranked for devices that name themselves so in files and older registrations. Older
+spellings map onto these (``hrs``, ``cps``, ``ftms`` …); ``other`` and unknown kinds rank
+below every known one.
 
 Per stream the best rank wins (1 is best): a power meter over a trainer for power (it
 measures at the crank, the trainer estimates at the flywheel), a strap over a watch's optical
@@ -37,36 +38,31 @@ UNKNOWN_RANK = 9
 
 _H, _P, _C, _S, _D, _A = STREAMS
 PRIORITIES: dict[str, dict[str, int]] = {
-    "heart_rate_strap": {_H: 1},
-    "power_meter": {_P: 1, _C: 1, _S: 4, _D: 4},
-    "simulated": {_H: 1, _P: 1, _C: 1},
+    "hr": {_H: 1},
+    "power": {_P: 1, _C: 1, _S: 4, _D: 4},
     "speed_cadence": {_C: 2, _S: 1, _D: 1},
     "footpod": {_P: 3, _C: 2, _S: 1, _D: 1},
     "trainer": {_H: 3, _P: 2, _C: 3, _S: 2, _D: 2},
+    "rower": {_H: 3, _P: 2, _C: 2, _S: 2, _D: 2},
     "watch": {_H: 2, _P: 4, _C: 4, _S: 3, _D: 3, _A: 1},
 }
 """Kind -> stream -> rank; a stream a kind does not list ranks ``UNKNOWN_RANK``."""
 
 ALIASES: dict[str, str] = {
-    "hr": "heart_rate_strap",
-    "hrs": "heart_rate_strap",
-    "strap": "heart_rate_strap",
-    "heart_rate": "heart_rate_strap",
-    "power": "power_meter",
-    "cps": "power_meter",
+    "hrs": "hr",
+    "strap": "hr",
+    "heart_rate": "hr",
+    "heart_rate_strap": "hr",
+    "cps": "power",
+    "power_meter": "power",
     "csc": "speed_cadence",
-    "speed_sensor": "speed_cadence",
-    "cadence_sensor": "speed_cadence",
     "rsc": "footpod",
     "ftms": "trainer",
     "smart_trainer": "trainer",
     "indoor_bike": "trainer",
     "treadmill": "trainer",
-    "rower": "trainer",
     "cross_trainer": "trainer",
-    "optical_hr": "watch",
     "optical": "watch",
-    "gps": "watch",
 }
 """Other spellings of the kinds of ``PRIORITIES``."""
 

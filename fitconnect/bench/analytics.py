@@ -50,7 +50,7 @@ class AnalyticsBenchResult:
         return asdict(self)
 
 
-DEVICE_KINDS: tuple[str, ...] = ("heart_rate_strap", "power_meter", "trainer")
+DEVICE_KINDS: tuple[str, ...] = ("hr", "power", "trainer")
 """The devices of a synthetic athlete, in order: odd athletes have all three, even two."""
 
 

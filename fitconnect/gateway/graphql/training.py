@@ -74,10 +74,36 @@ class Lap(SameFields):
     avg_cadence_rpm: float | None
 
 
-@strawberry.type(description="A workout; a node (`node(id:)` finds it by its id).")
+@strawberry.type(description="How many seconds of a session's stream one device gave.")
+class StreamSource:
+    stream: str
+    device_id: uuid.UUID
+    seconds: int
+
+
+@strawberry.type(
+    description="What fusing the devices found in a stream: a drop-out of its main source"
+    " (seconds), spikes removed (samples), a frozen stream (seconds)."
+)
+class QualityFlag:
+    stream: str
+    flag: str
+    device_id: uuid.UUID
+    count: int
+
+
+@strawberry.type(
+    description="A workout: every device of the athlete that recorded it, fused (each stream"
+    " from its best source); a node (`node(id:)` finds it by its id)."
+)
 class Session(relay.Node):
     session_id: relay.NodeID[str]
-    device_id: uuid.UUID
+    device_id: uuid.UUID = strawberry.field(
+        description="The main device (its power, else heart rate)."
+    )
+    devices: list[uuid.UUID]
+    sources: list[StreamSource]
+    quality: list[QualityFlag]
     start: datetime
     end: datetime
     duration_s: int
@@ -109,7 +135,7 @@ class Session(relay.Node):
     )
     subject: strawberry.Private[Subject]
 
-    @strawberry.field(description="The device that recorded the session.")
+    @strawberry.field(description="The session's main device.")
     async def device(self, info: Info) -> Device | None:
         found = await info.context.loaders.devices.load(self.device_id)
         return Device.from_domain(found) if found else None
@@ -146,6 +172,22 @@ class Session(relay.Node):
         return cls(
             session_id=str(s.id),
             device_id=s.device_id,
+            devices=s.devices,
+            sources=[
+                StreamSource(
+                    stream=x["stream"], device_id=uuid.UUID(x["device_id"]), seconds=x["seconds"]
+                )
+                for x in s.sources
+            ],
+            quality=[
+                QualityFlag(
+                    stream=q["stream"],
+                    flag=q["flag"],
+                    device_id=uuid.UUID(q["device_id"]),
+                    count=q["count"],
+                )
+                for q in s.quality
+            ],
             start=s.start_ts,
             end=s.end_ts,
             duration_s=s.duration_s,

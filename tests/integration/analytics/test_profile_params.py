@@ -71,7 +71,7 @@ def db(database_url: str) -> str:
         )
         conn.execute(
             "INSERT INTO devices.devices (id, tenant_id, athlete_id, name, kind, mqtt_username,"
-            " mqtt_password_hash) VALUES (%s, %s, %s, 'meter', 'power_meter', %s, 'x')",
+            " mqtt_password_hash) VALUES (%s, %s, %s, 'meter', 'power', %s, 'x')",
             (DEVICE, TENANT, ATHLETE, f"dev-{DEVICE}"),
         )
     _ride(database_url, PAST, 3600, 240)

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
+from fitconnect.analytics.jobs import run_once
 from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.devices.service import DeviceService
 from fitconnect.platform.training.service import Subject, TrainingService
@@ -174,3 +175,37 @@ async def test_cursor_pages_over_sessions_with_equal_starts(
         before, before_id = page[-1].start_ts, page[-1].id
     assert len(seen) == len(set(seen)) == 7
     assert sorted(s.start_ts for s in await training.sessions(subject, 10, None)) == sorted(starts)
+
+
+def test_a_strap_and_a_power_meter_are_one_session_in_the_api(
+    client: TestClient, database_url: str
+) -> None:
+    token = register_and_login(client, "fused@example.com")["accessToken"]
+    register = 'mutation($k: DeviceKind!) { registerDevice(name: "d", kind: $k) { device { id } } }'
+    strap, meter = (
+        gql(client, register, token, k=kind)["data"]["registerDevice"]["device"]["id"]
+        for kind in ("HEART_RATE", "POWER")
+    )
+    start = (datetime.now(UTC) - timedelta(hours=3)).replace(microsecond=0)
+    with psycopg.connect(database_url) as conn:
+        conn.execute("SELECT telemetry.ensure_partitions(current_date - 1, 3)")
+        with conn.cursor().copy(
+            "COPY telemetry.samples (device_id, ts, heart_rate_bpm, power_w) FROM STDIN"
+        ) as copy:
+            for s in range(600):
+                copy.write_row((strap, start + timedelta(seconds=s), 140 + s % 4, None))
+                copy.write_row((meter, start + timedelta(seconds=s), None, 200 + s % 5))
+    run_once(database_url)
+    query = (
+        "{ sessions { edges { node { id deviceId devices avgHeartRateBpm avgPowerW"
+        " sources { stream deviceId seconds } quality { stream flag } } } } }"
+    )
+    (session,) = nodes(gql(client, query, token)["data"]["sessions"])
+    assert session["deviceId"] == meter
+    assert sorted(session["devices"]) == sorted([strap, meter])
+    assert session["avgHeartRateBpm"] == pytest.approx(141.5)
+    assert session["avgPowerW"] == pytest.approx(202.0)
+    sources = {(s["stream"], s["deviceId"]): s["seconds"] for s in session["sources"]}
+    assert sources == {("heart_rate_bpm", strap): 600, ("power_w", meter): 600}
+    assert session["quality"] == []
+    assert session["id"]

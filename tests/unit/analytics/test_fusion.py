@@ -22,12 +22,13 @@ from fitconnect.analytics.laps import LAP_EVENT
 from fitconnect.analytics.params import AthleteParams, constant
 from fitconnect.analytics.session_rows import compute_sessions, session_rows
 from fitconnect.analytics.sessions import EVENT_SCHEMA, empty_events
-from fitconnect.analytics.sources import rank_frame
+from fitconnect.analytics.sources import canonical_kind, rank, rank_frame
+from fitconnect.platform.devices.service import DeviceKind
 
 from .series import T0
 
 PARAMS = AthleteParams(ftp_w=250.0, hr_max_bpm=190.0)
-KINDS = {"strap": "heart_rate_strap", "meter": "power_meter", "trainer": "trainer"}
+KINDS = {"strap": "hr", "meter": "power", "trainer": "trainer"}
 
 
 def _device(device: str, n: int, **columns: Sequence[float | None]) -> pl.DataFrame:
@@ -128,7 +129,7 @@ def test_a_frozen_strap_gives_way_to_the_watch() -> None:
     strap_hr[200:400] = [151] * 200  # the strap repeats one value for 200 s
     strap = _device("strap", 600, heart_rate_bpm=strap_hr)
     watch = _device("watch", 600, heart_rate_bpm=[120 + i % 3 for i in range(600)])
-    kinds = {"strap": "heart_rate_strap", "watch": "watch"}
+    kinds = {"strap": "hr", "watch": "watch"}
     (session,) = _compute([strap, watch], {"strap": "ann", "watch": "ann"}, kinds)
     assert _seconds(session, "heart_rate_bpm") == {"strap": 400, "watch": 200}
     assert ("heart_rate_bpm", "frozen", "strap", 200) in _flags(session)
@@ -164,7 +165,8 @@ def _fit_files(shared_data: Path) -> list[Path]:
 
 
 def test_every_shared_fit_file_through_two_devices_equals_the_file(shared_data: Path) -> None:
-    """A strap sends the file's heart rate, a bike computer everything else (and the laps):
+    """A strap sends the file's heart rate, a bike computer everything else (the laps and
+    the timer's stops and starts too):
     the fused sessions equal ``fitconnect analytics fit`` on the file."""
     files = _fit_files(shared_data)
     assert len(files) == 8
@@ -192,7 +194,7 @@ def test_every_shared_fit_file_through_two_devices_equals_the_file(shared_data: 
             marks,
             {"strap": ("ann", "t"), "computer": ("ann", "t")},
             {"ann": constant(PARAMS)},
-            rank_frame({"strap": "heart_rate_strap", "computer": "watch"}),
+            rank_frame({"strap": "hr", "computer": "watch"}),
         )
         expected = file_sessions(path, PARAMS)
         fused = computed.sessions.sort("start_ts").to_dicts()
@@ -206,3 +208,11 @@ def test_every_shared_fit_file_through_two_devices_equals_the_file(shared_data: 
                     assert ours[key] == want, (path.name, key)
             laps = computed.laps.filter(pl.col("session_id") == ours["session_id"])
             assert laps.height == len(theirs["laps"]), path.name
+
+
+def test_every_registry_kind_has_its_priorities() -> None:
+    for kind in DeviceKind:
+        assert (canonical_kind(kind.value) is None) == (kind is DeviceKind.OTHER), kind
+    assert rank("power", "power_w") < rank("trainer", "power_w")
+    assert rank("hr", "heart_rate_bpm") < rank("watch", "heart_rate_bpm")
+    assert rank("hr", "heart_rate_bpm") < rank("trainer", "heart_rate_bpm")
