@@ -491,7 +491,7 @@ class TrainingService:
         accepted them as coach), each with its athlete; the others are absent."""
         async with self._pool.connection() as conn:
             cur = await conn.execute(
-                "SELECT id, athlete_id FROM analytics.sessions WHERE id = ANY(%s)", (ids,)
+                "SELECT id, athlete_id FROM analytics.published_sessions WHERE id = ANY(%s)", (ids,)
             )
             owners = {uuid.UUID(str(i)): uuid.UUID(str(a)) for i, a in await cur.fetchall()}
         subjects: dict[uuid.UUID, Subject] = {}
