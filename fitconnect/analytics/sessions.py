@@ -82,14 +82,19 @@ def explicit_windows(events: pl.DataFrame) -> pl.DataFrame:
 
 
 def _explicit_start(samples: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
-    """Add ``explicit_start``: the start of the explicit window holding each sample."""
+    """Add ``explicit_start``: the start of the explicit window holding each sample.
+
+    A window holds the whole second its start falls in: samples are fused per second, so the
+    samples of a session's first second are stamped at that second, before its start event.
+    """
     windows = explicit_windows(events)
     if windows.is_empty():
         return samples.with_columns(pl.lit(None, EVENT_SCHEMA["ts"]).alias("explicit_start"))
+    windows = windows.with_columns(pl.col("w_start").dt.truncate("1s").alias("_from"))
     joined = samples.join_asof(
         windows,
         left_on="ts",
-        right_on="w_start",
+        right_on="_from",
         by="athlete_id",
         strategy="backward",
         check_sortedness=False,
@@ -97,7 +102,7 @@ def _explicit_start(samples: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame
     inside = pl.col("ts") <= pl.col("w_end")
     return joined.with_columns(
         pl.when(inside).then(pl.col("w_start")).alias("explicit_start")
-    ).drop(["w_start", "w_end"])
+    ).drop(["w_start", "w_end", "_from"])
 
 
 def assign_sessions(

@@ -1,4 +1,5 @@
-"""Reading ingest workers' ``/metrics`` back: for the benchmark and ``up``'s status line."""
+"""Reading ingest workers' ``/metrics`` back: for the benchmark, ``up``'s status line and its
+wait for ingest to be ready."""
 
 from __future__ import annotations
 
@@ -30,6 +31,21 @@ class IngestSnapshot:
                 return prev_le + (le - prev_le) * (rank - prev_count) / max(cum - prev_count, 1e-9)
             prev_le, prev_count = le, cum
         return prev_le
+
+
+def subscribed(port: int, host: str = "127.0.0.1") -> bool:
+    """True once the worker serving ``/metrics`` on ``port`` has its subscription; False
+    while it starts (no answer yet, or ``fitconnect_ingest_broker_connected`` not 1)."""
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}/metrics", timeout=2) as resp:
+            text = resp.read().decode()
+    except OSError:
+        return False
+    return any(
+        s.name == "fitconnect_ingest_broker_connected" and s.value == 1
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    )
 
 
 def scrape(ports: list[int], host: str = "127.0.0.1") -> IngestSnapshot:

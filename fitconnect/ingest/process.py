@@ -44,6 +44,24 @@ def connect_consumer(mqtt_url: str, client_id: str, settings: IngestSettings) ->
     return consumer
 
 
+def worker_client_id(settings: IngestSettings, index: int) -> str:
+    """The MQTT client id of worker slot ``index`` on this host: stable, so is its session."""
+    return f"{settings.client_id_prefix}-{socket.gethostname()}-{index}"
+
+
+def create_sessions(mqtt_url: str, settings: IngestSettings, workers: int = 1) -> None:
+    """Give the broker the persistent session and subscription of each worker slot, now.
+
+    Run before any device can publish (``fitconnect up`` does, before it starts anything):
+    from the SUBACK on, the broker queues what devices publish for these sessions, however
+    long the workers take to start. Messages the broker delivers meanwhile are not
+    acknowledged here, so they are delivered again to the worker. Not while a worker of
+    the same slot runs: the broker would hand its connection over.
+    """
+    for index in range(workers):
+        connect_consumer(mqtt_url, worker_client_id(settings, index), settings).stop()
+
+
 def run_worker(
     *,
     database_url: str,
@@ -57,7 +75,8 @@ def run_worker(
 ) -> None:
     """Run one worker until ``stop`` is set (signals set it in the CLI).
 
-    ``ready`` is set once the broker has acknowledged the worker's subscription.
+    ``ready`` is set, and ``fitconnect_ingest_broker_connected`` reads 1, once the broker has
+    acknowledged the worker's subscription.
     """
     name = f"{socket.gethostname()}-{index}"
     registry = metrics_registry or CollectorRegistry()
@@ -67,7 +86,8 @@ def run_worker(
         port = settings.metrics_port + index
         start_http_server(port, addr=metrics_host, registry=registry)
         log.info("worker %s metrics on http://%s:%d/metrics", name, metrics_host, port)
-    consumer = connect_consumer(mqtt_url, f"{settings.client_id_prefix}-{name}", settings)
+    consumer = connect_consumer(mqtt_url, worker_client_id(settings, index), settings)
+    metrics.broker_connected.labels(name).set(1)  # ready: `up` starts devices after this
     if ready is not None:
         ready.set()
     worker = IngestWorker(WorkerConfig(name, database_url, settings), consumer, metrics, stop)

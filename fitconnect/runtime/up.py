@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from fitconnect.ingest.metrics_reader import subscribed
+from fitconnect.ingest.process import create_sessions
 from fitconnect.platform.db import upgrade
 from fitconnect.platform.db.urls import redacted
 from fitconnect.runtime.demo import demo_devices, seed_demo
@@ -24,6 +26,7 @@ log = logging.getLogger(__name__)
 
 
 STATUS_EVERY_S = 5.0
+INGEST_READY_S = 60.0
 ANALYTICS_EVERY_S = 15
 
 
@@ -94,6 +97,8 @@ def run_up(settings: Settings, options: UpOptions, say: Callable[[str], None]) -
             _report_services(services, say)
             upgrade(services.database_url)
             say("database: migrations applied")
+            if services.mqtt_url:  # before anything can publish: the broker queues for ingest
+                create_sessions(services.mqtt_url, settings.ingest)
             for account in seed_demo(settings, services.database_url):
                 say(f"demo:     {account}")
             _write_runtime_file(settings, services)
@@ -101,6 +106,7 @@ def run_up(settings: Settings, options: UpOptions, say: Callable[[str], None]) -
             try:
                 for spec in children_for(options, ports):
                     supervisor.start(spec)
+                _wait_for_ingest(supervisor, ports.ingest_metrics, stop)
                 if options.simulate:
                     supervisor.start(_simulator(settings, services, options.simulate))
                     say(f"edge:     {options.simulate} simulated devices of the demo athlete")
@@ -122,6 +128,19 @@ def run_up(settings: Settings, options: UpOptions, say: Callable[[str], None]) -
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _wait_for_ingest(supervisor: Supervisor, metrics_port: int, stop: threading.Event) -> None:
+    """Until the ingest worker has its subscription (devices start after that)."""
+    deadline = time.monotonic() + INGEST_READY_S
+    while not subscribed(metrics_port):
+        if "ingest" in supervisor.dead() or time.monotonic() > deadline:
+            raise StartupError(
+                f"ingest did not subscribe within {INGEST_READY_S:.0f} s: its log says why "
+                f"({supervisor.log_dir / 'ingest.log'})"
+            )
+        if stop.wait(0.1):
+            return
 
 
 def _report_services(services: Services, say: Callable[[str], None]) -> None:

@@ -1,5 +1,6 @@
-"""The README's run command with ``--simulate 20``: within a minute, sessions and live data
-through GraphQL, and non-zero ingest counters on /metrics."""
+"""The README's run command with ``--simulate 20``: within a minute, sessions (with the sport
+their devices announced first thing) and live data through GraphQL, and non-zero ingest
+counters on /metrics."""
 
 import os
 import re
@@ -20,7 +21,7 @@ LOGIN = (
     " { accessToken } }"
 )
 DASHBOARD = (
-    "{ sessions { edges { node { start durationS avgPowerW } } }"
+    "{ sessions { edges { node { start durationS avgPowerW sport } } }"
     " stream(maxPoints: 10) { powerW heartRateBpm } }"
 )
 
@@ -64,6 +65,9 @@ def test_simulated_fleet_shows_sessions_live_data_and_ingest_counters(tmp_path: 
             sessions = [edge["node"] for edge in data["sessions"]["edges"]]
             stream = data["stream"]
         assert len(sessions) == 1, "the 20 simulated devices of one athlete make one workout"
+        # Their session_start events, published at once, were stored: ingest's subscription
+        # existed before the simulator could publish.
+        assert sessions[0]["sport"] == "CYCLING"
         assert any(p["powerW"] for p in stream)
         assert any(p["heartRateBpm"] for p in stream)
         assert _stored_samples(ingest_metrics.group(1)) > 0

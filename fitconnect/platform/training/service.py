@@ -195,8 +195,10 @@ class Session:
     """A ``Sport`` value, or None for sessions found by gaps in the samples."""
 
 
-# A session's sport is what one of its devices said when it started it (a session_start
-# event); sessions found by gaps in the samples have none.
+# A session's sport is what one of its devices said when it started it (the first
+# session_start event of its devices within it: the session starts at the earliest start of
+# all the athlete's devices, which need not be one of its fused devices); sessions found by
+# gaps in the samples have none.
 _SESSION = (
     "SELECT id, device_id, devices, sources, quality, start_ts, end_ts, duration_s,"  # noqa: S608 - constants joined, no input
     " moving_time_s, distance_m,"
@@ -206,8 +208,8 @@ _SESSION = (
     " FROM (SELECT s.*, "
     + sport_sql("device_sport")
     + " AS sport FROM (SELECT s.*, (SELECT e.sport FROM telemetry.published_device_events e"
-    "   WHERE e.device_id = ANY(s.devices) AND e.ts = s.start_ts"
-    "     AND e.kind = 'session_start' ORDER BY e.device_id LIMIT 1) AS device_sport"
+    "   WHERE e.device_id = ANY(s.devices) AND e.ts BETWEEN s.start_ts AND s.end_ts"
+    "     AND e.kind = 'session_start' ORDER BY e.ts, e.device_id LIMIT 1) AS device_sport"
     "   FROM analytics.published_sessions s) AS s) AS session"
 )
 

@@ -74,6 +74,24 @@ def test_explicit_events_win_over_gaps() -> None:
     assert cut["session_id"].n_unique() == 2
 
 
+def test_a_start_event_within_the_first_second_holds_that_seconds_samples() -> None:
+    """Samples are fused per second: those of the start event's own second are stamped at the
+    whole second, before the event (the simulator's start at .748 split off a 1-s session)."""
+    ride = _with_device(series([200] * 60))
+    t0 = ride["ts"].min()
+    events = pl.DataFrame(
+        {
+            "device_id": ["dev-1"],
+            "ts": [t0 + timedelta(milliseconds=748)],
+            "kind": ["session_start"],
+        },  # type: ignore[operator]
+        schema=EVENT_SCHEMA,
+    ).with_columns(athlete_id=pl.lit("ath-1"))
+    cut = assign_sessions(ride, events)
+    assert cut["session_id"].n_unique() == 1
+    assert cut["explicit"].all()
+
+
 def test_session_names_are_stable_when_data_grows() -> None:
     first = assign_sessions(_with_device(series([200] * 60)), empty_events())
     more = assign_sessions(_with_device(series([200] * 120)), empty_events())
