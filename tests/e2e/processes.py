@@ -7,6 +7,8 @@ import time
 
 import httpx
 
+from tests.waiting import wait_until
+
 
 def start_up(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     """``fitconnect up ARGS`` with ``env``; its output (both streams) on ``stdout``, as text."""
@@ -35,12 +37,11 @@ def read_until_up(process: subprocess.Popen[str], timeout_s: float = 60) -> str:
 
 def wait_until_serving(base: str, timeout_s: float = 30) -> None:
     """Until the gateway at ``base`` answers ``/healthz`` with 200 (within ``timeout_s``)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
+
+    def healthy() -> bool:
         try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
+            return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
         except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "the gateway never answered"
-        time.sleep(0.2)
+            return False
+
+    wait_until(healthy, timeout_s, "the gateway answering /healthz")

@@ -4,12 +4,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import psycopg
 import pytest
 
 from tests.keys import SECRET_KEY
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
@@ -36,12 +36,13 @@ def test_the_worker_sizes_its_pool_from_the_environment_settings(database_url: s
     env.pop("FITCONNECT_MQTT_URL", None)
     worker = subprocess.Popen([sys.executable, "-m", "fitconnect", "gateway", "--worker"], env=env)
     try:
-        deadline = time.monotonic() + 60
-        seen = 0
-        while seen < 3 and time.monotonic() < deadline and worker.poll() is None:
-            seen = _connections_of_others(database_url)
-            time.sleep(0.1)  # polling interval of a deadline-bounded wait
+        wait_until(
+            lambda: worker.poll() is not None or _connections_of_others(database_url) >= 3,
+            60,
+            "the worker's pool opened",
+        )
         assert worker.poll() is None, "the worker exited"
+        seen = _connections_of_others(database_url)
         assert seen == 3, f"the worker holds {seen} connections, its settings say 3"
     finally:
         worker.send_signal(signal.SIGTERM)

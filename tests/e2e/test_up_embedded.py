@@ -15,6 +15,7 @@ import psutil
 import pytest
 
 from fitconnect.runtime.ports import first_free_port
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.embedded, pytest.mark.slow]
 
@@ -39,15 +40,17 @@ def _graphql_login(url: str) -> dict[str, Any]:
         'mutation { login(email: "athlete@demo.fitconnect", password: "fitconnect-demo")'
         " { accessToken } }"
     )
-    deadline = time.monotonic() + 30
-    while True:
+    answers: list[dict[str, Any]] = []
+
+    def answered() -> bool:
         try:
-            response = httpx.post(url, json={"query": query}, timeout=10)
-            return dict(response.json())
+            answers.append(dict(httpx.post(url, json={"query": query}, timeout=10).json()))
         except httpx.TransportError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
+            return False
+        return True
+
+    wait_until(answered, 30, "the gateway answering the login")
+    return answers[0]
 
 
 def test_up_starts_embedded_services_and_ctrl_c_leaves_nothing(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ the next ``up`` reuses it. The ``leftovers`` fixture stops it after the test.
 import os
 import re
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
@@ -56,9 +55,7 @@ def leftovers(tmp_path: Path) -> Iterator[list[psutil.Process]]:
     for process in _alive(processes):
         with suppress(psutil.NoSuchProcess):
             process.terminate()
-    deadline = time.monotonic() + 10
-    while _alive(processes) and time.monotonic() < deadline:
-        time.sleep(0.1)
+    psutil.wait_procs(_alive(processes), timeout=10)
     for process in _alive(processes):
         with suppress(psutil.NoSuchProcess):
             process.kill()
@@ -80,9 +77,7 @@ def _kill_up_once_serving(env: dict[str, str], leftovers: list[psutil.Process]) 
             assert any(server in command for command in commands.values()), (server, commands)
         process.kill()
         process.wait(10)
-        deadline = time.monotonic() + 10
-        while _alive(children) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        psutil.wait_procs(children, timeout=10)  # the kernel's SIGTERM reaches them at once
         assert [commands[child] for child in _alive(children)] == []
     finally:
         process.kill()

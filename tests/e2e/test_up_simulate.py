@@ -5,7 +5,6 @@ counters on /metrics."""
 import os
 import re
 import signal
-import time
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import httpx
 import pytest
 
 from tests.e2e.processes import read_until_up, start_up
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.embedded, pytest.mark.slow]
 
@@ -54,16 +54,19 @@ def test_simulated_fleet_shows_sessions_live_data_and_ingest_counters(tmp_path: 
         token = None
         sessions: list[Any] = []
         stream: list[Any] = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not (sessions and stream):
-            time.sleep(2)
+
+        def dashboard_filled() -> bool:
+            nonlocal token, sessions, stream
             try:
                 token = token or _gql(graphql.group(1), LOGIN)["data"]["login"]["accessToken"]
                 data = _gql(graphql.group(1), DASHBOARD, token)["data"]
             except httpx.TransportError:
-                continue
+                return False
             sessions = [edge["node"] for edge in data["sessions"]["edges"]]
             stream = data["stream"]
+            return bool(sessions and stream)
+
+        wait_until(dashboard_filled, 60, "a session and a stream on the dashboard")
         assert len(sessions) == 1, "the 20 simulated devices of one athlete make one workout"
         # Their session_start events, published at once, were stored: ingest's subscription
         # existed before the simulator could publish.

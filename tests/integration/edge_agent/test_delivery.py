@@ -18,7 +18,8 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from fitconnect.runtime.embedded_broker import EmbeddedBroker
-from fitconnect.schemas import TelemetryBatch, decode
+from fitconnect.schemas import TelemetryBatch, decode, encode
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -29,7 +30,9 @@ class Collector:
     def __init__(self, port: int, tenant: str) -> None:
         self.seen: dict[str, list[int]] = defaultdict(list)
         self.samples: dict[tuple[str, int], int] = {}
+        self._tenant = tenant
         self._lock = threading.Lock()
+        self._subscribed = threading.Event()
         self.client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
             client_id=f"collector-{uuid.uuid4().hex[:6]}",
@@ -37,11 +40,24 @@ class Collector:
         )
         self.client.on_message = self._on_message
         self.client.on_connect = lambda c, *_: c.subscribe(f"fc/v1/{tenant}/+/telemetry", qos=1)
+        self.client.on_subscribe = lambda *_: self._subscribed.set()
         self.client.reconnect_delay_set(1, 2)
         props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
         props.SessionExpiryInterval = 600
         self.client.connect("127.0.0.1", port, clean_start=False, properties=props)
         self.client.loop_start()
+        assert self._subscribed.wait(10), "the collector's subscription was not acknowledged"
+
+    def flush(self) -> None:
+        """Until a marker published now has come back: Mosquitto queues a subscriber's
+        messages in the order it received them, so whatever it held before has arrived too."""
+        marker = f"flush-{uuid.uuid4().hex[:8]}"
+        batch = TelemetryBatch(device_id=marker, seq=0, ts_ms=[0], metrics={})
+        self.client.publish(f"fc/v1/{self._tenant}/{marker}/telemetry", encode(batch), qos=1)
+        wait_until(lambda: marker in self.distinct(), 30, "the collector's flush marker")
+        with self._lock:
+            del self.seen[marker]
+            del self.samples[(marker, 0)]
 
     def _on_message(self, _c: object, _u: object, msg: mqtt.MQTTMessage) -> None:
         batch = decode(bytes(msg.payload), TelemetryBatch)
@@ -88,13 +104,6 @@ def batches_made(output: str) -> int:
     return int(match.group(1))
 
 
-def wait_until(predicate: object, timeout_s: float) -> None:
-    assert callable(predicate)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and not predicate():
-        time.sleep(0.2)
-
-
 def test_a_30_second_broker_outage_loses_nothing(tmp_path: Path) -> None:
     tenant, devices = str(uuid.uuid4()), [str(uuid.uuid4()) for _ in range(3)]
     broker = EmbeddedBroker.start(tmp_path / "broker", kind="mosquitto")
@@ -102,13 +111,17 @@ def test_a_30_second_broker_outage_loses_nothing(tmp_path: Path) -> None:
     collector = Collector(port, tenant)
     agent = simulator(broker.url, tenant, tmp_path / "edge.sqlite", devices, seconds=40)
     try:
-        time.sleep(4)
+        wait_until(lambda: len(collector.distinct()) == len(devices), 30, "every device publishing")
         broker.stop()  # persistence keeps the collector's session across the restart
-        time.sleep(30)
+        time.sleep(30)  # the scenario: a 30-second outage while the agent keeps sampling
         broker = EmbeddedBroker.start(tmp_path / "broker", kind="mosquitto", port=port)
         output, _ = agent.communicate(timeout=60)
         made = batches_made(output)
-        wait_until(lambda: sum(len(s) for s in collector.distinct().values()) >= made, 30)
+        wait_until(
+            lambda: sum(len(s) for s in collector.distinct().values()) >= made,
+            30,
+            "every batch the agent made",
+        )
     finally:
         collector.close()
         broker.stop()
@@ -128,18 +141,24 @@ def test_an_agent_killed_with_sigkill_resumes_from_its_disk_buffer(tmp_path: Pat
         collector = Collector(broker.port, tenant)
         try:
             first = simulator(broker.url, tenant, buffer, devices, seconds=60)
-            time.sleep(6)
-            first.send_signal(signal.SIGKILL)
+
+            def each_device_sent(count: int) -> bool:
+                seen = collector.distinct()
+                return len(seen) == len(devices) and all(len(s) >= count for s in seen.values())
+
+            wait_until(lambda: each_device_sent(3), 30, "three batches of every device")
+            first.send_signal(signal.SIGKILL)  # mid-run, batches in its buffer unsent
             first.communicate()
+            before = collector.distinct()
             second = simulator(broker.url, tenant, buffer, devices, seconds=5)
             second.communicate(timeout=60)
-            time.sleep(2)
+            collector.flush()
         finally:
             collector.close()
     seen = collector.distinct()
     assert set(seen) == set(devices)
     for device in devices:
-        assert len(seen[device]) > 6
+        assert max(seen[device]) > max(before[device]), "the second agent went on"
         assert seen[device] == set(range(max(seen[device]) + 1)), "no gap across the kill"
 
 
@@ -151,13 +170,15 @@ def test_the_agent_publishes_to_an_mqtt_311_only_broker(tmp_path: Path) -> None:
         sub.on_message = lambda _c, _u, m: received.append(
             decode(bytes(m.payload), TelemetryBatch).seq
         )
+        subscribed = threading.Event()
+        sub.on_subscribe = lambda *_: subscribed.set()
         sub.connect("127.0.0.1", broker.port)
         sub.loop_start()
         sub.subscribe(f"fc/v1/{tenant}/+/telemetry", qos=1)
-        time.sleep(0.5)
+        assert subscribed.wait(10), "no SUBACK"
         agent = simulator(f"{broker.url}?protocol=3.1.1", tenant, tmp_path / "e.sqlite", devices, 3)
         output, _ = agent.communicate(timeout=60)
-        wait_until(lambda: len(set(received)) >= batches_made(output), 15)
+        wait_until(lambda: len(set(received)) >= batches_made(output), 15, "every batch")
         sub.loop_stop()
         sub.disconnect()
     assert sorted(set(received)) == list(range(batches_made(output)))

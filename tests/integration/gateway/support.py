@@ -1,9 +1,12 @@
 """What the in-process gateway tests share: GraphQL calls, accounts, the notification step."""
 
 import asyncio
+import queue
+import threading
 from typing import Any
 
 from fastapi.testclient import TestClient
+from starlette.testclient import WebSocketTestSession
 
 from fitconnect.platform.db import open_pool
 from fitconnect.platform.notifications.service import deliver_pending
@@ -24,6 +27,27 @@ def gql(client: TestClient, query: str, token: str | None = None, **variables: A
     )
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def receive_within(ws: WebSocketTestSession, timeout_s: float = 30) -> Any:
+    """The next JSON message of ``ws``; fails after ``timeout_s`` instead of blocking the run
+    (the test client's own receive waits forever)."""
+    box: queue.Queue[tuple[bool, Any]] = queue.Queue()
+
+    def receive() -> None:
+        try:
+            box.put((True, ws.receive_json()))
+        except Exception as exc:  # noqa: BLE001 - handed to the test's thread
+            box.put((False, exc))
+
+    threading.Thread(target=receive, daemon=True).start()
+    try:
+        ok, value = box.get(timeout=timeout_s)
+    except queue.Empty:
+        raise AssertionError(f"no websocket message within {timeout_s} s") from None
+    if not ok:
+        raise value
+    return value
 
 
 def invitation(client: TestClient, owner: str, role: str = "ATHLETE") -> str:

@@ -14,9 +14,10 @@ from fitconnect.gateway.app import create_app
 from fitconnect.schemas import TelemetryBatch, encode
 from fitconnect.settings import Settings
 from tests.keys import SECRET_KEY
+from tests.waiting import wait_until
 
 from ..ingest.support import Publisher, running_worker, worker_settings
-from .support import deliver, gql, nodes, register_and_login, register_coach
+from .support import deliver, gql, nodes, receive_within, register_and_login, register_coach
 from .test_live_authorization import points, publishing
 
 pytestmark = pytest.mark.integration
@@ -60,13 +61,14 @@ def test_register_welcome_login_device_telemetry_and_stream(
     publisher = Publisher(mqtt_url)
     with running_worker(database_url, mqtt_url, worker_settings()):
         publisher.send(topic, encode(batch))
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
+
+        def totals_of_all_40() -> bool:
             totals = gql(client, "{ totals { samples avgHeartRateBpm maxPowerW } }", access)
-            if totals["data"]["totals"]["samples"] == 40:
-                break
-            time.sleep(0.2)
+            return bool(totals["data"]["totals"]["samples"] == 40)
+
+        wait_until(totals_of_all_40, 15, "the batch's 40 samples stored")
     publisher.close()
+    totals = gql(client, "{ totals { samples avgHeartRateBpm maxPowerW } }", access)
     assert totals["data"]["totals"] == {"samples": 40, "avgHeartRateBpm": 150.0, "maxPowerW": 220}
     stream = gql(client, "{ stream(maxPoints: 5) { heartRateBpm powerW } }", access)
     points = stream["data"]["stream"]
@@ -231,7 +233,7 @@ def test_live_subscription_streams_every_sample_the_device_sends(
         ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {access}"}})
         assert ws.receive_json()["type"] == "connection_ack"
         ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": LIVE_ALL}})
-        received = [points(ws.receive_json()) for _ in range(4)]
+        received = [points(receive_within(ws)) for _ in range(4)]
         ws.send_json({"id": "1", "type": "complete"})
     assert all(p is not None for p in received), received
     stamps = [datetime.fromisoformat(p["ts"]) for p in received if p]

@@ -5,7 +5,6 @@ import os
 import shutil
 import subprocess
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from fitconnect.platform.devices import mosquitto_auth
 from fitconnect.platform.devices.service import DeviceCredentials, DeviceService
 from fitconnect.runtime.ports import free_port, is_listening
 from fitconnect.settings import DatabaseSettings
+from tests.waiting import wait_until
 
 pytestmark = [
     pytest.mark.integration,
@@ -38,9 +38,7 @@ def _start_broker(tmp_path: Path, auth: Path) -> tuple[subprocess.Popen[bytes], 
         f"pid_file {auth / 'mosquitto.pid'}\n"
     )
     process = subprocess.Popen(["mosquitto", "-c", str(conf)], stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not is_listening("127.0.0.1", port) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: is_listening("127.0.0.1", port), 10, "mosquitto listening")
     return process, port
 
 
@@ -101,13 +99,39 @@ def _accepted_once_reloaded(
     port: int, user: str, password: str
 ) -> tuple[mqtt.Client, mqtt.ReasonCode | None]:
     """Connect as a new user, retrying until the broker has reread its files (10 s at most)."""
-    deadline = time.monotonic() + 10
-    while True:
+    accepted: list[tuple[mqtt.Client, mqtt.ReasonCode | None]] = []
+
+    def connects() -> bool:
         client, rc = _client(port, user, password)
-        if (rc is not None and not rc.is_failure) or time.monotonic() > deadline:
-            return client, rc
+        if rc is not None and not rc.is_failure:
+            accepted.append((client, rc))
+            return True
         client.loop_stop()
         client.disconnect()
+        return False
+
+    wait_until(connects, 10, f"the broker accepting {user}")
+    return accepted[0]
+
+
+def _refused_once_reloaded(port: int, user: str, password: str) -> None:
+    """Until the broker, having reread its files, refuses ``user`` (10 s at most)."""
+
+    def refused() -> bool:
+        client, rc = _client(port, user, password)
+        client.loop_stop()
+        client.disconnect()
+        return rc is not None and rc.is_failure
+
+    wait_until(refused, 10, f"the broker refusing {user}")
+
+
+def _subscribed(client: mqtt.Client, topic: str) -> None:
+    """Subscribe and wait for the broker's SUBACK."""
+    acked = threading.Event()
+    client.on_subscribe = lambda *_: acked.set()
+    client.subscribe(topic, qos=1)
+    assert acked.wait(5), f"no SUBACK for {topic}"
 
 
 def _register(
@@ -131,25 +155,24 @@ def test_a_device_publishes_only_under_its_own_topic_and_revocation_locks_it_out
 ) -> None:
     port, auth = secured_broker
     (mine, other), principal = _register(database_url, auth, 2)
-    time.sleep(0.5)  # the SIGHUP reload
 
-    received: list[str] = []
+    received: list[tuple[str, bytes]] = []
     reader, rc = _client(port, "ingest", INGEST_PASSWORD)
     assert rc is not None
     assert not rc.is_failure
-    reader.on_message = lambda _c, _u, m: received.append(m.topic)
-    reader.subscribe("fc/v1/#", qos=1)
-    time.sleep(0.3)
+    reader.on_message = lambda _c, _u, m: received.append((m.topic, m.payload))
+    _subscribed(reader, "fc/v1/#")
 
-    device, rc = _client(port, mine.mqtt_username, mine.mqtt_password)
-    assert rc is not None
-    assert not rc.is_failure
+    device, rc = _accepted_once_reloaded(port, mine.mqtt_username, mine.mqtt_password)
     own = f"{mine.device.topic_prefix}/telemetry"
     foreign = f"{other.device.topic_prefix}/telemetry"
     device.publish(own, b"x", qos=1).wait_for_publish(5)
     device.publish(foreign, b"x", qos=1).wait_for_publish(5)
-    time.sleep(0.5)
-    assert received == [own]
+    # The broker keeps one publisher's order: once the marker is through, the foreign
+    # message would have been too.
+    device.publish(own, b"marker", qos=1).wait_for_publish(5)
+    wait_until(lambda: (own, b"marker") in received, 10, "the marker delivered")
+    assert received == [(own, b"x"), (own, b"marker")]
 
     _, wrong = _client(port, mine.mqtt_username, "not-the-password")
     assert wrong is not None
@@ -163,10 +186,7 @@ def test_a_device_publishes_only_under_its_own_topic_and_revocation_locks_it_out
             await pool.close()
 
     asyncio.run(revoke())
-    time.sleep(0.5)
-    _, after = _client(port, mine.mqtt_username, mine.mqtt_password)
-    assert after is not None
-    assert after.is_failure
+    _refused_once_reloaded(port, mine.mqtt_username, mine.mqtt_password)
     for c in (reader, device):
         c.loop_stop()
         c.disconnect()

@@ -15,7 +15,7 @@ from fitconnect.platform.db import open_pool
 from fitconnect.platform.training.reports import run_one
 from fitconnect.settings import DatabaseSettings
 
-from .support import gql, register_and_login
+from .support import gql, receive_within, register_and_login
 
 pytestmark = pytest.mark.integration
 
@@ -116,10 +116,11 @@ def test_the_subscription_delivers_the_report_when_the_worker_finishes(
                 },
             }
         )
-        worker = threading.Timer(0.5, run_worker_once, args=(database_url,))
+        # The subscription polls the job: finished before its first look or after, it delivers.
+        worker = threading.Thread(target=run_worker_once, args=(database_url,))
         worker.start()
-        message = ws.receive_json()
-        worker.join()
+        message = receive_within(ws)
+        worker.join(30)
     assert message["type"] == "next", message
     ready = message["payload"]["data"]["reportReady"]
     assert ready["status"] == "DONE"

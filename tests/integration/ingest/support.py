@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -23,6 +23,7 @@ from fitconnect.ingest.storage import SampleStore
 from fitconnect.ingest.validation import parse
 from fitconnect.schemas import Channel, DeviceTopic, TelemetryBatch, encode
 from fitconnect.settings import IngestSettings
+from tests.waiting import wait_until
 
 
 @dataclass(frozen=True)
@@ -134,14 +135,8 @@ def running_worker(
     assert not errors, errors
 
 
-def wait_for(predicate: object, timeout_s: float = 15.0) -> None:
-    assert callable(predicate)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"condition not met in {timeout_s} s")
+def wait_for(predicate: Callable[[], object], timeout_s: float = 15.0) -> None:
+    wait_until(predicate, timeout_s, "the ingest condition")
 
 
 def count(database_url: str, sql: str, *params: object) -> int:

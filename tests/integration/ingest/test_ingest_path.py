@@ -27,6 +27,7 @@ def test_batches_are_stored_and_a_redelivered_batch_changes_nothing(
     database_url: str, mqtt_url: str
 ) -> None:
     device = register_device(database_url)
+    marker = register_device(database_url)
     publisher = Publisher(mqtt_url)
     first, second = batch(device, 1, n=20), batch(device, 2, n=20)
     second = batch(device, 2, start_ms=first.ts_ms[-1] + 250, n=20)
@@ -36,7 +37,9 @@ def test_batches_are_stored_and_a_redelivered_batch_changes_nothing(
         wait_for(lambda: count(database_url, SAMPLES, device.id) == 40)
         publisher.send_batch(device, first)  # a redelivery, as after a crash before PUBACK
         publisher.send_batch(device, first)
-        time.sleep(1.0)
+        # Another device's batch, sent after them: once it is stored, so are they.
+        publisher.send_batch(marker, batch(marker, 1, n=1))
+        wait_for(lambda: count(database_url, SAMPLES, marker.id) == 1)
     publisher.close()
     assert count(database_url, SAMPLES, device.id) == 40
     assert (

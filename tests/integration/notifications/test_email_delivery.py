@@ -5,6 +5,7 @@ import email
 import email.policy
 import logging
 import socket
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from email.message import EmailMessage
@@ -21,6 +22,7 @@ from fitconnect.platform.notifications.service import NotificationService
 from fitconnect.platform.notifications.worker import run_notification_worker
 from fitconnect.runtime.ports import free_port
 from fitconnect.settings import DatabaseSettings, SmtpSettings
+from tests import waiting
 
 pytestmark = pytest.mark.integration
 PASSWORD = "correct horse battery"
@@ -83,10 +85,16 @@ async def running_worker(database_url: str, smtp: SmtpSettings) -> AsyncIterator
 
 
 async def eventually(check: Callable[[], object], timeout_s: float = 15.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while not await _holds(check):
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
+    await waiting.eventually(lambda: _holds(check), timeout_s, "the notification condition")
+
+
+async def later_rounds_done(pool: AsyncConnectionPool, received: Received, count: int) -> None:
+    """Until the welcome e-mails of ``count`` accounts registered now are delivered: the
+    workers have run rounds since (what they did not send by then, they did not send)."""
+    addresses = [f"marker-{uuid.uuid4().hex[:8]}@example.com" for _ in range(count)]
+    for address in addresses:
+        await register(pool, address, "Marker")
+    await eventually(lambda: all(received.to(a) for a in addresses))
 
 
 async def _holds(check: Callable[[], object]) -> bool:
@@ -148,7 +156,7 @@ async def test_smtp_down_delays_only_the_email_which_is_retried_and_sent_once(
 
         with smtp_server(port) as received:
             await eventually(lambda: received.to("hopper@example.com"))
-            await asyncio.sleep(1.0)  # many more rounds of both workers
+            await later_rounds_done(pool, received, 6)
 
     assert len(received.to("hopper@example.com")) == 1
     emailed_at, _, error, _ = await outbox_row(pool, account)
@@ -166,7 +174,7 @@ async def test_an_email_is_given_up_after_max_attempts(
         async with running_worker(database_url, smtp):
             await eventually(lambda: _given_up(pool, account))
             with smtp_server(port) as received:
-                await asyncio.sleep(0.5)
+                await later_rounds_done(pool, received, 1)
 
     assert received.to("lovelace@example.com") == []
     emailed_at, attempts, _, _ = await outbox_row(pool, account)
