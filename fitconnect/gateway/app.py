@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
 import msgspec
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from opentelemetry import trace
@@ -26,6 +26,7 @@ from fitconnect.gateway.graphql.limits import GraphQLLimits
 from fitconnect.gateway.graphql.schema import build_schema
 from fitconnect.gateway.metrics import GatewayMetrics, ObservedRequests
 from fitconnect.gateway.rest import ROUTERS
+from fitconnect.gateway.rest.dependencies import known_query_only
 from fitconnect.gateway.security_headers import SecurityHeaders
 from fitconnect.gateway.services import Services
 from fitconnect.platform.db import open_pool
@@ -115,7 +116,7 @@ def create_app(
     )
     app.include_router(graphql)
     for router in ROUTERS:
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(known_query_only)])
 
     error_handlers.install(app)
 

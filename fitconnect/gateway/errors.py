@@ -53,12 +53,17 @@ class ForbiddenError(FitConnectError):
     """Authenticated, but not allowed."""
 
 
+class UnknownParameterError(FitConnectError):
+    """A query parameter the route does not take."""
+
+
 class InvalidCursorError(FitConnectError):
     """A cursor the list did not hand out, or a page asked for from both ends."""
 
 
 _CODES: list[tuple[type[Exception], str, int]] = [
     (InvalidCursorError, "VALIDATION", 422),
+    (UnknownParameterError, "VALIDATION", 422),
     (UnauthenticatedError, "UNAUTHENTICATED", 401),
     (InvalidTokenError, "UNAUTHENTICATED", 401),
     (InvalidCredentialsError, "UNAUTHENTICATED", 401),

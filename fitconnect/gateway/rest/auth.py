@@ -47,7 +47,7 @@ class AccountOut(BaseModel):
     display_name: str
 
 
-@router.post("/auth/register", status_code=201)
+@router.post("/auth/register", status_code=201, responses=errors(403))
 async def register(body: RegisterIn, svc: ServicesDep) -> AccountOut:
     account = await svc.auth.register(
         body.email, body.password, body.display_name, body.role, body.tenant, body.invitation

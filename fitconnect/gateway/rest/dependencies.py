@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.routing import APIRoute
 
-from fitconnect.gateway.errors import UnauthenticatedError
+from fitconnect.gateway.errors import UnauthenticatedError, UnknownParameterError
 from fitconnect.gateway.services import Services
 from fitconnect.platform.auth.models import Principal
 
@@ -30,6 +31,36 @@ async def current_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+ATHLETE_ID = (
+    "Whose data to read: the caller's own when omitted; another athlete's only for a coach the"
+    " athlete accepted (read-only), else 403."
+)
+
+
+async def known_query_only(request: Request) -> None:
+    """Refuse a query parameter the route does not take: ignored, it would mislead."""
+    route = request.scope.get("route")
+    known = _query_names(route) if isinstance(route, APIRoute) else frozenset()
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise UnknownParameterError(f"unknown query parameter: {', '.join(unknown)}")
+
+
+_QUERY_NAMES: dict[int, frozenset[str]] = {}  # by id(route): routes live as long as the app
+
+
+def _query_names(route: APIRoute) -> frozenset[str]:
+    if (found := _QUERY_NAMES.get(id(route))) is not None:
+        return found
+    names: set[str] = set()
+    pending = [route.dependant]
+    while pending:  # the route's own parameters and those of its dependencies
+        dependant = pending.pop()
+        names |= {param.alias for param in dependant.query_params}
+        pending += dependant.dependencies
+    _QUERY_NAMES[id(route)] = frozenset(names)
+    return _QUERY_NAMES[id(route)]
 
 
 def slot_fields(obj: object) -> dict[str, object]:

@@ -137,3 +137,21 @@ def test_a_subscription_with_an_unknown_field_says_validation(client: TestClient
 
     [error] = errors_of(message)
     assert error["extensions"]["code"] == "VALIDATION"
+
+
+def test_rest_refuses_a_query_parameter_it_would_ignore(client: TestClient) -> None:
+    token = register_and_login(client, "params@example.com")["accessToken"]
+    headers = {"Authorization": f"Bearer {token}"}
+    me = gql(client, "{ me { id } }", token)["data"]["me"]["id"]
+    stranger = str(uuid.uuid4())
+
+    typo = client.get("/api/v1/stream?minuts=5", headers=headers)
+    own = client.get(f"/api/v1/stream?athlete_id={me}&minutes=5", headers=headers)
+    other = client.get(f"/api/v1/stream?athlete_id={stranger}", headers=headers)
+
+    assert typo.status_code == 422
+    assert typo.json()["error"]["code"] == "VALIDATION"
+    assert "minuts" in typo.json()["error"]["message"]
+    assert own.status_code == 200
+    assert other.status_code == 403  # honoured: another athlete's stream is not the caller's
+    assert other.json()["error"]["code"] == "FORBIDDEN"
