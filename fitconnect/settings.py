@@ -158,6 +158,10 @@ class Settings(BaseSettings):
         description="mqtt://user:password@host:port; unset starts an embedded broker.",
     )
     data_dir: Path = Field(default_factory=lambda: platformdirs.user_data_path("fitconnect"))
+    mqtt_device_url: str | None = Field(
+        default=None,
+        description="The broker address registerDevice gives devices (unset: the MQTT URL's).",
+    )
     mqtt_auth_dir: Path | None = Field(
         default=None,
         description="Where the gateway writes Mosquitto's passwd and acl files (unset: none).",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth.service import AuthService, TokenPolicy
 from fitconnect.platform.auth.tenancy import TenancyService
 from fitconnect.platform.coaching.service import CoachingService
-from fitconnect.platform.devices.service import DeviceService
+from fitconnect.platform.devices.service import BrokerAddress, DeviceService
 from fitconnect.platform.gamification.service import GamificationService
 from fitconnect.platform.notifications.service import NotificationService
 from fitconnect.platform.social.service import SocialService
@@ -21,6 +22,14 @@ from fitconnect.platform.users.service import UserService
 from fitconnect.settings import Settings
 
 AVATARS_URL = "/api/v1/avatars"  # where gateway.avatars serves them
+
+
+def broker_address(url: str | None) -> BrokerAddress | None:
+    """The host and port of an ``mqtt://`` URL (1883 by default)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return BrokerAddress(parts.hostname or "127.0.0.1", parts.port or 1883)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +56,9 @@ class Services:
             access_ttl_s=settings.gateway.access_token_ttl_s,
             refresh_ttl_s=settings.gateway.refresh_token_ttl_s,
         )
-        devices = DeviceService(pool, settings.mqtt_auth_dir)
+        devices = DeviceService(
+            pool, settings.mqtt_auth_dir, broker_address(settings.mqtt_device_url or mqtt_url)
+        )
         coaching = CoachingService(pool)
         auth = AuthService(pool, policy)
         training = TrainingService(pool, devices, coaching, mqtt_url, auth.still_active)

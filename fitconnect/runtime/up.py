@@ -14,6 +14,7 @@ from fitconnect.ingest.metrics_reader import subscribed
 from fitconnect.ingest.process import create_sessions
 from fitconnect.platform.db import upgrade
 from fitconnect.platform.db.urls import redacted
+from fitconnect.runtime.broker_users import write_device_files
 from fitconnect.runtime.demo import demo_devices, seed_demo
 from fitconnect.runtime.errors import StartupError
 from fitconnect.runtime.ports import first_free_port, free_port, is_free
@@ -99,8 +100,12 @@ def run_up(settings: Settings, options: UpOptions, say: Callable[[str], None]) -
             say("database: migrations applied")
             if services.mqtt_url:  # before anything can publish: the broker queues for ingest
                 create_sessions(services.mqtt_url, settings.ingest)
+            if services.mqtt_auth_dir is not None:  # devices registered now reach the broker
+                settings = settings.model_copy(update={"mqtt_auth_dir": services.mqtt_auth_dir})
             for account in seed_demo(settings, services.database_url):
                 say(f"demo:     {account}")
+            if services.mqtt_auth_dir is not None:
+                write_device_files(settings, services.database_url)
             _write_runtime_file(settings, services)
             supervisor = Supervisor(env=_child_env(services), log_dir=settings.data_dir / "logs")
             try:
@@ -151,7 +156,13 @@ def _report_services(services: Services, say: Callable[[str], None]) -> None:
         say(f"database: {redacted(services.database_url)}")
     if services.embedded_broker is not None:
         broker = services.embedded_broker
-        say(f"broker:   embedded {broker.kind} ({broker.started_in_s:.2f} s) {broker.url}")
+        access = (
+            "per-device passwords and ACLs, as in production"
+            if broker.authenticated
+            else "anyone may connect: install mosquitto for per-device passwords"
+        )
+        where = f"{broker.kind} ({broker.started_in_s:.2f} s) {broker.url}"
+        say(f"broker:   embedded {where} ({access})")
     else:
         say(f"broker:   {redacted(services.mqtt_url or '')}")
 
@@ -162,7 +173,7 @@ def _simulator(settings: Settings, services: Services, count: int) -> ChildSpec:
     args = [
         "simulate",
         "--broker",
-        services.mqtt_url or "",
+        services.simulator_mqtt_url or services.mqtt_url or "",
         "--tenant",
         tenant,
         "--buffer-path",
@@ -184,10 +195,13 @@ def _child_env(services: Services) -> dict[str, str]:
     env = {"FITCONNECT_DATABASE_URL": services.database_url}
     if services.mqtt_url:
         env["FITCONNECT_MQTT_URL"] = services.mqtt_url
+    if services.mqtt_auth_dir is not None:  # the gateway rewrites the broker's files there
+        env["FITCONNECT_MQTT_AUTH_DIR"] = str(services.mqtt_auth_dir)
     return env
 
 
 def _write_runtime_file(settings: Settings, services: Services) -> None:
     path = runtime_file(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)  # the URL carries the ingest user's password
     path.write_text(json.dumps({"mqtt_url": services.mqtt_url}))

@@ -40,6 +40,10 @@ class DeviceCredentials:
     device: Device
     mqtt_username: str
     mqtt_password: str
+    mqtt_host: str | None = strawberry.field(
+        description="The broker the device connects to (null: no broker configured)."
+    )
+    mqtt_port: int | None = strawberry.field(description="Its port (MQTT over TCP).")
 
     @classmethod
     def from_domain(cls, c: domain.DeviceCredentials) -> Self:
@@ -47,6 +51,8 @@ class DeviceCredentials:
             device=Device.from_domain(c.device),
             mqtt_username=c.mqtt_username,
             mqtt_password=c.mqtt_password,
+            mqtt_host=c.broker.host if c.broker else None,
+            mqtt_port=c.broker.port if c.broker else None,
         )
 
 

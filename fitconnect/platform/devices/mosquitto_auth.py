@@ -2,7 +2,7 @@
 
 The gateway owns the device lines of the password file (a device's username is its id, a
 UUID); every other line is the operator's (``ingest``, made with ``mosquitto_passwd``, or kept
-in ``passwd.static``) and survives each rewrite.
+in ``passwd.static``) and survives each rewrite, as do the ACL rules of ``acl.static``.
 """
 
 from __future__ import annotations
@@ -102,3 +102,9 @@ def acl_file(devices: dict[str, str], reader: str | None) -> str:
     for user, prefix in sorted(devices.items()):
         lines += [f"user {user}", f"topic write {prefix}/#", ""]
     return "\n".join(lines)
+
+
+def merged_acl_file(auth_dir: Path, devices: dict[str, str], reader: str | None) -> str:
+    """``acl_file`` after the operator's own rules of ``acl.static`` (kept by every rewrite)."""
+    static = _read(auth_dir / "acl.static")
+    return (static + "\n" if static else "") + acl_file(devices, reader)

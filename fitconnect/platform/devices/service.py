@@ -72,6 +72,15 @@ class DeviceCredentials:
     device: Device
     mqtt_username: str
     mqtt_password: str
+    broker: BrokerAddress | None = None  # where the device connects (None: not configured)
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerAddress:
+    """The MQTT broker's host and port as a device reaches it."""
+
+    host: str
+    port: int
 
 
 log = logging.getLogger(__name__)
@@ -80,9 +89,15 @@ _COLUMNS = "id, tenant_id, athlete_id, name, kind, registered_at, revoked_at"
 
 
 class DeviceService:
-    def __init__(self, pool: AsyncConnectionPool, auth_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        pool: AsyncConnectionPool,
+        auth_dir: Path | None = None,
+        broker: BrokerAddress | None = None,
+    ) -> None:
         self._pool = pool
         self._auth_dir = auth_dir
+        self._broker = broker
 
     async def register(
         self, principal: Principal, name: str, kind: DeviceKind
@@ -110,7 +125,7 @@ class DeviceService:
             device = await cur.fetchone()
         assert device is not None  # noqa: S101 - RETURNING
         await self.write_broker_files()
-        return DeviceCredentials(device, str(device_id), password)
+        return DeviceCredentials(device, str(device_id), password, self._broker)
 
     async def ids_of_athlete(self, athlete_id: uuid.UUID) -> list[uuid.UUID]:
         """The athlete's device ids, revoked ones included (their data stays theirs)."""
@@ -211,7 +226,8 @@ class DeviceService:
                 mosquitto_auth.merged_password_file(self._auth_dir, passwords),
             )
             mosquitto_auth.replace_file(
-                self._auth_dir / "acl", mosquitto_auth.acl_file(prefixes, reader="ingest")
+                self._auth_dir / "acl",
+                mosquitto_auth.merged_acl_file(self._auth_dir, prefixes, reader="ingest"),
             )
         self._reload_broker()
 
