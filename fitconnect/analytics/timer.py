@@ -8,8 +8,9 @@ ran inside them; sessions without timer events keep counting their sampled secon
 1 Hz grid (``grid``).
 
 A timer event belongs to the session of its device's athlete that it falls in, the session's
-span widened by ``TIMER_SLACK_S`` on each side: units start their timer before their first record
-(the Edge 530 file: 45 s) and stop it after their last (the ELEMNT: 4 s). The session's timed
+span widened by ``TIMER_SLACK_S`` on each side: units start their timer before their first
+record (the Edge 530 file starts and at once auto-pauses it 45 s before) and stop it after
+their last (the ELEMNT: 4 s after). The session's timed
 span runs from the earlier of its first sample and first timer event to the later of its last
 second and last timer event. In it the timer runs from the start, unless the first event is a
 ``resume`` (then it was stopped until that event), stops at each ``pause`` and runs again at

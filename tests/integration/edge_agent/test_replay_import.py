@@ -34,7 +34,7 @@ pytestmark = pytest.mark.integration
 
 RIDES = (
     "fitparse__Edge810-Vector-2013-08-16-15-35-10.fit",  # 4,700 records, 8 manual laps
-    "tormoder__bpg_garmin_edge530.fit",  # 34 auto-pauses, the timer started before the records
+    "tormoder__bpg_garmin_edge530.fit",  # 34 auto-pauses, its timer started before the records
 )
 COMPARED = (
     "duration_s",

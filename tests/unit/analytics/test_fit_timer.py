@@ -16,7 +16,7 @@ from tests.truth_data import SHARED_DATA
 PAUSED = (
     "fitparse__2019-02-17-062644-ELEMNT-297E-195-0.fit",  # 56 manual and auto pauses
     "fitparse__garmin-edge-500-activity.fit",  # 47 auto-pauses, 10 laps
-    "tormoder__bpg_garmin_edge530.fit",  # timer started 45 s before the first record
+    "tormoder__bpg_garmin_edge530.fit",  # timer started (and auto-paused) before the records
 )
 
 
