@@ -30,9 +30,10 @@ class Context(BaseContext):
 
     async def verify_caller(self) -> None:
         """Check the bearer token, and the account as it is now (deleted accounts and tenants
-        are refused at once), before the operation runs (``ActiveCaller``)."""
-        if self._principal is not None or self._refused is not None:
-            return
+        are refused at once), before each operation runs (``ActiveCaller``). A websocket keeps
+        one context for all its operations: each is checked again, with fresh loaders (their
+        cached authorizations were the previous operation's)."""
+        self._principal, self._refused, self._loaders = None, None, None
         header = self._authorization or self._connection_authorization()
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:

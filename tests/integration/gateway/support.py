@@ -10,6 +10,7 @@ from starlette.testclient import WebSocketTestSession
 
 from fitconnect.platform.db import open_pool
 from fitconnect.platform.notifications.service import deliver_pending
+from fitconnect.platform.training.reports import run_one
 from fitconnect.settings import DatabaseSettings
 
 PASSWORD = "correct horse battery"
@@ -114,3 +115,16 @@ def register_coach(client: TestClient, email: str, invited_by: str | None = None
         p=PASSWORD,
     )
     return str(login["data"]["login"]["accessToken"])
+
+
+def run_worker_once(database_url: str) -> bool:
+    """One step of the report worker: claim, compute and store one queued job."""
+
+    async def run() -> bool:
+        pool = await open_pool(database_url, DatabaseSettings())
+        try:
+            return await run_one(pool)
+        finally:
+            await pool.close()
+
+    return asyncio.run(run())

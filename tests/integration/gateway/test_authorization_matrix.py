@@ -8,7 +8,6 @@ Queries share one world; each mutation row gets a world of its own (mutations ch
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 import uuid
@@ -22,14 +21,12 @@ from fastapi.testclient import TestClient
 
 from fitconnect.gateway.app import create_app
 from fitconnect.gateway.graphql.schema import Mutation, Query, Subscription
-from fitconnect.platform.db import open_pool
-from fitconnect.platform.training.reports import run_one
 from fitconnect.schemas import TelemetryBatch, encode
-from fitconnect.settings import DatabaseSettings, Settings
+from fitconnect.settings import Settings
 from tests.keys import SECRET_KEY
 
 from ..ingest.support import Publisher
-from .support import PASSWORD, deliver, gql, invitation, nodes
+from .support import PASSWORD, deliver, gql, invitation, nodes, run_worker_once
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -548,7 +545,8 @@ def test_subscription(
 ) -> None:
     row = SUBSCRIPTIONS[name]
     if name == "reportReady":
-        _run_report_worker(database_url)
+        while run_worker_once(database_url):
+            pass
     stop = threading.Event()
     feeder = threading.Thread(target=_feed, args=(mqtt_url, world, stop), daemon=True)
     feeder.start()
@@ -593,15 +591,3 @@ def _feed(mqtt_url: str, world: World, stop: threading.Event) -> None:
                 return
     finally:
         publisher.close()
-
-
-def _run_report_worker(database_url: str) -> None:
-    async def run() -> None:
-        pool = await open_pool(database_url, DatabaseSettings())
-        try:
-            while await run_one(pool):
-                pass
-        finally:
-            await pool.close()
-
-    asyncio.run(run())

@@ -1,6 +1,5 @@
 """The asynchronous "fetch analytics data" process: request a report, get it when ready."""
 
-import asyncio
 import threading
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -11,11 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from psycopg.types.json import Jsonb
 
-from fitconnect.platform.db import open_pool
-from fitconnect.platform.training.reports import run_one
-from fitconnect.settings import DatabaseSettings
-
-from .support import gql, receive_within, register_and_login
+from .support import gql, receive_within, register_and_login, run_worker_once
 
 pytestmark = pytest.mark.integration
 
@@ -28,17 +23,6 @@ RESULT = (
     " ... on TrainingSummaryReport { weeks { sessions } totals { sessions movingTimeS } } }"
 )
 REPORT = "query($id: UUID!) { report(id: $id) { status " + RESULT + " error finishedAt } }"
-
-
-def run_worker_once(database_url: str) -> bool:
-    async def run() -> bool:
-        pool = await open_pool(database_url, DatabaseSettings())
-        try:
-            return await run_one(pool)
-        finally:
-            await pool.close()
-
-    return asyncio.run(run())
 
 
 def add_session(database_url: str, athlete: str, days_ago: int, curve: dict[str, float]) -> None:

@@ -5,7 +5,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from .support import PASSWORD, gql, invitation, register_and_login, register_coach
+from .support import (
+    PASSWORD,
+    gql,
+    invitation,
+    register_and_login,
+    register_coach,
+    run_worker_once,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -189,3 +196,35 @@ def test_a_weak_password_is_refused_with_its_own_code(client: TestClient) -> Non
     )
     assert rest.status_code == 422
     assert rest.json()["error"]["code"] == "WEAK_PASSWORD"
+
+
+def test_an_open_websocket_is_refused_its_next_operation_once_the_account_is_deleted(
+    client: TestClient, database_url: str
+) -> None:
+    token = register_and_login(client, "socket.user@example.com")["accessToken"]
+    job = gql(
+        client,
+        'mutation { requestReport(kind: POWER_CURVE, since: "2026-01-01", until: "2026-02-01")'
+        " { id } }",
+        token,
+    )["data"]["requestReport"]["id"]
+    assert run_worker_once(database_url)
+    ready = "subscription($id: UUID!) { reportReady(id: $id) { status } }"
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json(
+            {"id": "1", "type": "subscribe", "payload": {"query": ready, "variables": {"id": job}}}
+        )
+        first = ws.receive_json()
+        gql(client, "mutation($p: String!) { deleteAccount(password: $p) }", token, p=PASSWORD)
+        ws.send_json(
+            {"id": "2", "type": "subscribe", "payload": {"query": ready, "variables": {"id": job}}}
+        )
+        second = ws.receive_json()
+        while second.get("id") != "2":  # the end of the first subscription may come first
+            second = ws.receive_json()
+
+    assert first["type"] == "next"
+    assert first["payload"]["data"]["reportReady"]["status"] == "DONE"
+    assert "UNAUTHENTICATED" in str(second), second
