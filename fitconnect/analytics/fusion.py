@@ -25,7 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import polars as pl
-import pyarrow as pa  # type: ignore[import-untyped]
 
 from fitconnect.analytics.frame import SESSION_KEY
 from fitconnect.analytics.grid import PAUSE_GAP_S
@@ -105,100 +104,65 @@ def clean(samples: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(frozen)
 
 
-def _payload(frame: pl.DataFrame, stream: str) -> pl.Series:
-    """The stream's values as their 32 bits (distance: centimetres from the device's first
-    value in the frame, which keeps every difference the metrics take), as Int64."""
-    if stream == "distance_m":
-        lowest = frame.group_by("_code").agg(pl.col(stream).min())
-        codes = int(frame.select(pl.col("_code").max()).item() or 0) + 1
-        by_code = pl.Series([None] * codes, dtype=pl.Float64)
-        by_code = by_code.scatter(lowest.get_column("_code"), lowest.get_column(stream))
-        first = pl.lit(by_code).gather(pl.col("_code"))
-        cm = ((pl.col(stream) - first) * 100.0).round().fill_null(0).cast(pl.Int64)
-        return frame.select(cm.clip(0, (1 << 32) - 1)).to_series()
-    values = frame.get_column(stream).fill_null(0).cast(_WIDE[stream]).rechunk()
-    bits = pl.Series(stream, values.to_arrow().view(pa.uint32()))
-    return bits.cast(pl.Int64)
-
-
-def _unpacked(packed: pl.Series, stream: str, dtype: pl.DataType) -> pl.Series:
-    """Values from ``_payload`` bits (null where ``packed`` is)."""
-    payload = (packed & 0xFFFFFFFF).cast(pl.UInt32).rechunk()
-    if stream == "distance_m":
-        values = payload.cast(pl.Float64) / 100.0
-    else:
-        values = pl.Series(stream, payload.to_arrow().view(_ARROW[_WIDE[stream]]))
-    return values.cast(dtype).alias(stream)
-
-
-_WIDE: dict[str, pl.DataType] = {
-    "heart_rate_bpm": pl.Int32(),
-    "power_w": pl.Int32(),
-    "cadence_rpm": pl.Float32(),
-    "speed_kmh": pl.Float32(),
-    "altitude_m": pl.Float32(),
-}
-_ARROW: dict[pl.DataType, pa.DataType] = {pl.Int32(): pa.int32(), pl.Float32(): pa.float32()}
-_CODE_SHIFT, _RANK_SHIFT = 32, 56
+_CODE_SHIFT = 24
 
 
 def _pick(
-    several: pl.DataFrame,
-    athletes: list[str],
-    athlete_of_code: pl.Series,
-    dtypes: dict[str, pl.DataType],
-    most: int,
+    several: pl.DataFrame, athletes: list[str], athlete_of_code: pl.Series, most: int
 ) -> pl.DataFrame:
     """Per athlete and second the best live value of each stream, from ``several`` (rows of
-    athletes with more than one device, at most ``most`` devices each): each stream's value
-    packed with its rank and device code in one integer, rows sorted by (athlete, second),
-    and the minimum of each run of equal keys (at most ``most`` rows) taken by shifts.
-    ``athlete_of_code`` is the index in ``athletes`` of each device code's athlete."""
+    athletes with more than one device, at most ``most`` devices each): rows sorted by
+    (athlete, second), each stream's priority (rank, frozen or not, device code) in one
+    integer, and in each run of equal keys (at most ``most`` rows, reached by shifts) the
+    value of the row with the smallest. ``athlete_of_code`` is the index in ``athletes`` of
+    each device code's athlete."""
     first = several.get_column("ts").min()
     seconds = (pl.col("ts") - pl.lit(first)).dt.total_seconds()
     athlete_code = pl.lit(athlete_of_code).gather(pl.col("_code"))
-    packed = several.select(
-        (athlete_code * (1 << 40) + seconds).alias("_key"),
-        *(
-            pl.when(pl.col(s).is_not_null())
-            .then(
-                (
-                    pl.col(rank_column(s)).fill_null(UNKNOWN_RANK)
-                    + (pl.col(_frozen(s)).cast(pl.Int64) * _FROZEN_RANK if s in FREEZES else 0)
-                )
-                * (1 << _RANK_SHIFT)
-                + pl.col("_code") * (1 << _CODE_SHIFT)
-                + pl.lit(_payload(several, s))
+    priority = {
+        s: pl.when(pl.col(s).is_not_null()).then(
+            (
+                pl.col(rank_column(s)).fill_null(UNKNOWN_RANK)
+                + (pl.col(_frozen(s)).cast(pl.Int64) * _FROZEN_RANK if s in FREEZES else 0)
             )
-            .alias(s)
-            for s in STREAMS
-        ),
+            * (1 << _CODE_SHIFT)
+            + pl.col("_code")
+        )
+        for s in STREAMS
+    }
+    rows = several.select(
+        (athlete_code * (1 << 40) + seconds).alias("_key"),
+        *STREAMS,
+        *(e.alias(f"_p_{s}") for s, e in priority.items()),
     ).sort("_key")
     key = pl.col("_key")
-    same = [key == key.shift(-k) for k in range(1, most)]
-    best = packed.select(
-        key,
-        *(
-            pl.min_horizontal(
-                pl.col(s), *(pl.when(same[k - 1]).then(pl.col(s).shift(-k)) for k in range(1, most))
-            ).alias(s)
-            for s in STREAMS
-        ),
-    ).filter(key.ne_missing(key.shift(1)))
-    keys = best.get_column("_key")
-    out = best.select(
+    later = range(1, most)
+    same = {k: key == key.shift(-k) for k in later}
+
+    def at(column: str, k: int) -> pl.Expr:
+        return pl.col(column) if k == 0 else pl.when(same[k]).then(pl.col(column).shift(-k))
+
+    best = {s: pl.min_horizontal(at(f"_p_{s}", k) for k in range(most)) for s in STREAMS}
+    picked = (
+        rows.with_columns(e.alias(f"_b_{s}") for s, e in best.items())
+        .select(
+            key,
+            *(
+                pl.coalesce(
+                    pl.when(at(f"_p_{s}", k) == pl.col(f"_b_{s}")).then(at(s, k))
+                    for k in range(most)
+                ).alias(s)
+                for s in STREAMS
+            ),
+            *((pl.col(f"_b_{s}") % (1 << _CODE_SHIFT)).alias(source_column(s)) for s in STREAMS),
+        )
+        .filter(key.ne_missing(key.shift(1)))
+    )
+    keys = picked.get_column("_key")
+    return picked.with_columns(
         pl.Series("athlete_id", athletes).gather(keys // (1 << 40)),
         (pl.lit(first) + pl.duration(seconds=pl.lit(keys % (1 << 40)))).alias("ts"),
     )
-    for s in STREAMS:
-        packed_s = best.get_column(s)
-        out = out.with_columns(
-            _unpacked(packed_s, s, dtypes[s]),
-            ((packed_s // (1 << _CODE_SHIFT)) % (1 << (_RANK_SHIFT - _CODE_SHIFT))).alias(
-                source_column(s)
-            ),
-        )
-    return out
 
 
 def fuse(cleaned: pl.DataFrame, ranks: pl.DataFrame) -> Fused:
@@ -227,7 +191,6 @@ def fuse(cleaned: pl.DataFrame, ranks: pl.DataFrame) -> Fused:
     multi_codes = owned.with_row_index("_c").filter(pl.col("athlete_id").is_in(multi.implode()))
     in_multi = code.is_in(multi_codes.get_column("_c").cast(pl.Int64).implode())
     keys = ["athlete_id", "ts"]
-    dtypes = {s: cleaned.schema[s] for s in STREAMS}
     single = frame.filter(~in_multi).select(
         *keys,
         *STREAMS,
@@ -241,7 +204,7 @@ def fuse(cleaned: pl.DataFrame, ranks: pl.DataFrame) -> Fused:
             [index.get(a, -1) for a in owned.get_column("athlete_id").to_list()], dtype=pl.Int64
         )
         several = frame.filter(in_multi)
-        parts.append(_pick(several, athletes, athlete_of_code, dtypes, most).select(single.columns))
+        parts.append(_pick(several, athletes, athlete_of_code, most).select(single.columns))
     fused = pl.concat(parts)
     return Fused(sorted_by(fused, "athlete_id"), devices, flagged)
 
@@ -269,7 +232,7 @@ def session_sources(cut: pl.DataFrame, devices: list[str], ranks: pl.DataFrame) 
         .fill_null(UNKNOWN_RANK)
     )
     sid, idx = pl.col(SESSION_KEY), pl.int_range(pl.len(), dtype=pl.Int64)
-    shift = 1 << _RANK_SHIFT - _CODE_SHIFT
+    shift = 1 << _CODE_SHIFT
     ranked = cut.group_by(SESSION_KEY).agg(
         (
             pl.lit(base.get_column(rank_column(s))).gather(pl.col(source_column(s))) * shift

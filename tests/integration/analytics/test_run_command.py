@@ -67,8 +67,8 @@ def test_run_computes_then_has_nothing_to_do(database_url: str) -> None:
     assert "0 devices" in second.stdout
     assert "0 rows written" in second.stdout
     other = _run(database_url, "--since", "2020-01-01", "--athlete", str(uuid.uuid4()))
-    assert other.returncode == 0, other.stderr
-    assert "0 devices" in other.stdout
+    assert other.returncode == 2  # an athlete without an account is a usage error
+    assert "no account" in other.stderr
     with psycopg.connect(database_url) as conn:
         row = conn.execute(
             "SELECT moving_time_s, avg_heart_rate_bpm, tss, calories_kcal > 0"
