@@ -54,8 +54,7 @@ def storable_text(value: str) -> str:
     """``value`` with NUL and what is not UTF-8 (lone surrogates) replaced by U+FFFD."""
     if value.isascii() and "\x00" not in value:
         return value
-    cleaned = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-    return cleaned.replace("\x00", "\ufffd")
+    return "".join("\ufffd" if c == "\x00" or "\ud800" <= c <= "\udfff" else c for c in value)
 
 
 def pending(
