@@ -21,6 +21,7 @@ from psycopg.types.json import Jsonb
 from fitconnect.analytics.errors import AnalyticsError
 from fitconnect.analytics.params import AthleteParams, History, ParamsChange
 from fitconnect.analytics.sessions import EVENT_SCHEMA
+from fitconnect.analytics.sources import STREAMS
 from fitconnect.analytics.timer import TIMER_EVENTS, TIMER_SLACK_S
 
 Connection = psycopg.Connection[tuple[Any, ...]]
@@ -57,11 +58,16 @@ def source_overrides(conn: Connection, athlete_ids: Sequence[str]) -> dict[tuple
 
 
 def set_source_override(conn: Connection, athlete_id: str, stream: str, device_id: str) -> None:
-    """The athlete's choice of device for a stream (it wins over the kinds' ranks)."""
+    """The athlete's choice of their device for a stream (it wins over the kinds' ranks; the
+    next run recomputes the athlete's sessions with it)."""
+    if stream not in STREAMS:
+        raise AnalyticsError(f"{stream!r} is not one of {', '.join(STREAMS)}")
+    if not any(d.device_id == device_id for d in devices(conn, athlete_id)):
+        raise AnalyticsError(f"device {device_id} is not one of athlete {athlete_id}'s")
     conn.execute(
         "INSERT INTO analytics.source_overrides (athlete_id, metric, device_id)"
         " VALUES (%s, %s, %s) ON CONFLICT (athlete_id, metric)"
-        " DO UPDATE SET device_id = EXCLUDED.device_id",
+        " DO UPDATE SET device_id = EXCLUDED.device_id, updated_at = now()",
         (athlete_id, stream, device_id),
     )
 
@@ -275,11 +281,13 @@ def parameter_history(conn: Connection, athlete_ids: Sequence[str]) -> History:
 
 
 def parameters_changed_at(conn: Connection, athlete_ids: Sequence[str]) -> dict[str, datetime]:
-    """When each athlete's parameters (profile or analytics') last changed (absent: never)."""
+    """When each athlete's parameters (profile or analytics') or choice of sources last
+    changed (absent: never)."""
     rows = conn.execute(
         "SELECT a::text, GREATEST("
         "  (SELECT max(recorded_at) FROM users.athlete_parameters p WHERE p.athlete_id = a),"
-        "  (SELECT updated_at FROM analytics.athlete_params q WHERE q.athlete_id = a))"
+        "  (SELECT updated_at FROM analytics.athlete_params q WHERE q.athlete_id = a),"
+        "  (SELECT max(updated_at) FROM analytics.source_overrides o WHERE o.athlete_id = a))"
         " FROM unnest(%s::uuid[]) AS a",
         (list(athlete_ids),),
     ).fetchall()

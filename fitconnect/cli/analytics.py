@@ -22,7 +22,8 @@ from fitconnect.analytics.errors import AnalyticsError
 from fitconnect.analytics.jobs import run_once
 from fitconnect.analytics.metrics_export import AnalyticsMetrics
 from fitconnect.analytics.params import AthleteParams
-from fitconnect.analytics.repository import set_analytics_params
+from fitconnect.analytics.repository import set_analytics_params, set_source_override
+from fitconnect.analytics.sources import STREAMS
 from fitconnect.cli.common import load_settings
 from fitconnect.cli.lazy import HELP_STYLE
 from fitconnect.platform.users.service import ProfileChange, require_account, set_parameters
@@ -189,6 +190,20 @@ def params_command(
     given = {k: v for k, v in asdict(change).items() if v is not None}
     given |= {"lthr_bpm": lthr} if lthr is not None else {}
     typer.echo(f"{athlete}: {', '.join(f'{k}={v}' for k, v in given.items())}")
+
+
+@app.command("source")
+def source_command(
+    athlete: Annotated[uuid.UUID, typer.Argument(help="The athlete's id (uuid).")],
+    stream: Annotated[str, typer.Argument(help=f"One of {', '.join(STREAMS)}.")],
+    device: Annotated[uuid.UUID, typer.Argument(help="The athlete's device to take it from.")],
+) -> None:
+    """Take a stream of the athlete's sessions from this device whenever it has it (over the
+    device kinds' priorities); the next run recomputes the athlete's sessions."""
+    settings = load_settings()
+    with start_services(settings) as services, psycopg.connect(services.database_url) as conn:
+        set_source_override(conn, str(athlete), stream, str(device))
+    typer.echo(f"{athlete}: {stream} from {device}")
 
 
 def _schedule(every_s: float) -> None:
