@@ -10,6 +10,8 @@ router would name only the first route it matched).
 
 from __future__ import annotations
 
+import math
+
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,6 +22,7 @@ from starlette.routing import compile_path
 from fitconnect.errors import FitConnectError
 from fitconnect.gateway.body_limit import BodyTooLargeError, too_large
 from fitconnect.gateway.errors import code_of
+from fitconnect.platform.auth.errors import RateLimitedError
 
 _CODES = {400: "VALIDATION", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "TOO_LARGE"}
 
@@ -38,6 +41,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(FitConnectError)
     async def domain_error(_request: Request, exc: FitConnectError) -> JSONResponse:
         code, status = code_of(exc)
+        if isinstance(exc, RateLimitedError):  # when to try again (RFC 9110 Retry-After)
+            wait = {"Retry-After": str(math.ceil(exc.retry_after_s))}
+            return envelope(code, str(exc), status, wait)
         return envelope(code, str(exc), status)
 
     @app.exception_handler(BodyTooLargeError)

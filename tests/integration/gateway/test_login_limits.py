@@ -87,3 +87,20 @@ def test_the_owner_logs_in_from_another_address_after_five_wrong_passwords(
 
     assert code(refused) == "RATE_LIMITED"
     assert "errors" not in accepted, accepted
+
+
+def test_a_refused_rest_login_says_when_to_retry(database_url: str) -> None:
+    with gateway(database_url, "192.0.2.77") as client:
+        register_and_login(client, "patient@example.com")
+        for _ in range(5):
+            client.post(
+                "/api/v1/auth/login",
+                json={"email": "patient@example.com", "password": "not the password"},
+            )
+        refused = client.post(
+            "/api/v1/auth/login", json={"email": "patient@example.com", "password": PASSWORD}
+        )
+
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "RATE_LIMITED"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 30
