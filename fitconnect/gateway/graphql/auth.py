@@ -93,4 +93,5 @@ class AuthMutation:
         principal = ctx.principal()
         await ctx.services.auth.delete_account(principal, password)
         await ctx.services.devices.revoke_all_of([principal.account_id])
+        await ctx.services.coaching.end_links_of([principal.account_id])
         return True

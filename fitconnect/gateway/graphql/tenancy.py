@@ -99,4 +99,5 @@ class TenancyMutation:
         ctx = info.context
         deleted = await ctx.services.tenancy.delete_tenant(ctx.principal(), password)
         await ctx.services.devices.revoke_all_of(deleted)
+        await ctx.services.coaching.end_links_of(deleted)
         return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -49,6 +50,17 @@ class CoachingService:
     async def revoke(self, athlete: Principal, coach_id: uuid.UUID) -> Link:
         """The athlete ends a coach's access, at once."""
         return await self._set(coach_id, athlete.account_id, "revoked", "accepted")
+
+    async def end_links_of(self, account_ids: Sequence[uuid.UUID]) -> None:
+        """End every open link of these (deleted) accounts, as coach or as athlete: nobody
+        reads a deleted athlete's data, and a deleted coach's invitations lapse."""
+        async with self._pool.connection() as conn:
+            await conn.execute(
+                "UPDATE coaching.links SET status = 'revoked', updated_at = now()"
+                " WHERE (coach_id = ANY(%s) OR athlete_id = ANY(%s))"
+                " AND status IN ('invited', 'accepted')",
+                (list(account_ids), list(account_ids)),
+            )
 
     async def links(self, principal: Principal) -> list[Link]:
         """The caller's links, as coach or as athlete."""

@@ -228,3 +228,28 @@ def test_an_open_websocket_is_refused_its_next_operation_once_the_account_is_del
     assert first["type"] == "next"
     assert first["payload"]["data"]["reportReady"]["status"] == "DONE"
     assert "UNAUTHENTICATED" in str(second), second
+
+
+def test_a_coach_reads_nothing_more_of_a_deleted_athlete(client: TestClient) -> None:
+    owner = register_and_login(client, "gym.owner@example.com")["accessToken"]
+    athlete = register_and_login(client, "gone.athlete@example.com", owner)["accessToken"]
+    athlete_id = gql(client, ME, athlete)["data"]["me"]["id"]
+    coach = register_coach(client, "stays.coach@example.com", invited_by=owner)
+    coach_id = gql(client, ME, coach)["data"]["me"]["id"]
+    gql(client, 'mutation { inviteAthlete(email: "gone.athlete@example.com") { status } }', coach)
+    gql(
+        client,
+        "mutation($c: UUID!) { respondToCoach(coachId: $c, accept: true) { status } }",
+        athlete,
+        c=coach_id,
+    )
+    read = "query($a: UUID) { totals(athleteId: $a) { samples } }"
+    before = gql(client, read, coach, a=athlete_id)
+
+    gql(client, "mutation($p: String!) { deleteAccount(password: $p) }", athlete, p=PASSWORD)
+    after = gql(client, read, coach, a=athlete_id)
+    links = gql(client, "{ coaching { status } }", coach)["data"]["coaching"]
+
+    assert before["data"]["totals"]["samples"] == 0
+    assert code(after) == "FORBIDDEN"
+    assert links == [{"status": "revoked"}]
