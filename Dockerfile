@@ -8,6 +8,8 @@ COPY pyproject.toml README.md ./
 COPY fitconnect ./fitconnect
 COPY deploy ./deploy
 RUN pip install '.[server,edge,s3]'
+# Mount points the fitconnect user writes (named volumes take this ownership when first used).
+RUN mkdir -p /mosquitto/auth /var/lib/fitconnect && chown fitconnect /mosquitto/auth /var/lib/fitconnect
 USER fitconnect
 ENV FITCONNECT_ENVIRONMENT=production
 HEALTHCHECK --interval=15s --timeout=5s --retries=5 CMD ["fitconnect", "doctor"]

@@ -26,6 +26,7 @@ COMMANDS = {
         "fitconnect.cli.gateway:gateway",
         "Serve GraphQL at /graphql (GraphiQL in development), REST at /api/v1, /metrics.",
     ),
+    "broker": Lazy("fitconnect.cli.broker:app", "The MQTT broker's password and ACL files."),
     "bench": Lazy(
         "fitconnect.cli.bench:app",
         "Benchmarks of the hot paths; each prints its figure beside a baseline of the same run.",

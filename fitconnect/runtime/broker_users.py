@@ -6,7 +6,7 @@ topics) and a pid file beside them, so the gateway's rewrite reloads the broker 
 The processes ``up`` starts get users of their own, kept in ``passwd.static`` and
 ``acl.static`` (which every rewrite keeps): ``ingest`` reads every device's topics (the
 ingest workers, the gateway's live feed), ``simulator`` publishes for the simulated devices.
-Their passwords are random, made on the first start and kept in ``service-users.json``.
+Their passwords are random, made on the first start and kept in ``service-passwords.json``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from fitconnect.settings import Settings
 READER = "ingest"
 SIMULATOR = "simulator"
 SERVICE_ACL = (
-    f"user {READER}\ntopic read fc/v1/#\n\n"
+    f"user {READER}\ntopic read fc/v1/#\ntopic read $SYS/broker/uptime\n\n"  # + health checks
     f"user {SIMULATOR}\ntopic write fc/v1/#\n\n"  # it speaks for every simulated device
 )
 
@@ -42,19 +42,15 @@ class BrokerUsers:
         return f"mqtt://{user}:{password}@{host}:{port}"
 
 
-def prepare(auth_dir: Path) -> BrokerUsers:
-    """Write the files the broker starts with; keep the device users a gateway wrote before."""
+def prepare(auth_dir: Path, users: BrokerUsers | None = None) -> BrokerUsers:
+    """Write the files the broker starts with; keep the device users a gateway wrote before.
+
+    ``users``: the service users' passwords (docker-compose gives them); unset, random ones
+    are made once and kept in ``service-passwords.json`` (``fitconnect up``).
+    """
     auth_dir.mkdir(parents=True, exist_ok=True)
-    kept = auth_dir / "service-users.json"
-    if kept.exists():
-        saved = json.loads(kept.read_text())
-        users = BrokerUsers(str(saved[READER]), str(saved[SIMULATOR]))
-    else:
-        users = BrokerUsers(secrets.token_urlsafe(24), secrets.token_urlsafe(24))
-        kept.touch(mode=0o600)
-        kept.write_text(
-            json.dumps({READER: users.reader_password, SIMULATOR: users.simulator_password})
-        )
+    if users is None:
+        users = _kept_users(auth_dir / "service-passwords.json")
     static = {
         READER: mosquitto_auth.password_hash(users.reader_password),
         SIMULATOR: mosquitto_auth.password_hash(users.simulator_password),
@@ -68,6 +64,18 @@ def prepare(auth_dir: Path) -> BrokerUsers:
     acl = auth_dir / "acl"
     if not acl.exists():  # the gateway writes the devices' lines (and these) from the registry
         mosquitto_auth.replace_file(acl, SERVICE_ACL)
+    return users
+
+
+def _kept_users(kept: Path) -> BrokerUsers:
+    if kept.exists():
+        saved = json.loads(kept.read_text())
+        return BrokerUsers(str(saved[READER]), str(saved[SIMULATOR]))
+    users = BrokerUsers(secrets.token_urlsafe(24), secrets.token_urlsafe(24))
+    kept.touch(mode=0o600)
+    kept.write_text(
+        json.dumps({READER: users.reader_password, SIMULATOR: users.simulator_password})
+    )
     return users
 
 
