@@ -70,7 +70,8 @@ def _contexts() -> dict[str, str]:
 OWNED = _ownership()
 CONTEXTS = _contexts()
 SCHEMAS = sorted(set(SERVICE_SCHEMAS) | {name.split(".")[0] for name in OWNED})
-_NAME = re.compile(r"(?<![\w.])(" + "|".join(SCHEMAS) + r")\.([a-z_][a-z0-9_]*)\b")
+# Not after a dash or a slash either: file names such as ``service-users.json`` are no tables.
+_NAME = re.compile(r"(?<![\w./-])(" + "|".join(SCHEMAS) + r")\.([a-z_][a-z0-9_]*)\b")
 
 
 def context_of(module: str) -> str:
