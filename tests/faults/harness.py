@@ -240,13 +240,14 @@ class Figures:
     stored: int
     lost: int
     gaps: int
-    seq_gaps: int
+    last_seq_off: int
     recovery_s: float
 
     def line(self) -> str:
         return (
             f"{self.fault:<34} sent {self.sent:>7}  stored {self.stored:>7}  lost {self.lost:>5}"
-            f"  gaps {self.gaps:>3}  seq gaps {self.seq_gaps:>3}  recovery {self.recovery_s:5.1f} s"
+            f"  gaps {self.gaps:>3}  last seq off {self.last_seq_off:>2}"
+            f"  recovery {self.recovery_s:5.1f} s"
         )
 
 
@@ -274,9 +275,9 @@ def ledger(database_url: str, load: EdgeLoad, fault: str, recovery_s: float) -> 
             ).fetchall()
         )
     agent_seqs = load.last_seq()
-    seq_gaps = sum(1 for d in load.devices if last_seqs.get(d) != agent_seqs.get(d))
+    last_seq_off = sum(1 for d in load.devices if last_seqs.get(d) != agent_seqs.get(d))
     return Figures(
-        fault, len(expected) * len(load.devices), stored, lost, gaps, seq_gaps, recovery_s
+        fault, len(expected) * len(load.devices), stored, lost, gaps, last_seq_off, recovery_s
     )
 
 
