@@ -55,7 +55,7 @@ class GraphQLLimits:
         shape = DocumentShape(document)
         if len(shape.operations) > s.graphql_max_operations:
             return [
-                f"{len(shape.operations)} operations in one document; at most"
+                f"{len(shape.operations):,} operations in one document; at most"
                 f" {s.graphql_max_operations}"
             ]
         found = []
@@ -66,12 +66,12 @@ class GraphQLLimits:
             ):
                 if m.top_fields > s.graphql_max_mutations:
                     found.append(
-                        f"{m.top_fields} mutations in '{name}'; at most {s.graphql_max_mutations}"
+                        f"{m.top_fields:,} mutations in '{name}'; at most {s.graphql_max_mutations}"
                         " per request"
                     )
             elif m.top_fields > s.graphql_max_root_fields:
                 found.append(
-                    f"{m.top_fields} root fields in '{name}'; at most {s.graphql_max_root_fields}"
+                    f"{m.top_fields:,} root fields in '{name}'; at most {s.graphql_max_root_fields}"
                 )
             if m.depth > s.graphql_max_depth:
                 found.append(f"'{name}' is {m.depth} levels deep; at most {s.graphql_max_depth}")
