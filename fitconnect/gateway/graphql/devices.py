@@ -8,9 +8,10 @@ from typing import Self
 
 import strawberry
 
+from fitconnect.gateway.cursors import page_request
 from fitconnect.gateway.graphql.arguments import AthleteId
 from fitconnect.gateway.graphql.context import Info
-from fitconnect.gateway.graphql.pagination import Connection, connection, page_request
+from fitconnect.gateway.graphql.pagination import Connection, connection
 from fitconnect.platform.devices import service as domain
 
 

@@ -10,9 +10,10 @@ from typing import Self
 import strawberry
 from strawberry import relay
 
+from fitconnect.gateway.cursors import page_request
 from fitconnect.gateway.errors import InvalidCursorError
 from fitconnect.gateway.graphql.context import Info
-from fitconnect.gateway.graphql.pagination import Connection, connection, page_request
+from fitconnect.gateway.graphql.pagination import Connection, connection
 from fitconnect.platform.notifications import service as domain
 
 

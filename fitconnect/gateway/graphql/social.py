@@ -8,8 +8,9 @@ from typing import Self
 
 import strawberry
 
+from fitconnect.gateway.cursors import page_request
 from fitconnect.gateway.graphql.context import Info
-from fitconnect.gateway.graphql.pagination import Connection, connection, page_request
+from fitconnect.gateway.graphql.pagination import Connection, connection
 from fitconnect.gateway.graphql.users import AccountSummary
 from fitconnect.platform.db.pages import Page
 from fitconnect.platform.social import service as domain

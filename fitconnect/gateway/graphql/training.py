@@ -11,10 +11,11 @@ from typing import Self
 import strawberry
 from strawberry import relay
 
+from fitconnect.gateway.cursors import page_request
 from fitconnect.gateway.graphql.arguments import AthleteId
 from fitconnect.gateway.graphql.context import Info
 from fitconnect.gateway.graphql.devices import Device
-from fitconnect.gateway.graphql.pagination import Connection, connection, page_request
+from fitconnect.gateway.graphql.pagination import Connection, connection
 from fitconnect.gateway.graphql.same_fields import SameFields
 from fitconnect.platform.training import service as domain
 from fitconnect.platform.training.errors import SessionNotFoundError

@@ -4,13 +4,30 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fitconnect.gateway.rest import auth, avatars, devices, notifications, reports, training
+from fitconnect.gateway.rest import (
+    auth,
+    avatars,
+    coaching,
+    devices,
+    gamification,
+    notifications,
+    reports,
+    social,
+    tenancy,
+    training,
+    users,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
+    users.router,
     devices.router,
     notifications.router,
     training.router,
     reports.router,
+    gamification.router,
+    social.router,
+    coaching.router,
+    tenancy.router,
     avatars.router,
 )

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from fitconnect.gateway.rest.dependencies import CurrentPrincipal, ServicesDep, slot_fields
+from fitconnect.gateway.rest.etag import ETagRoute
 from fitconnect.gateway.rest.responses import COMMON, errors
 from fitconnect.platform.auth.models import Role
 
-router = APIRouter(prefix="/api/v1", responses=COMMON)
+router = APIRouter(prefix="/api/v1", responses=COMMON, route_class=ETagRoute, tags=["auth"])
 
 
 class RegisterIn(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
@@ -68,6 +68,9 @@ async def avatar(
     account_id: uuid.UUID,
     svc: ServicesDep,
     if_none_match: Annotated[str | None, Header()] = None,
+    v: Annotated[  # noqa: ARG001 - read by caches, not by the route
+        str | None, Query(description="The image's version, which avatar URLs carry")
+    ] = None,
 ) -> Response:
     """Anyone's avatar, without a token (image tags send none), as profiles link to it."""
     return _send(await svc.avatars.image(account_id), if_none_match)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.routing import APIRoute
+from pydantic import BeforeValidator
 
 from fitconnect.gateway.errors import UnauthenticatedError, UnknownParameterError
 from fitconnect.gateway.services import Services
@@ -32,6 +34,14 @@ async def current_principal(
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
+
+def _iso(value: object) -> object:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso)]
+"""A date-time as OpenAPI says it, ISO 8601 (not a number of seconds, which pydantic takes)."""
+
 ATHLETE_ID = (
     "Whose data to read: the caller's own when omitted; another athlete's only for a coach the"
     " athlete accepted (read-only), else 403."
@@ -39,12 +49,17 @@ ATHLETE_ID = (
 
 
 async def known_query_only(request: Request) -> None:
-    """Refuse a query parameter the route does not take: ignored, it would mislead."""
+    """Refuse a query parameter the route does not take, or one given twice: ignored, either
+    would mislead."""
     route = request.scope.get("route")
     known = _query_names(route) if isinstance(route, APIRoute) else frozenset()
     unknown = sorted(set(request.query_params) - known)
     if unknown:
         raise UnknownParameterError(f"unknown query parameter: {', '.join(unknown)}")
+    # no route takes a list: a repeated parameter would silently be its last value
+    repeated = sorted({k for k in request.query_params if len(request.query_params.getlist(k)) > 1})
+    if repeated:
+        raise UnknownParameterError(f"query parameter given more than once: {', '.join(repeated)}")
 
 
 _QUERY_NAMES: dict[int, frozenset[str]] = {}  # by id(route): routes live as long as the app

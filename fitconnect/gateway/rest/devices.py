@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from fitconnect.gateway.rest.dependencies import CurrentPrincipal, ServicesDep, slot_fields
+from fitconnect.gateway.rest.dependencies import (
+    ATHLETE_ID,
+    CurrentPrincipal,
+    ServicesDep,
+    slot_fields,
+)
+from fitconnect.gateway.rest.etag import ETagRoute
+from fitconnect.gateway.rest.pages import PageOut, PageQuery, page_out
 from fitconnect.gateway.rest.responses import COMMON, errors
 from fitconnect.platform.devices.service import Device, DeviceKind
 
-router = APIRouter(prefix="/api/v1", responses=COMMON)
+router = APIRouter(prefix="/api/v1", responses=COMMON, route_class=ETagRoute, tags=["devices"])
+_KEY = (datetime.fromisoformat, uuid.UUID)
 
 
 class DeviceIn(BaseModel):
@@ -35,9 +44,17 @@ class DeviceCredentialsOut(BaseModel):
     mqtt_password: str
 
 
-@router.get("/devices")
-async def list_devices(principal: CurrentPrincipal, svc: ServicesDep) -> list[DeviceOut]:
-    return [_device(d) for d in await svc.devices.list(principal)]
+@router.get("/devices", responses=errors(403))
+async def list_devices(
+    principal: CurrentPrincipal,
+    svc: ServicesDep,
+    page: PageQuery,
+    athlete_id: Annotated[uuid.UUID | None, Query(description=ATHLETE_ID)] = None,
+) -> PageOut[DeviceOut]:
+    """The caller's devices (a coach: a linked athlete's), in the order registered."""
+    subject = await svc.training.subject(principal, athlete_id)
+    found = await svc.devices.athlete_page(subject.athlete_id, page.request(_KEY))
+    return page_out(found, _device, lambda d: (d.registered_at, d.id))
 
 
 @router.post("/devices", status_code=201)

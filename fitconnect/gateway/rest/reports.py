@@ -9,10 +9,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from fitconnect.gateway.rest.dependencies import CurrentPrincipal, ServicesDep, slot_fields
+from fitconnect.gateway.rest.etag import ETagRoute
 from fitconnect.gateway.rest.responses import COMMON, errors
 from fitconnect.platform.training.reports import ReportKind
 
-router = APIRouter(prefix="/api/v1", responses=COMMON)
+router = APIRouter(prefix="/api/v1", responses=COMMON, route_class=ETagRoute, tags=["reports"])
 
 
 class ReportIn(BaseModel):

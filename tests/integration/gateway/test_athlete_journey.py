@@ -77,7 +77,12 @@ def test_register_welcome_login_device_telemetry_and_stream(
 
     rest = client.get("/api/v1/devices", headers={"Authorization": f"Bearer {access}"})
     assert rest.status_code == 200
-    assert rest.json()[0]["id"] == device_id
+    assert rest.json()["items"][0]["id"] == device_id
+    tagged = client.get(
+        "/api/v1/devices",
+        headers={"Authorization": f"Bearer {access}", "If-None-Match": rest.headers["etag"]},
+    )
+    assert tagged.status_code == 304  # nothing changed: the client keeps what it has
 
 
 def test_refresh_rotates_and_a_reused_token_revokes_the_session(client: TestClient) -> None:

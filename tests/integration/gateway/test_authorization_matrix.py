@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import strawberry
 from fastapi.testclient import TestClient
+from strawberry.relay import GlobalID
 
 from fitconnect.gateway.app import create_app
 from fitconnect.gateway.graphql.schema import Mutation, Query, Subscription
@@ -379,7 +380,9 @@ ROUTES: dict[str, Route] = {
         ),
     ),
     "GET /api/v1/me": Route(OWN, lambda c, _w, _r, h: c.get("/api/v1/me", headers=h)),
-    "GET /api/v1/devices": Route(OWN, lambda c, _w, _r, h: c.get("/api/v1/devices", headers=h)),
+    "GET /api/v1/devices": Route(
+        READ_A, lambda c, w, _r, h: c.get(f"/api/v1/devices?athlete_id={w.ids[ATHLETE]}", headers=h)
+    ),
     "POST /api/v1/devices": Route(
         OWN,
         lambda c, _w, _r, h: c.post("/api/v1/devices", headers=h, json={"name": "d", "kind": "hr"}),
@@ -423,6 +426,114 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/avatars/{account_id}": Route(
         ANYONE,  # avatars are public: image tags send no token
         lambda c, w, _r, _h: c.get(f"/api/v1/avatars/{w.ids[ATHLETE]}"),
+    ),
+    "GET /api/v1/me/profile": Route(
+        OWN, lambda c, _w, _r, h: c.get("/api/v1/me/profile", headers=h)
+    ),
+    "PATCH /api/v1/me/profile": Route(
+        OWN,
+        lambda c, _w, _r, h: c.patch("/api/v1/me/profile", headers=h, json={"display_name": "C"}),
+    ),
+    "POST /api/v1/notifications/{notification_id}/read": Route(
+        OWN,  # false for anyone but A
+        lambda c, w, _r, h: c.post(
+            f"/api/v1/notifications/{GlobalID.from_id(w.things['notification']).node_id}/read",
+            headers=h,
+        ),
+    ),
+    **{
+        f"GET /api/v1/{path}": Route(
+            READ_A,
+            lambda c, w, _r, h, path=path: c.get(
+                f"/api/v1/{path}?athlete_id={w.ids[ATHLETE]}", headers=h
+            ),
+        )
+        for path in (
+            *("series", "sessions", "totals", "fitness", "weekly-volume", "records"),
+            *("progress", "badges"),
+        )
+    },
+    **{
+        f"GET /api/v1/sessions/{{session_id}}{tail}": Route(
+            expect(NOT_FOUND),  # nobody's: no such session
+            lambda c, _w, _r, h, tail=tail: c.get(
+                f"/api/v1/sessions/{uuid.uuid4()}{tail}", headers=h
+            ),
+        )
+        for tail in ("", "/series")
+    },
+    "GET /api/v1/leaderboard": Route(
+        expect(FORBIDDEN, athlete=OK),  # only the club's members (A) see its board
+        lambda c, w, _r, h: c.get(
+            f"/api/v1/leaderboard?circle=club&club_id={w.things['club']}", headers=h
+        ),
+    ),
+    **{
+        f"GET /api/v1/{path}": Route(
+            OWN, lambda c, _w, _r, h, path=path: c.get(f"/api/v1/{path}", headers=h)
+        )
+        for path in ("following", "followers", "clubs", "coaching", "tenant")
+    },
+    "GET /api/v1/tenant/invitations": Route(
+        OWNERS, lambda c, _w, _r, h: c.get("/api/v1/tenant/invitations", headers=h)
+    ),
+    "PUT /api/v1/following/{athlete_id}": Route(
+        expect(OK, athlete=NOT_FOUND, other_tenant=NOT_FOUND),  # A's tenant only, not oneself
+        lambda c, w, _r, h: c.put(f"/api/v1/following/{w.ids[ATHLETE]}", headers=h),
+    ),
+    "DELETE /api/v1/following/{athlete_id}": Route(
+        OWN, lambda c, w, _r, h: c.delete(f"/api/v1/following/{w.ids[ATHLETE]}", headers=h)
+    ),
+    "POST /api/v1/clubs": Route(
+        OWN,
+        lambda c, w, r, h: c.post("/api/v1/clubs", headers=h, json={"name": f"{w.prefix} {r}"}),
+    ),
+    "PUT /api/v1/clubs/{club_id}/membership": Route(
+        expect(OK, other_tenant=NOT_FOUND),
+        lambda c, w, _r, h: c.put(f"/api/v1/clubs/{w.things['club']}/membership", headers=h),
+    ),
+    "DELETE /api/v1/clubs/{club_id}/membership": Route(
+        OWN,
+        lambda c, w, _r, h: c.delete(f"/api/v1/clubs/{w.things['club']}/membership", headers=h),
+    ),
+    "GET /api/v1/clubs/{club_id}/members": Route(
+        expect(FORBIDDEN, athlete=OK, other_tenant=NOT_FOUND),  # members only, of its tenant
+        lambda c, w, _r, h: c.get(f"/api/v1/clubs/{w.things['club']}/members", headers=h),
+    ),
+    "POST /api/v1/coaching/invitations": Route(
+        # coaches of A's tenant may ask; athletes are no coaches
+        expect(FORBIDDEN, linked_coach=OK, pending_coach=OK, revoked_coach=OK, unlinked_coach=OK),
+        lambda c, w, _r, h: c.post(
+            "/api/v1/coaching/invitations", headers=h, json={"email": w.email(ATHLETE)}
+        ),
+    ),
+    "PUT /api/v1/coaching/{coach_id}": Route(
+        A_ONLY,  # only A was invited by that coach
+        lambda c, w, _r, h: c.put(
+            f"/api/v1/coaching/{w.ids[PENDING]}", headers=h, json={"accept": True}
+        ),
+    ),
+    "DELETE /api/v1/coaching/{coach_id}": Route(
+        A_ONLY, lambda c, w, _r, h: c.delete(f"/api/v1/coaching/{w.ids[LINKED]}", headers=h)
+    ),
+    "POST /api/v1/tenant/invitations": Route(
+        OWNERS, lambda c, _w, _r, h: c.post("/api/v1/tenant/invitations", headers=h, json={})
+    ),
+    "DELETE /api/v1/tenant/invitations/{invitation_id}": Route(
+        expect(FORBIDDEN, athlete=OK),  # another tenant's owner: not an invitation of theirs
+        lambda c, w, _r, h: c.delete(
+            f"/api/v1/tenant/invitations/{w.things['invitation']}", headers=h
+        ),
+    ),
+    "POST /api/v1/tenant/deletion": Route(
+        OWNERS,
+        lambda c, _w, _r, h: c.post(
+            "/api/v1/tenant/deletion", headers=h, json={"password": PASSWORD}
+        ),
+    ),
+    "POST /api/v1/me/deletion": Route(
+        expect(OK, athlete="HTTP 422"),  # A owns a tenant others are in
+        lambda c, _w, _r, h: c.post("/api/v1/me/deletion", headers=h, json={"password": PASSWORD}),
     ),
 }
 READ_ROUTES = {k for k in ROUTES if k.startswith("GET ")}
