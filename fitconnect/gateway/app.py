@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
@@ -43,6 +44,15 @@ class MsgspecGraphQLRouter(GraphQLRouter[Context, None]):
 
     def encode_json(self, data: object) -> str:
         return msgspec.json.encode(data).decode()
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON nested too deeply (the decoder's recursion) is malformed JSON like any other:
+        400 over HTTP, a closed connection over websockets, never a 500."""
+        try:
+            return json.loads(data)
+        except RecursionError as exc:
+            text = data if isinstance(data, str) else data.decode(errors="replace")
+            raise json.JSONDecodeError("JSON nested too deeply", text[:100], 0) from exc
 
 
 def create_app(

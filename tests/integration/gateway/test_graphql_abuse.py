@@ -192,3 +192,24 @@ def test_caller_errors_are_logged_at_info_without_a_traceback(
     graphql_records = [r for r in caplog.records if "graphql" in r.name]
     assert graphql_records, caplog.records
     assert all(r.levelname == "INFO" and r.exc_info is None for r in graphql_records)
+
+
+def test_json_nested_too_deeply_is_malformed_not_a_server_error(served_gateway: str) -> None:
+    nested = "[" * 3_000 + "]" * 3_000
+    body = '{"query": "query($v: [[Int]]) { __typename }", "variables": {"v": ' + nested + "}}"
+    response = httpx.post(
+        f"{served_gateway}/graphql",
+        content=body,
+        headers={"content-type": "application/json"},
+        timeout=DEADLINE_S,
+    )
+    assert response.status_code == 400, response.text
+
+    async def send_nested() -> int | None:
+        url = served_gateway.replace("http", "ws") + "/graphql"
+        async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+            await ws.send('{"type": "connection_init", "payload": ' + nested + "}")
+            await asyncio.wait_for(ws.wait_closed(), DEADLINE_S)
+            return ws.close_code
+
+    assert asyncio.run(send_nested()) == 4400  # graphql-transport-ws: invalid message
