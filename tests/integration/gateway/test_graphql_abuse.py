@@ -8,6 +8,7 @@ used to hold the event loop for 16.5 s).
 import asyncio
 import json
 import threading
+import uuid
 from typing import Any
 
 import httpx
@@ -15,6 +16,11 @@ import psycopg
 import pytest
 import websockets
 from fastapi.testclient import TestClient
+
+from fitconnect.gateway.app import create_app
+from fitconnect.platform.db.urls import with_database
+from fitconnect.settings import Settings
+from tests.keys import SECRET_KEY
 
 from .support import gql, register_and_login
 
@@ -213,3 +219,23 @@ def test_json_nested_too_deeply_is_malformed_not_a_server_error(served_gateway: 
             return ws.close_code
 
     assert asyncio.run(send_nested()) == 4400  # graphql-transport-ws: invalid message
+
+
+def test_an_internal_error_is_masked_and_logged_at_error(
+    pg_server_url: str, pg_template: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    name = f"fc_gone_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(pg_server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+    settings = Settings(environment="test", secret_key=SECRET_KEY)  # type: ignore[arg-type]
+    with TestClient(create_app(settings, with_database(pg_server_url, name))) as client:
+        with psycopg.connect(pg_server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # a defect's stand-in
+        login = 'mutation { login(email: "a@example.com", password: "x") { accessToken } }'
+        with caplog.at_level("INFO"):
+            body = client.post("/graphql", json={"query": login}).json()
+    assert body["errors"][0]["extensions"]["code"] == "INTERNAL", body
+    assert body["errors"][0]["message"] == "internal error"
+    logged = [r for r in caplog.records if r.name.startswith("fitconnect.gateway.graphql")]
+    assert [r.levelname for r in logged] == ["ERROR"]
+    assert logged[0].exc_info is not None
