@@ -1,5 +1,9 @@
 """Publishing buffered batches over MQTT (QoS 1), deleting each only after its PUBACK.
 
+A PUBACK that says no subscription matched (MQTT v5 reason 0x10: ingest has not subscribed
+yet, or not again since the broker restarted) keeps the batch, which is sent again a second
+later: what the broker would have dropped stays on the agent's disk until ingest is there.
+
 paho-mqtt with TCP_NODELAY and a large in-flight window (its defaults managed ~700 QoS-1
 messages/s on loopback); MQTT v5 by default, 3.1.1 for brokers that lack it. A retained
 ``online`` status is published on connect and the broker publishes the ``offline`` last will
@@ -23,6 +27,11 @@ from fitconnect.edge_agent.buffer import DiskBuffer
 from fitconnect.schemas import Channel, DeviceState, DeviceStatus, DeviceTopic, encode
 
 log = logging.getLogger(__name__)
+
+# MQTT v5 PUBACK reason code: the broker took the message but no subscription matched it
+# (Mosquitto says so; a 3.1.1 PUBACK carries no reason).
+NO_MATCHING_SUBSCRIBERS = 0x10
+RETRY_UNROUTED_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +66,11 @@ class Publisher:
         self._lock = threading.Lock()
         self._connected = threading.Event()
         self._stop = threading.Event()
+        self._unrouted_from: int | None = None  # first batch the broker routed to nobody
+        self._retry_unrouted_at = 0.0
         self.published = 0
         self.reconnects = 0
+        self.unrouted = 0  # PUBACKs saying "no matching subscribers" (the batch was kept)
         self._client = mqtt.Client(
             CallbackAPIVersion.VERSION2, client_id=config.client_id, protocol=config.protocol
         )
@@ -106,7 +118,8 @@ class Publisher:
 
     def _drain(self) -> None:
         while not self._stop.is_set():
-            if not self._connected.wait(0.5):
+            if not self._connected.wait(0.5) or not self._resume_unrouted():
+                time.sleep(0.05)
                 continue
             with self._lock:
                 room = self._cfg.in_flight - len(self._in_flight)
@@ -122,12 +135,36 @@ class Publisher:
                 with self._lock:
                     self._in_flight[info.mid] = item.id
                     self._sent_after = item.id
+                    if self._unrouted_from is not None:
+                        break
+
+    def _resume_unrouted(self) -> bool:
+        """False while waiting to send again what the broker had no subscriber for; then
+        rewinds to the first such batch and returns True."""
+        with self._lock:
+            if self._unrouted_from is None:
+                return True
+            if time.monotonic() < self._retry_unrouted_at:
+                return False
+            self._sent_after = min(self._sent_after, self._unrouted_from - 1)
+            self._unrouted_from = None
+        return True
 
     def _on_publish(
-        self, _c: mqtt.Client, _u: object, mid: int, _rc: ReasonCode, _p: object
+        self, _c: mqtt.Client, _u: object, mid: int, rc: ReasonCode, _p: object
     ) -> None:
         with self._lock:
             row = self._in_flight.pop(mid, None)
+            if row is not None and rc.value == NO_MATCHING_SUBSCRIBERS:
+                # Acknowledged but delivered to nobody: ingest has not subscribed (yet, or again
+                # after a broker restart). Keep the batch and send it again shortly.
+                if self._unrouted_from is None:
+                    log.warning("no subscriber (is ingest running?): keeping the batches")
+                first = self._unrouted_from
+                self._unrouted_from = row if first is None else min(first, row)
+                self._retry_unrouted_at = time.monotonic() + RETRY_UNROUTED_S
+                self.unrouted += 1
+                return
         if row is not None:
             self._buffer.delete(row)
             self.published += 1
@@ -141,6 +178,7 @@ class Publisher:
         with self._lock:  # anything unacknowledged is sent again (ingest drops repeats)
             self._in_flight.clear()
             self._sent_after = 0
+            self._unrouted_from = None
         for device in self._devices:
             client.publish(self._status_topic(device), self._status(device, True), 1, True)
         self._connected.set()

@@ -109,16 +109,15 @@ def restart_worker(sig: signal.Signals, index: int = 0) -> Callable[[Run], float
     return inject
 
 
-# Mosquitto 2.0.11 (Debian 12's) does not restore shared subscriptions from its persistence
-# file, and a SIGKILL leaves no file to restore from: until the workers have reconnected and
-# subscribed again, what the agent publishes has no subscriber and is dropped. Whether any is
-# depends on who reconnects first; docs/operations.md says what to do.
-BROKER_FORGETS_SHARED = pytest.mark.xfail(
-    reason="Mosquitto 2.0.11 forgets shared subscriptions over a restart", strict=False
+# A killed Mosquitto loses what it had acknowledged to the agent and not yet delivered: it
+# writes its persistence file at shutdown and on its autosave interval, not per message. With
+# ingest keeping up that is little or nothing, but not never.
+BROKER_KILLED_LOSES_ITS_QUEUE = pytest.mark.xfail(
+    reason="a SIGKILLed Mosquitto loses its in-memory queue", strict=False
 )
 
 
-@BROKER_FORGETS_SHARED
+@BROKER_KILLED_LOSES_ITS_QUEUE
 def test_broker_killed_and_restarted(parts: Parts) -> None:
     def inject(run: Run) -> float:
         run.broker.broker.kill()
@@ -129,8 +128,11 @@ def test_broker_killed_and_restarted(parts: Parts) -> None:
     run_fault("broker SIGKILL + restart", parts, inject=inject)
 
 
-@BROKER_FORGETS_SHARED
 def test_broker_stopped_and_restarted(parts: Parts) -> None:
+    """Mosquitto 2.0.11 does not restore shared subscriptions from its persistence file: until
+    the workers subscribe again, the broker answers the agent "no matching subscribers", and
+    the agent keeps those batches and sends them again (10,240 samples lost before)."""
+
     def inject(run: Run) -> float:
         run.broker.broker.stop()
         run.down_for_a_while()
