@@ -240,6 +240,17 @@ class PersonalRecord(SameFields):
     achieved_at: datetime
 
 
+@strawberry.type(
+    description="The newest FTP estimate: a suggestion beside the profile's ftpW, which"
+    " sessions are computed with (an estimate never replaces it)."
+)
+class FtpEstimate(SameFields):
+    at: datetime
+    ftp_estimate_w: float
+    previous_w: float | None
+    rose: bool
+
+
 @strawberry.type
 class LivePoint(SameFields):
     device_id: uuid.UUID
@@ -341,6 +352,12 @@ class TrainingQuery:
         ctx = info.context
         found = await ctx.services.training.records(await ctx.subject(athlete_id))
         return [PersonalRecord.from_domain(r) for r in found]
+
+    @strawberry.field(description="The FTP estimate, a suggestion beside the profile's ftpW.")
+    async def ftp_estimate(self, info: Info, athlete_id: AthleteId = None) -> FtpEstimate | None:
+        ctx = info.context
+        found = await ctx.services.training.ftp_estimate(await ctx.subject(athlete_id))
+        return FtpEstimate.from_domain(found) if found else None
 
 
 _SESSION_KEY = (datetime.fromisoformat, uuid.UUID)

@@ -148,6 +148,16 @@ async def records(
     return [slot_fields(r) for r in await svc.training.records(subject)]
 
 
+@router.get("/ftp-estimate", responses=errors(403))
+async def ftp_estimate(
+    principal: CurrentPrincipal, svc: ServicesDep, athlete_id: AthleteQuery = None
+) -> Json | None:
+    """The FTP estimate, a suggestion beside the profile's FTP (null before one exists)."""
+    subject = await svc.training.subject(principal, athlete_id)
+    found = await svc.training.ftp_estimate(subject)
+    return slot_fields(found) if found else None
+
+
 async def _session(
     svc: ServicesDep, principal: CurrentPrincipal, session_id: uuid.UUID
 ) -> tuple[Subject, Session]:

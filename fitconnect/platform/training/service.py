@@ -257,6 +257,17 @@ class PersonalRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class FtpEstimate:
+    """The newest FTP estimate (95 % of the best 20-min power of 90 days) as of ``at``: a
+    suggestion beside the profile's stated FTP, which sessions are computed with."""
+
+    at: datetime
+    ftp_estimate_w: float
+    previous_w: float | None
+    rose: bool
+
+
+@dataclass(frozen=True, slots=True)
 class FitnessDay:
     day: date
     tss: float
@@ -565,6 +576,16 @@ class TrainingService:
             PersonalRecord,
             "SELECT metric, value, device_id, achieved_at FROM analytics.published_personal_records"
             " WHERE athlete_id = %s ORDER BY metric",
+            (subject.athlete_id,),
+        )
+
+    async def ftp_estimate(self, subject: Subject) -> FtpEstimate | None:
+        """The athlete's newest FTP estimate (none before a session with 20 minutes of power)."""
+        return await fetch_one(
+            self._pool,
+            FtpEstimate,
+            "SELECT at, ftp_estimate_w, previous_w, rose FROM analytics.published_ftp_estimates"
+            " WHERE athlete_id = %s ORDER BY at DESC LIMIT 1",
             (subject.athlete_id,),
         )
 

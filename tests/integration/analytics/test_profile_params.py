@@ -19,6 +19,9 @@ from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.analytics.jobs import run_once
 from fitconnect.platform.auth.models import Principal, Role
+from fitconnect.platform.coaching.service import CoachingService
+from fitconnect.platform.devices.service import DeviceService
+from fitconnect.platform.training.service import Subject, TrainingService
 from fitconnect.platform.users.service import ProfileChange, UserService
 from fitconnect.runtime.demo import DEMO_ACCOUNTS, DEMO_PARAMETERS, seed_demo
 from fitconnect.settings import Settings
@@ -116,10 +119,17 @@ async def test_a_later_change_counts_from_its_date(db: str, pool: AsyncConnectio
     assert [(v is None, f) for v, f in history] == [(True, 300), (False, 200)]
 
 
-def test_a_rising_estimate_notifies_and_leaves_the_profile(db: str) -> None:
+async def test_a_rising_estimate_notifies_and_leaves_the_profile(
+    db: str, pool: AsyncConnectionPool
+) -> None:
     notices = _rows(db, "SELECT message FROM analytics.notices WHERE athlete_id = %s", ATHLETE)
     assert any("FTP estimate up" in m for (m,) in notices)
     assert _rows(db, "SELECT ftp_w FROM users.accounts WHERE id = %s", ATHLETE) == [(200,)]
+    training = TrainingService(pool, DeviceService(pool), CoachingService(pool))
+    suggestion = await training.ftp_estimate(Subject(uuid.UUID(ATHLETE), []))
+    assert suggestion is not None  # shown beside the stated 200 W, never in its place
+    assert suggestion.rose
+    assert suggestion.ftp_estimate_w == pytest.approx(0.95 * 300, abs=2)
 
 
 def test_the_demo_athlete_has_training_parameters(db: str) -> None:

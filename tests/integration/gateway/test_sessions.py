@@ -209,3 +209,5 @@ def test_a_strap_and_a_power_meter_are_one_session_in_the_api(
     assert sources == {("heart_rate_bpm", strap): 600, ("power_w", meter): 600}
     assert session["quality"] == []
     assert session["id"]
+    # Ten minutes hold no 20-minute power: no FTP estimate to suggest yet.
+    assert gql(client, "{ ftpEstimate { ftpEstimateW } }", token)["data"]["ftpEstimate"] is None

@@ -26,6 +26,7 @@ ROUTE_OF = {
     "totals": "GET /api/v1/totals",
     "weeklyVolume": "GET /api/v1/weekly-volume",
     "records": "GET /api/v1/records",
+    "ftpEstimate": "GET /api/v1/ftp-estimate",
     "report": "GET /api/v1/reports/{report_id}",
     "progress": "GET /api/v1/progress",
     "badges": "GET /api/v1/badges",
