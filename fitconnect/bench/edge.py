@@ -7,13 +7,17 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import paho.mqtt.client as mqtt
 import psutil
+from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 
 from fitconnect.edge_agent.gatt import decode_notification
 
@@ -44,9 +48,10 @@ def agent_cpu_percent(
 ) -> float:
     """CPU of one agent process (percent of one core) for ``devices`` at ``hz``, steady state.
 
-    The first 3 s (interpreter start, imports) are left out of the measurement.
+    The first 3 s (interpreter start, imports) are left out of the measurement. A subscriber
+    stands in for ingest (the agent keeps and re-sends what nobody subscribed to).
     """
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, _sink(broker_url):
         args = [
             sys.executable,
             "-m",
@@ -76,6 +81,27 @@ def agent_cpu_percent(
             process.wait(60)
     used = (after.user + after.system) - (before.user + before.system)
     return 100.0 * used / (t1 - t0)
+
+
+@contextmanager
+def _sink(broker_url: str) -> Iterator[None]:
+    """A QoS-0 subscriber to every device topic, connected before the agent publishes."""
+    parts = urlsplit(broker_url)
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=MQTTProtocolVersion.MQTTv5)
+    if parts.username:
+        client.username_pw_set(parts.username, parts.password)
+    subscribed = threading.Event()
+    client.on_subscribe = lambda *_: subscribed.set()
+    client.connect(parts.hostname or "127.0.0.1", parts.port or 1883)
+    client.loop_start()
+    client.subscribe("fc/v1/#", qos=0)
+    try:
+        if not subscribed.wait(10):
+            raise RuntimeError(f"{broker_url} did not acknowledge the bench's subscription")
+        yield
+    finally:
+        client.disconnect()
+        client.loop_stop()
 
 
 @contextmanager
