@@ -28,6 +28,9 @@ pytestmark = [
     pytest.mark.integration,
     pytest.mark.slow,
     pytest.mark.skipif(shutil.which("mosquitto") is None, reason="needs the mosquitto binary"),
+    pytest.mark.skipif(
+        shutil.which("mosquitto_sub") is None, reason="needs mosquitto_sub (mosquitto-clients)"
+    ),
 ]
 
 ROOT = Path(__file__).resolve().parents[3]
