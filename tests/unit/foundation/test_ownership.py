@@ -72,6 +72,7 @@ CONTEXTS = _contexts()
 SCHEMAS = sorted(set(SERVICE_SCHEMAS) | {name.split(".")[0] for name in OWNED})
 # Not after a dash or a slash either: file names such as ``service-users.json`` are no tables.
 _NAME = re.compile(r"(?<![\w./-])(" + "|".join(SCHEMAS) + r")\.([a-z_][a-z0-9_]*)\b")
+_SQL = re.compile(r"\b(?:SELECT|INSERT|UPDATE|DELETE|COPY|MERGE|FROM|JOIN|TRUNCATE|VACUUM)\b", re.I)
 
 
 def context_of(module: str) -> str:
@@ -132,7 +133,9 @@ def classify(text: str) -> list[tuple[str, bool]]:
             write = False
         else:
             write = True
-        found.append((f"{match.group(1)}.{match.group(2)}", write))
+        name = f"{match.group(1)}.{match.group(2)}"
+        if name in OWNED or _SQL.search(text):  # outside SQL only our objects' names count
+            found.append((name, write))
     return found
 
 
@@ -214,6 +217,9 @@ def test_the_ownership_table_is_consistent() -> None:
         ("analytics.sessions", [("analytics.sessions", True)]),
         ("SELECT pg_advisory_xact_lock(hashtext('fitconnect.analytics.run'))", []),
         ("SELECT pg_advisory_xact_lock(hashtext('devices.broker_files'))", []),
+        ("service-users.json", []),
+        ("users.json", []),
+        ("SELECT 1 FROM users.nonexistent", [("users.nonexistent", False)]),
     ],
 )
 def test_references_are_read_as_reads_or_writes(sql: str, expected: list[tuple[str, bool]]) -> None:
