@@ -26,6 +26,7 @@ from fitconnect.gateway.graphql.context import Context
 from fitconnect.gateway.graphql.limits import GraphQLLimits
 from fitconnect.gateway.graphql.schema import build_schema
 from fitconnect.gateway.metrics import GatewayMetrics, ObservedRequests
+from fitconnect.gateway.pages import install_pages, offline_graphiql
 from fitconnect.gateway.rest import ROUTERS
 from fitconnect.gateway.rest.dependencies import known_query_only
 from fitconnect.gateway.security_headers import SecurityHeaders
@@ -53,6 +54,11 @@ class MsgspecGraphQLRouter(GraphQLRouter[Context, None]):
         except RecursionError as exc:
             text = data if isinstance(data, str) else data.decode(errors="replace")
             raise json.JSONDecodeError("JSON nested too deeply", text[:100], 0) from exc
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """GraphiQL with its files from this gateway: it works offline."""
+        return offline_graphiql(super().graphql_ide_html)
 
 
 def create_app(
@@ -90,7 +96,7 @@ def create_app(
         title="FitConnect API",
         version="1",
         lifespan=lifespan,
-        docs_url="/api/v1/docs" if internals else None,
+        docs_url=None,  # served below, with its files from this gateway (offline)
         redoc_url=None,
         openapi_url="/api/v1/openapi.json" if internals else None,
     )
@@ -125,6 +131,7 @@ def create_app(
         graphql_ide="graphiql" if settings.environment == "development" else None,
     )
     app.include_router(graphql)
+    install_pages(app, docs=internals, graphiql=settings.environment == "development")
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(known_query_only)])
 
