@@ -124,15 +124,22 @@ def _changed_events(
 def _device_changes(
     conn: repo.Connection, since: datetime | None, latest: dict[str, datetime]
 ) -> tuple[set[str], dict[str, datetime], dict[str, repo.EventStats]]:
-    """(devices to recompute fully, device -> first changed instant, event counts)."""
+    """(devices to recompute fully, device -> first changed instant, event counts).
+
+    A device never computed changes from its first sample or event (its athlete's sessions
+    before that stay as they are); one computed by another metrics version fully.
+    """
     events = repo.event_stats(conn, list(latest))
     marks = {d: m for d, m in repo.watermarks(conn).items() if d in latest}
-    full = {d for d in latest if d not in marks or marks[d].version != METRICS_VERSION}
+    full = {d for d, m in marks.items() if m.version != METRICS_VERSION}
     if since is not None:
         after = dict.fromkeys(latest, since - timedelta(microseconds=1))
         return set(), repo.first_samples_after(conn, after), events
+    new = dict.fromkeys((d for d in latest if d not in marks), _BEGINNING)
     after = {d: m.last_ts for d, m in marks.items() if d not in full and latest[d] > m.last_ts}
-    changed = repo.first_samples_after(conn, after) if after else {}
+    changed = repo.first_samples_after(conn, after | new) if after or new else {}
+    for device, ts in (repo.first_events_after(conn, new) if new else {}).items():
+        changed[device] = min(ts, changed.get(device, ts))
     new_events, redo = _changed_events(
         conn, {d: m for d, m in marks.items() if d not in full}, events
     )

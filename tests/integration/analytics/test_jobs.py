@@ -304,3 +304,20 @@ def test_challenge_progress(db: str) -> None:
     assert by_athlete[ALICE][1] >= 3
     assert by_athlete[ALICE][2] == DAY0 + timedelta(days=2)  # her third ride
     assert by_athlete[BOB][1:] == (1.0, None)  # the 3,000 W hour does not count
+
+
+def test_a_new_device_recomputes_only_the_sessions_it_touches(db: str) -> None:
+    """Alice's new strap, first used on day 6: her older sessions are not recomputed."""
+    before = _snapshot(db)["analytics.sessions"]
+    strap = str(uuid.uuid4())
+    with _connect(db) as conn:
+        conn.execute(
+            "INSERT INTO devices.devices (id, tenant_id, athlete_id, name, kind, mqtt_username,"
+            " mqtt_password_hash) VALUES (%s, %s, %s, 'strap', 'hr', %s, 'x')",
+            (strap, TENANT, ALICE, f"dev-{strap}"),
+        )
+    _ride(db, strap, DAY0 + timedelta(days=6), 600, power=0, hr=120)
+    summary = run_once(db, as_of=AS_OF)
+    assert summary.sessions == 1
+    after = _snapshot(db)["analytics.sessions"]
+    assert all(row in after for row in before)
