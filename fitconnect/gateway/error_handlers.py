@@ -2,10 +2,10 @@
 
 Domain errors with their code and status (``errors.py``); a value the database cannot hold
 (PostgreSQL's data exceptions: a NUL character, a number out of range) as VALIDATION;
-FastAPI's own refusals (a value
-outside its schema: 422, a body that is not JSON: 400) and Starlette's (404, 405) in the same
-envelope. A 405 lists in ``Allow`` every method the path has, from the OpenAPI document (the
-router would name only the first route it matched).
+FastAPI's own refusals (a value outside its schema: 422, a body that is not JSON: 400) and
+Starlette's (404, 405); a defect as INTERNAL (500, masked; the server logs its traceback).
+A 405 lists in ``Allow`` every method the path has, from the OpenAPI document (the router
+would name only the first route it matched).
 """
 
 from __future__ import annotations
@@ -60,6 +60,11 @@ def install(app: FastAPI) -> None:
         where = ".".join(str(part) for part in first.get("loc", ()))
         message = f"{where}: {first.get('msg', 'invalid')}" if where else "invalid request"
         return envelope("VALIDATION", message, 422)
+
+    @app.exception_handler(Exception)
+    async def defect(_request: Request, _exc: Exception) -> JSONResponse:
+        # Starlette's outermost middleware calls this, then re-raises for the server's log.
+        return envelope("INTERNAL", "internal error", 500)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:

@@ -239,3 +239,18 @@ def test_an_internal_error_is_masked_and_logged_at_error(
     logged = [r for r in caplog.records if r.name.startswith("fitconnect.gateway.graphql")]
     assert [r.levelname for r in logged] == ["ERROR"]
     assert logged[0].exc_info is not None
+
+
+def test_a_rest_defect_answers_the_envelope(pg_server_url: str, pg_template: str) -> None:
+    name = f"fc_gone_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(pg_server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+    settings = Settings(environment="test", secret_key=SECRET_KEY)  # type: ignore[arg-type]
+    app = create_app(settings, with_database(pg_server_url, name))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        with psycopg.connect(pg_server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        body = {"email": "a@example.com", "password": "x"}
+        response = client.post("/api/v1/auth/login", json=body)
+    assert response.status_code == 500
+    assert response.json() == {"error": {"code": "INTERNAL", "message": "internal error"}}

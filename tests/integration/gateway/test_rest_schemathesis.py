@@ -48,6 +48,9 @@ def token(served_gateway: str) -> str:
 def test_the_rest_api_keeps_to_its_openapi_document(served_gateway: str, token: str) -> None:
     schema = schemathesis.openapi.from_url(f"{served_gateway}/api/v1/openapi.json")
     schema.config.update(base_url=served_gateway)
+    # PostgreSQL text cannot hold NUL: such values are refused with VALIDATION (the test at
+    # the end), which the check of valid data would count as valid data refused.
+    schema.config.generation.update(allow_x00=False)
     headers = {"Authorization": f"Bearer {token}"}
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
