@@ -212,6 +212,9 @@ QUERIES: dict[str, Row] = {
     "totals": Row("query($a: UUID) { totals(athleteId: $a) { samples } }", READ_A, _a),
     "weeklyVolume": Row("query($a: UUID) { weeklyVolume(athleteId: $a) { tss } }", READ_A, _a),
     "records": Row("query($a: UUID) { records(athleteId: $a) { value } }", READ_A, _a),
+    "ftpEstimate": Row(
+        "query($a: UUID) { ftpEstimate(athleteId: $a) { ftpEstimateW } }", READ_A, _a
+    ),
     "report": Row(
         "query($id: UUID!) { report(id: $id) { status } }",
         A_ONLY,
@@ -450,6 +453,7 @@ ROUTES: dict[str, Route] = {
         )
         for path in (
             *("series", "sessions", "totals", "fitness", "weekly-volume", "records"),
+            "ftp-estimate",
             *("progress", "badges"),
         )
     },
