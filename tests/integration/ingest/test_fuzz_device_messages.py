@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prometheus_client import CollectorRegistry
 
+from fitconnect.runtime.embedded_broker import EmbeddedBroker
 from fitconnect.schemas import METRICS, Channel, EventKind
 
 from .support import Device, Publisher, register_device, running_worker, worker_settings
@@ -149,8 +150,11 @@ def handled(registry: CollectorRegistry) -> Counter[str]:
 
 
 def test_nothing_a_device_sends_stops_the_worker_and_every_message_is_accounted_for(
-    database_url: str, mqtt_url: str
+    database_url: str, tuned_broker: EmbeddedBroker
 ) -> None:
+    # A broker of its own: the worker's counters must hold this device's messages only (a
+    # shared broker hands a new worker other tests' retained status messages too).
+    mqtt_url = tuned_broker.url
     device = register_device(database_url)
     publisher = Publisher(mqtt_url)
     registry = CollectorRegistry()
