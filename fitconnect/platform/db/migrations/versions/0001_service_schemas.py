@@ -15,13 +15,23 @@ down_revision = None
 def upgrade() -> None:
     for schema in SERVICE_SCHEMAS:
         op.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    # TimescaleDB when the server offers it; everything above storage works without it.
+    # TimescaleDB when the server offers it and has it loaded; everything above storage works
+    # without it. Installed but not preloaded (common right after installing the package) is
+    # plain PostgreSQL with a warning: CREATE EXTENSION would fail there.
     op.execute(
         """
         DO $$
         BEGIN
             IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') THEN
-                CREATE EXTENSION IF NOT EXISTS timescaledb;
+                IF current_setting('shared_preload_libraries') ~ '(^|[ ,])timescaledb([ ,]|$)'
+                THEN
+                    CREATE EXTENSION IF NOT EXISTS timescaledb;
+                ELSE
+                    RAISE WARNING 'TimescaleDB is installed on this server but not preloaded:'
+                        ' using plain PostgreSQL. To use it, set shared_preload_libraries ='
+                        ' ''timescaledb'' in postgresql.conf and restart the server before'
+                        ' the first `fitconnect db upgrade` of a new database.';
+                END IF;
             END IF;
         END $$
         """
