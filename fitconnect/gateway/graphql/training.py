@@ -19,7 +19,7 @@ from fitconnect.gateway.graphql.pagination import Connection, connection
 from fitconnect.gateway.graphql.same_fields import SameFields
 from fitconnect.platform.training import service as domain
 from fitconnect.platform.training.errors import SessionNotFoundError
-from fitconnect.platform.training.service import Subject
+from fitconnect.platform.training.service import SessionSpan, Subject
 from fitconnect.platform.training.sports import Sport
 
 
@@ -148,7 +148,9 @@ class Session(relay.Node):
 
     @strawberry.field(description="The session's samples as chart arrays (at most maxPoints).")
     async def series(self, info: Info, max_points: int = 500) -> StreamSeries:
-        span = (self.device_id, self.start, self.end)
+        span = SessionSpan.of(
+            self.start, self.end, ((s.stream, s.device_id, s.seconds) for s in self.sources)
+        )
         found = await info.context.loaders.session_series.load((self.subject, span, max_points))
         return StreamSeries.from_domain(found)
 

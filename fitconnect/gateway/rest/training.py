@@ -23,6 +23,7 @@ from fitconnect.platform.training.errors import SessionNotFoundError
 from fitconnect.platform.training.service import (
     MAX_STREAM_POINTS,
     Session,
+    SessionSpan,
     Subject,
     recent_window,
 )
@@ -98,8 +99,7 @@ async def session_series(
 ) -> Json:
     """The session's samples as chart arrays."""
     subject, found = await _session(svc, principal, session_id)
-    span = (found.device_id, found.start_ts, found.end_ts)
-    [one] = await svc.training.session_series(subject, [span], max_points)
+    [one] = await svc.training.session_series(subject, [SessionSpan.of_session(found)], max_points)
     return slot_fields(one)
 
 

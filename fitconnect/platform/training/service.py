@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -78,14 +78,19 @@ _ROLLUP_SERIES = (
 )
 # Several sessions' series in one statement: the raw read above, once per (numbered) span.
 _SESSION_SERIES = (
-    "SELECT k.i, series.* FROM unnest(%(devices)s::uuid[], %(since)s::timestamptz[],"  # noqa: S608 - constants joined, no input
-    " %(until)s::timestamptz[], %(bucket)s::interval[], %(limit)s::int[])"
-    "  WITH ORDINALITY AS k(device_id, since, until, bucket, lim, i)"
+    "SELECT k.i, series.* FROM unnest(%(heart_rate)s::uuid[], %(power)s::uuid[],"  # noqa: S608 - constants joined, no input
+    " %(cadence)s::uuid[], %(speed)s::uuid[], %(since)s::timestamptz[], %(until)s::timestamptz[],"
+    " %(bucket)s::interval[], %(limit)s::int[])"
+    "  WITH ORDINALITY AS k(hr_dev, power_dev, cadence_dev, speed_dev, since, until, bucket,"
+    "  lim, i)"
     " CROSS JOIN LATERAL (" + _ARRAYS_OF + "SELECT date_bin(k.bucket, ts, k.since) AS ts,"
-    " avg(heart_rate_bpm)::float AS heart_rate_bpm, avg(power_w)::float AS power_w,"
-    " avg(cadence_rpm)::float AS cadence_rpm, avg(speed_kmh)::float AS speed_kmh"
+    " (avg(heart_rate_bpm) FILTER (WHERE device_id = k.hr_dev))::float AS heart_rate_bpm,"
+    " (avg(power_w) FILTER (WHERE device_id = k.power_dev))::float AS power_w,"
+    " (avg(cadence_rpm) FILTER (WHERE device_id = k.cadence_dev))::float AS cadence_rpm,"
+    " (avg(speed_kmh) FILTER (WHERE device_id = k.speed_dev))::float AS speed_kmh"
     " FROM telemetry.published_samples"
-    " WHERE device_id = k.device_id AND device_id = ANY(%(allowed)s)"
+    " WHERE device_id = ANY(ARRAY[k.hr_dev, k.power_dev, k.cadence_dev, k.speed_dev])"
+    " AND device_id = ANY(%(allowed)s)"
     " AND ts >= k.since AND ts < k.until GROUP BY 1 ORDER BY 1 LIMIT k.lim) AS buckets"
     ") AS series ORDER BY k.i"
 )
@@ -234,8 +239,40 @@ class Lap:
 
 SessionKey = tuple[uuid.UUID, datetime]
 """A session by its main device and its start (``Session.id`` is its stable id)."""
-SessionSpan = tuple[uuid.UUID, datetime, datetime]
-"""A session's device, start and end (its last sample)."""
+SERIES_STREAMS = ("heart_rate_bpm", "power_w", "cadence_rpm", "speed_kmh")
+"""The streams a session's chart draws, in ``SessionSpan.devices`` order."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSpan:
+    """A session's start and end (its last sample) and, per charted stream, the device the
+    fusion took it from most (a strap's heart rate beside a power meter's power): the chart
+    shows what the session's figures were computed from."""
+
+    start: datetime
+    end: datetime
+    devices: tuple[uuid.UUID | None, ...]
+    """One per ``SERIES_STREAMS`` entry; None where no device gave that stream."""
+
+    @classmethod
+    def of(
+        cls, start: datetime, end: datetime, sources: Iterable[tuple[str, object, int]]
+    ) -> SessionSpan:
+        """From a session's ``sources`` as (stream, device id, seconds)."""
+        best: dict[str, tuple[int, uuid.UUID]] = {}
+        for stream, device, seconds in sources:
+            device_id = device if isinstance(device, uuid.UUID) else uuid.UUID(str(device))
+            if stream not in best or seconds > best[stream][0]:
+                best[stream] = (seconds, device_id)
+        return cls(start, end, tuple(best[s][1] if s in best else None for s in SERIES_STREAMS))
+
+    @classmethod
+    def of_session(cls, session: Session) -> SessionSpan:
+        return cls.of(
+            session.start_ts,
+            session.end_ts,
+            ((s["stream"], s["device_id"], s["seconds"]) for s in session.sources),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,16 +412,18 @@ class TrainingService:
     ) -> list[StreamSeries]:
         """The samples of several of the athlete's sessions as chart arrays (``series``'s
         buckets over [start, end + ``SESSION_SERIES_TAIL``)), in order, in one statement."""
-        spans = [(d, start, end + SESSION_SERIES_TAIL) for d, start, end in sessions]
-        buckets = [_buckets(since, until, max_points) for _, since, until in spans]
+        buckets = [_buckets(s.start, s.end + SESSION_SERIES_TAIL, max_points) for s in sessions]
         rows = await fetch_all(
             self._pool,
             _NumberedSeries,
             _SESSION_SERIES,
             {
-                "devices": [d for d, _, _ in spans],
-                "since": [since for _, since, _ in spans],
-                "until": [until for _, _, until in spans],
+                **{
+                    key: [s.devices[n] for s in sessions]
+                    for n, key in enumerate(("heart_rate", "power", "cadence", "speed"))
+                },
+                "since": [s.start for s in sessions],
+                "until": [s.end + SESSION_SERIES_TAIL for s in sessions],
                 "bucket": [bucket for _, bucket in buckets],
                 "limit": [limit for limit, _ in buckets],
                 "allowed": subject.device_ids,
@@ -397,7 +436,7 @@ class TrainingService:
             )
             for row in rows
         }
-        return [found.get(i, StreamSeries.empty()) for i in range(1, len(spans) + 1)]
+        return [found.get(i, StreamSeries.empty()) for i in range(1, len(sessions) + 1)]
 
     async def totals(self, subject: Subject, since: datetime | None) -> Totals:
         """Count, first and last sample, average heart rate and top power since ``since``

@@ -43,15 +43,16 @@ def test_a_session_with_its_zones_curve_and_samples(client: TestClient, database
                 copy.write_row((device, start + timedelta(seconds=s), 200 if s < 300 else 300))
         conn.execute(
             "INSERT INTO analytics.sessions (id, devices, device_id, start_ts, athlete_id,"
-            " tenant_id, explicit,"
+            " tenant_id, explicit, sources,"
             " first_sample_ts, end_ts, duration_s, moving_time_s, normalized_power_w, hr_zone_s,"
             " power_zone_s, power_curve_w, plausible, version)"
             " SELECT gen_random_uuid(), ARRAY[id], %s, %s, athlete_id, tenant_id, false, %s, %s,"
-            " 600, 600, 256.0, '{0,0,0,0,0}', '{0,0,300,300,0,0,0}', %s, true, 1"
+            " %s, 600, 600, 256.0, '{0,0,0,0,0}', '{0,0,300,300,0,0,0}', %s, true, 1"
             " FROM devices.devices WHERE id = %s",
             (
                 device,
                 start,
+                Jsonb([{"stream": "power_w", "device_id": device, "seconds": 600}]),
                 start,
                 start + timedelta(seconds=599),
                 Jsonb({"60": 300.0, "5": 300.0}),
@@ -209,5 +210,19 @@ def test_a_strap_and_a_power_meter_are_one_session_in_the_api(
     assert sources == {("heart_rate_bpm", strap): 600, ("power_w", meter): 600}
     assert session["quality"] == []
     assert session["id"]
+    # The chart draws each stream from the device the figures came from: the strap's heart
+    # rate beside the meter's power, in GraphQL and REST alike.
+    chart = "{ sessions { edges { node { series(maxPoints: 10) { heartRateBpm powerW } } } } }"
+    (charted,) = nodes(gql(client, chart, token)["data"]["sessions"])
+    headers = {"Authorization": f"Bearer {token}"}
+    (listed,) = client.get("/api/v1/sessions", headers=headers).json()["items"]
+    rest = client.get(f"/api/v1/sessions/{listed['id']}/series?max_points=10", headers=headers)
+    for hr, power in (
+        (charted["series"]["heartRateBpm"], charted["series"]["powerW"]),
+        (rest.json()["heart_rate_bpm"], rest.json()["power_w"]),
+    ):
+        assert len(hr) == len(power) == 10
+        assert all(140 <= v <= 143 for v in hr)
+        assert all(200 <= v <= 204 for v in power)
     # Ten minutes hold no 20-minute power: no FTP estimate to suggest yet.
     assert gql(client, "{ ftpEstimate { ftpEstimateW } }", token)["data"]["ftpEstimate"] is None
