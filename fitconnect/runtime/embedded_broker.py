@@ -9,6 +9,7 @@ port, never one already in use, and get SIGTERM if the process that started them
 from __future__ import annotations
 
 import importlib.resources
+import json
 import logging
 import os
 import pwd
@@ -86,15 +87,18 @@ def _run_as(data_dir: Path) -> str | None:
     return None
 
 
-def _amqtt_config(port: int) -> str:
+def _amqtt_config(port: int, data_dir: Path, *, authenticated: bool) -> str:
+    if authenticated:  # the same passwd and acl files as Mosquitto (runtime.amqtt_plugins)
+        plugins = (
+            "  fitconnect.runtime.amqtt_plugins.PasswordFileAuth:\n"
+            f"    password_file: {json.dumps(str(data_dir / 'passwd'))}\n"
+            "  fitconnect.runtime.amqtt_plugins.AclFileTopics:\n"
+            f"    acl_file: {json.dumps(str(data_dir / 'acl'))}\n"
+        )
+    else:
+        plugins = "  amqtt.plugins.authentication.AnonymousAuthPlugin:\n    allow_anonymous: true\n"
     return (
-        "listeners:\n"
-        "  default:\n"
-        "    type: tcp\n"
-        f"    bind: 127.0.0.1:{port}\n"
-        "plugins:\n"
-        "  amqtt.plugins.authentication.AnonymousAuthPlugin:\n"
-        "    allow_anonymous: true\n"
+        f"listeners:\n  default:\n    type: tcp\n    bind: 127.0.0.1:{port}\nplugins:\n" + plugins
     )
 
 
@@ -126,8 +130,9 @@ class EmbeddedBroker:
     ) -> Self:
         """Start Mosquitto (or amqtt when Mosquitto is missing or ``kind='amqtt'``).
 
-        ``authenticated``: Mosquitto checks the ``passwd`` and ``acl`` files in ``data_dir``
-        (``broker_users.prepare`` writes them); amqtt, which cannot, accepts anyone.
+        ``authenticated``: the broker checks the ``passwd`` and ``acl`` files in ``data_dir``
+        (``broker_users.prepare`` writes them): Mosquitto itself, amqtt through the plugins of
+        ``runtime.amqtt_plugins``.
         """
         data_dir.mkdir(parents=True, exist_ok=True)
         mosquitto = shutil.which("mosquitto") or (
@@ -151,7 +156,7 @@ class EmbeddedBroker:
             argv = with_parent_death([mosquitto, "-c", str(conf)], as_child=True)
         else:
             conf = data_dir / "amqtt.yaml"
-            conf.write_text(_amqtt_config(port))
+            conf.write_text(_amqtt_config(port, data_dir, authenticated=authenticated))
             argv = with_parent_death(
                 [sys.executable, "-m", "amqtt.scripts.broker_script", "-c", str(conf)]
             )
@@ -171,9 +176,7 @@ class EmbeddedBroker:
             time.sleep(0.02)
         elapsed = time.perf_counter() - began
         log.info("embedded %s ready in %.2f s on 127.0.0.1:%d", chosen, elapsed, port)
-        return cls(
-            chosen, "127.0.0.1", port, elapsed, process, authenticated and chosen == "mosquitto"
-        )
+        return cls(chosen, "127.0.0.1", port, elapsed, process, authenticated)
 
     def stop(self, timeout_s: float = 10.0) -> None:
         """Terminate the broker and wait for it (kill it if it will not go)."""

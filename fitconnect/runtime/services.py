@@ -119,12 +119,10 @@ def start_services(settings: Settings, *, broker: bool = False) -> Services:
             folder = settings.data_dir / "broker"
             users = broker_users.prepare(folder)
             embedded_broker = stack.enter_context(EmbeddedBroker.start(folder, authenticated=True))
-            mqtt_url = simulator_url = embedded_broker.url
-            if embedded_broker.authenticated:
-                host, port = embedded_broker.host, embedded_broker.port
-                mqtt_url = users.url(broker_users.READER, host, port)
-                simulator_url = users.url(broker_users.SIMULATOR, host, port)
-                auth_dir = folder
+            host, port = embedded_broker.host, embedded_broker.port
+            mqtt_url = users.url(broker_users.READER, host, port)
+            simulator_url = users.url(broker_users.SIMULATOR, host, port)
+            auth_dir = folder
     except BaseException:
         stack.close()  # what did start stops again
         raise

@@ -156,13 +156,8 @@ def _report_services(services: Services, say: Callable[[str], None]) -> None:
         say(f"database: {redacted(services.database_url)}")
     if services.embedded_broker is not None:
         broker = services.embedded_broker
-        access = (
-            "per-device passwords and ACLs, as in production"
-            if broker.authenticated
-            else "anyone may connect: install mosquitto for per-device passwords"
-        )
         where = f"{broker.kind} ({broker.started_in_s:.2f} s) {broker.url}"
-        say(f"broker:   embedded {where} ({access})")
+        say(f"broker:   embedded {where} (per-device passwords and ACLs, as in production)")
     else:
         say(f"broker:   {redacted(services.mqtt_url or '')}")
 

@@ -53,14 +53,21 @@ def is_device_user(username: str) -> bool:
     return True
 
 
+def parse_password_file(text: str) -> dict[str, str]:
+    """A password file's ``username:hash`` lines as username -> hash."""
+    entries: dict[str, str] = {}
+    for line in text.splitlines():
+        user, sep, hashed = line.strip().partition(":")
+        if sep and user and not user.startswith("#"):
+            entries[user] = hashed
+    return entries
+
+
 def operator_entries(*texts: str) -> dict[str, str]:
     """The non-device ``username:hash`` lines of password files (a later text wins a name)."""
     entries: dict[str, str] = {}
     for text in texts:
-        for line in text.splitlines():
-            user, sep, hashed = line.strip().partition(":")
-            if sep and user and not user.startswith("#") and not is_device_user(user):
-                entries[user] = hashed
+        entries |= {u: h for u, h in parse_password_file(text).items() if not is_device_user(u)}
     return entries
 
 
