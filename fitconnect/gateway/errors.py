@@ -43,6 +43,7 @@ from fitconnect.platform.users.errors import (
     NoAvatarError,
 )
 from fitconnect.platform.users.service import InvalidProfileError
+from fitconnect.platform.workouts.errors import PlannedWorkoutNotFoundError, WorkoutError
 
 
 class UnauthenticatedError(FitConnectError):
@@ -96,6 +97,8 @@ _CODES: list[tuple[type[Exception], str, int]] = [
     (InvalidAvatarError, "VALIDATION", 422),
     (AvatarTooLargeError, "TOO_LARGE", 413),
     (NoAvatarError, "NOT_FOUND", 404),
+    (PlannedWorkoutNotFoundError, "NOT_FOUND", 404),
+    (WorkoutError, "VALIDATION", 422),
 ]
 
 

@@ -19,6 +19,7 @@ from fitconnect.platform.training.reports import ReportService
 from fitconnect.platform.training.service import TrainingService
 from fitconnect.platform.users.avatars import AvatarService
 from fitconnect.platform.users.service import UserService
+from fitconnect.platform.workouts.service import WorkoutService
 from fitconnect.settings import Settings
 
 AVATARS_URL = "/api/v1/avatars"  # where gateway.avatars serves them
@@ -46,6 +47,7 @@ class Services:
     gamification: GamificationService
     notifications: NotificationService
     tenancy: TenancyService
+    workouts: WorkoutService
 
     @classmethod
     def build(
@@ -79,4 +81,5 @@ class Services:
             GamificationService(pool, social),
             NotificationService(pool),
             TenancyService(pool),
+            WorkoutService(pool, coaching, training),
         )

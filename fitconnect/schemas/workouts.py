@@ -168,7 +168,7 @@ class Repeat(msgspec.Struct, frozen=True, kw_only=True, tag="repeat"):
             raise WireError("bad_repeat", "a repeat holds at least one step")
 
 
-class Sport(StrEnum):
+class WorkoutSport(StrEnum):
     RIDE = "ride"
     RUN = "run"
     ROW = "row"
@@ -179,7 +179,7 @@ class Workout(msgspec.Struct, frozen=True, kw_only=True):
 
     name: str
     steps: tuple[Step | Repeat, ...]
-    sport: Sport = Sport.RIDE
+    sport: WorkoutSport = WorkoutSport.RIDE
     description: str = ""
     author: str = ""
 

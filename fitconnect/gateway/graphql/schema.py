@@ -23,6 +23,7 @@ from fitconnect.gateway.graphql.social import SocialMutation, SocialQuery
 from fitconnect.gateway.graphql.tenancy import TenancyMutation, TenancyQuery
 from fitconnect.gateway.graphql.training import TrainingQuery, TrainingSubscription
 from fitconnect.gateway.graphql.users import UsersMutation, UsersQuery
+from fitconnect.gateway.graphql.workouts import WorkoutsMutation, WorkoutsQuery
 
 # Root fields in the order of these tuples (the order the schema has always listed them).
 Query = merge_types(
@@ -38,6 +39,7 @@ Query = merge_types(
         SocialQuery,
         CoachingQuery,
         TenancyQuery,
+        WorkoutsQuery,
         NodesQuery,
     ),
 )
@@ -52,6 +54,7 @@ Mutation = merge_types(
         SocialMutation,
         NotificationsMutation,
         TenancyMutation,
+        WorkoutsMutation,
     ),
 )
 Subscription = merge_types("Subscription", (TrainingSubscription, ReportsSubscription))

@@ -16,6 +16,7 @@ from fitconnect.gateway.rest import (
     tenancy,
     training,
     users,
+    workouts,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -29,5 +30,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     social.router,
     coaching.router,
     tenancy.router,
+    workouts.router,
     avatars.router,
 )

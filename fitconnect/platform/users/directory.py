@@ -1,5 +1,6 @@
 """Who is who in a tenant, published to the other contexts (coaching, social, the gateway):
-names and roles shown beside ids, an account found by its e-mail address."""
+names and roles shown beside ids, an account found by its e-mail address, an athlete's
+stated FTP (workouts)."""
 
 from __future__ import annotations
 
@@ -43,3 +44,17 @@ async def by_email(
         (tenant_id, email),
     )
     return found[0] if found else None
+
+
+async def ftp_of(
+    pool: AsyncConnectionPool, tenant_id: uuid.UUID, account_id: uuid.UUID
+) -> int | None:
+    """The athlete's stated FTP in watts (None if not given), for the workouts context: what
+    a plan's per cent of FTP means in watts on the trainer, and a watts target's intensity."""
+    async with pool.connection() as conn:
+        cur = await conn.execute(
+            "SELECT ftp_w FROM users.accounts WHERE tenant_id = %s AND id = %s",
+            (tenant_id, account_id),
+        )
+        row = await cur.fetchone()
+    return None if row is None or row[0] is None else int(row[0])

@@ -36,7 +36,6 @@ from fitconnect.platform.workouts.errors import WorkoutFileError
 from fitconnect.schemas.errors import WireError
 from fitconnect.schemas.workouts import (
     Repeat,
-    Sport,
     Step,
     StepKind,
     Target,
@@ -44,6 +43,7 @@ from fitconnect.schemas.workouts import (
     Until,
     UntilKind,
     Workout,
+    WorkoutSport,
 )
 
 MAX_BYTES = 1_000_000
@@ -64,8 +64,12 @@ _INTENSITY = {
     "active": StepKind.INTERVAL,
     "interval": StepKind.INTERVAL,
 }
-_SPORT = {"cycling": Sport.RIDE, "running": Sport.RUN, "rowing": Sport.ROW}
-_FIT_SPORT = {Sport.RIDE: FitSport.CYCLING, Sport.RUN: FitSport.RUNNING, Sport.ROW: FitSport.ROWING}
+_SPORT = {"cycling": WorkoutSport.RIDE, "running": WorkoutSport.RUN, "rowing": WorkoutSport.ROW}
+_FIT_SPORT = {
+    WorkoutSport.RIDE: FitSport.CYCLING,
+    WorkoutSport.RUN: FitSport.RUNNING,
+    WorkoutSport.ROW: FitSport.ROWING,
+}
 _FIT_INTENSITY = {
     StepKind.WARMUP: Intensity.WARMUP,
     StepKind.COOLDOWN: Intensity.COOLDOWN,
@@ -102,7 +106,7 @@ def read_fit_workout(data: bytes) -> Workout:
     try:
         return Workout(
             name=str(header.get("wkt_name") or "Untitled workout"),
-            sport=_SPORT.get(str(header.get("sport")), Sport.RIDE),
+            sport=_SPORT.get(str(header.get("sport")), WorkoutSport.RIDE),
             steps=_blocks(rows),
         )
     except WireError as exc:

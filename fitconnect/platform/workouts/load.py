@@ -12,11 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fitconnect.schemas.workouts import Sport, Step, TargetKind, Workout
+from fitconnect.schemas.workouts import Step, TargetKind, Workout, WorkoutSport
 
 HR_ZONE_IF = {1: 0.55, 2: 0.70, 3: 0.83, 4: 0.95, 5: 1.05}
 DEFAULT_IF = 0.60
-USUAL_SPEED_MPS = {Sport.RIDE: 30 / 3.6, Sport.RUN: 10 / 3.6, Sport.ROW: 15 / 3.6}
+USUAL_SPEED_MPS = {
+    WorkoutSport.RIDE: 30 / 3.6,
+    WorkoutSport.RUN: 10 / 3.6,
+    WorkoutSport.ROW: 15 / 3.6,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +30,7 @@ class PlannedLoad:
     intensity_factor: float
 
 
-def step_seconds(step: Step, sport: Sport) -> float:
+def step_seconds(step: Step, sport: WorkoutSport) -> float:
     if step.duration_s is not None:
         return step.duration_s
     if step.distance_m is not None:

@@ -25,17 +25,17 @@ from fitconnect.platform.workouts.errors import WorkoutFileError
 from fitconnect.schemas.errors import WireError
 from fitconnect.schemas.workouts import (
     Repeat,
-    Sport,
     Step,
     StepKind,
     Target,
     TargetKind,
     Workout,
+    WorkoutSport,
 )
 
 MAX_BYTES = 1_000_000
 RECOVERY_BELOW_PCT = 60.0  # a steady block under it is a recovery (Zwift's grey, zone 1)
-_SPORTS = {"bike": Sport.RIDE, "run": Sport.RUN}
+_SPORTS = {"bike": WorkoutSport.RIDE, "run": WorkoutSport.RUN}
 _RAMPS = {"warmup": StepKind.WARMUP, "cooldown": StepKind.COOLDOWN, "ramp": StepKind.INTERVAL}
 
 
@@ -171,7 +171,7 @@ def write_zwo(workout: Workout) -> bytes:
     ET.SubElement(root, "author").text = workout.author
     ET.SubElement(root, "name").text = workout.name
     ET.SubElement(root, "description").text = workout.description
-    ET.SubElement(root, "sportType").text = "run" if workout.sport is Sport.RUN else "bike"
+    ET.SubElement(root, "sportType").text = "run" if workout.sport is WorkoutSport.RUN else "bike"
     blocks = ET.SubElement(root, "workout")
     for item in workout.steps:
         if isinstance(item, Repeat) and _is_on_off(item):

@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -61,6 +62,7 @@ def expect(default: str, **by_role: str) -> dict[str, str]:
 OWN = expect(OK)  # the caller's own data: every account has its own
 READ_A = expect(FORBIDDEN, athlete=OK, linked_coach=OK)  # A's data, by athleteId
 A_ONLY = expect(NOT_FOUND, athlete=OK)  # A's things by id: nobody else's to see
+A_AND_COACH = expect(NOT_FOUND, athlete=OK, linked_coach=OK)  # A's plan by id: A and A's coach
 # A owns tenant T; the other tenant's athlete owns theirs (and acts on it, not on T)
 OWNERS = expect(FORBIDDEN, athlete=OK, other_tenant=OK)
 ANYONE = dict.fromkeys(ROLES, OK)
@@ -149,6 +151,14 @@ def build_world(client: TestClient, database_url: str) -> World:
         a,
     )
     world.things["report"] = job["data"]["requestReport"]["id"]
+    today = date.today().isoformat()  # noqa: DTZ011 - the server's calendar day
+    plan = (
+        f'mutation($a: UUID) {{ planWorkout(day: "{today}", athleteId: $a,'
+        ' libraryKey: "vo2max_5x3") { id } }'
+    )
+    for key, planner in (("plan", a), ("plan2", world.tokens[LINKED])):
+        planned = gql(client, plan, planner, a=world.ids[ATHLETE])
+        world.things[key] = planned["data"]["planWorkout"]["id"]
     made = gql(client, "mutation { createInvitation { invitation { id } } }", a)
     world.things["invitation"] = made["data"]["createInvitation"]["invitation"]["id"]
     deliver(database_url)  # A's welcome notification reaches the inbox
@@ -181,6 +191,12 @@ class Row:
 
 def _a(w: World, _r: str) -> dict[str, Any]:
     return {"a": w.ids[ATHLETE]}
+
+
+def _plan(w: World, role: str = ATHLETE) -> dict[str, Any]:
+    """A's planned workout; the linked coach acts on the one the coach planned for A (one
+    removal must not leave the other caller nothing to remove)."""
+    return {"i": w.things["plan2" if role == LINKED else "plan"]}
 
 
 QUERIES: dict[str, Row] = {
@@ -233,6 +249,24 @@ QUERIES: dict[str, Row] = {
     "coaching": Row("{ coaching { status } }", OWN),
     "tenant": Row("{ tenant { id } }", OWN),
     "invitations": Row("{ invitations { id } }", OWNERS),
+    "workoutCalendar": Row(
+        'query($a: UUID) { workoutCalendar(since: "2026-01-01", until: "2026-12-31",'
+        " athleteId: $a) { id } }",
+        READ_A,
+        _a,
+    ),
+    "plannedWorkout": Row(
+        "query($i: UUID!) { plannedWorkout(id: $i) { id } }", A_AND_COACH, lambda w, _r: _plan(w)
+    ),
+    "exportWorkout": Row(
+        "query($i: UUID!) { exportWorkout(id: $i, format: ZWO) { content } }",
+        A_AND_COACH,
+        lambda w, _r: _plan(w),
+    ),
+    "workoutLibrary": Row("{ workoutLibrary { key } }", OWN),
+    "fitnessProjection": Row(
+        "query($a: UUID) { fitnessProjection(athleteId: $a) { ctl } }", READ_A, _a
+    ),
 }
 
 MUTATIONS: dict[str, Row] = {
@@ -328,6 +362,19 @@ MUTATIONS: dict[str, Row] = {
         lambda w, _r: {"i": w.things["invitation"]},
     ),
     "deleteTenant": Row('mutation { deleteTenant(password: "correct horse battery") }', OWNERS),
+    "planWorkout": Row(
+        'mutation($a: UUID) { planWorkout(day: "2026-12-01", athleteId: $a,'
+        ' libraryKey: "endurance_60") { id } }',
+        READ_A,
+        _a,
+    ),
+    "moveWorkout": Row(
+        'mutation($i: UUID!) { moveWorkout(id: $i, day: "2026-12-02") { id } }',
+        A_AND_COACH,
+        _plan,
+    ),
+    "skipWorkout": Row("mutation($i: UUID!) { skipWorkout(id: $i) { id } }", A_AND_COACH, _plan),
+    "unplanWorkout": Row("mutation($i: UUID!) { unplanWorkout(id: $i) }", A_AND_COACH, _plan),
 }
 
 SUBSCRIPTIONS: dict[str, Row] = {
@@ -534,6 +581,51 @@ ROUTES: dict[str, Route] = {
         lambda c, _w, _r, h: c.post(
             "/api/v1/tenant/deletion", headers=h, json={"password": PASSWORD}
         ),
+    ),
+    "GET /api/v1/workouts/calendar": Route(
+        READ_A,
+        lambda c, w, _r, h: c.get(
+            "/api/v1/workouts/calendar?since=2026-01-01&until=2026-12-31"
+            f"&athlete_id={w.ids[ATHLETE]}",
+            headers=h,
+        ),
+    ),
+    "GET /api/v1/workouts/projection": Route(
+        READ_A,
+        lambda c, w, _r, h: c.get(
+            f"/api/v1/workouts/projection?athlete_id={w.ids[ATHLETE]}", headers=h
+        ),
+    ),
+    "GET /api/v1/workouts/library": Route(
+        OWN, lambda c, _w, _r, h: c.get("/api/v1/workouts/library", headers=h)
+    ),
+    "POST /api/v1/workouts/planned": Route(
+        READ_A,
+        lambda c, w, _r, h: c.post(
+            "/api/v1/workouts/planned",
+            headers=h,
+            json={"day": "2026-12-01", "athlete_id": w.ids[ATHLETE], "library_key": "tabata_8x20"},
+        ),
+    ),
+    "GET /api/v1/workouts/planned/{plan_id}": Route(
+        A_AND_COACH,
+        lambda c, w, r, h: c.get(f"/api/v1/workouts/planned/{_plan(w, r)['i']}", headers=h),
+    ),
+    "GET /api/v1/workouts/planned/{plan_id}/file": Route(
+        A_AND_COACH,
+        lambda c, w, r, h: c.get(
+            f"/api/v1/workouts/planned/{_plan(w, r)['i']}/file?format=fit", headers=h
+        ),
+    ),
+    "PATCH /api/v1/workouts/planned/{plan_id}": Route(
+        A_AND_COACH,
+        lambda c, w, r, h: c.patch(
+            f"/api/v1/workouts/planned/{_plan(w, r)['i']}", headers=h, json={"skipped": True}
+        ),
+    ),
+    "DELETE /api/v1/workouts/planned/{plan_id}": Route(
+        A_AND_COACH,
+        lambda c, w, r, h: c.delete(f"/api/v1/workouts/planned/{_plan(w, r)['i']}", headers=h),
     ),
     "POST /api/v1/me/deletion": Route(
         expect(OK, athlete="HTTP 422"),  # A owns a tenant others are in

@@ -37,6 +37,11 @@ ROUTE_OF = {
     "coaching": "GET /api/v1/coaching",
     "tenant": "GET /api/v1/tenant",
     "invitations": "GET /api/v1/tenant/invitations",
+    "workoutCalendar": "GET /api/v1/workouts/calendar",
+    "plannedWorkout": "GET /api/v1/workouts/planned/{plan_id}",
+    "workoutLibrary": "GET /api/v1/workouts/library",
+    "fitnessProjection": "GET /api/v1/workouts/projection",
+    "exportWorkout": "GET /api/v1/workouts/planned/{plan_id}/file",
     # mutations
     "register": "POST /api/v1/auth/register",
     "login": "POST /api/v1/auth/login",
@@ -59,6 +64,10 @@ ROUTE_OF = {
     "createInvitation": "POST /api/v1/tenant/invitations",
     "revokeInvitation": "DELETE /api/v1/tenant/invitations/{invitation_id}",
     "deleteTenant": "POST /api/v1/tenant/deletion",
+    "planWorkout": "POST /api/v1/workouts/planned",
+    "moveWorkout": "PATCH /api/v1/workouts/planned/{plan_id}",
+    "skipWorkout": "PATCH /api/v1/workouts/planned/{plan_id}",
+    "unplanWorkout": "DELETE /api/v1/workouts/planned/{plan_id}",
 }
 # Fields of types, not roots, that are lists of their own in REST.
 NESTED = {
