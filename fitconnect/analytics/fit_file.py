@@ -4,11 +4,13 @@ Only ``record`` messages give values: the file's own ``session``/``lap`` summari
 our numbers are checked against, so using them would prove nothing. Of a ``lap`` message
 only its ``start_time`` is read: where the athlete (or the auto-lap) began a lap. Of the
 ``event`` messages only the timer's: where it stopped (pause, auto-pause) and started again.
+The records' positions and the file's sport are read in the same pass for whoever stores the
+file (uploads); no metric uses them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -70,6 +72,9 @@ class FitActivity:
     samples: pl.DataFrame
     lap_starts: list[datetime]
     timer: list[tuple[datetime, str]]
+    positions: dict[datetime, tuple[float, float]] = field(default_factory=dict)
+    """Record instant (UTC) -> (latitude, longitude) in degrees, where the unit had a fix."""
+    sport: str | None = None
 
 
 def _timer_event(message: fitdecode.FitDataMessage) -> tuple[datetime, str] | None:
@@ -82,11 +87,24 @@ def _timer_event(message: fitdecode.FitDataMessage) -> tuple[datetime, str] | No
     return ts.astimezone(UTC), kind
 
 
+_SEMICIRCLE_DEG = 180.0 / 2**31
+
+
+def _position(message: fitdecode.FitDataMessage) -> tuple[float, float] | None:
+    lat = message.get_value("position_lat", fallback=None)
+    lon = message.get_value("position_long", fallback=None)
+    if isinstance(lat, int) and isinstance(lon, int):
+        return lat * _SEMICIRCLE_DEG, lon * _SEMICIRCLE_DEG
+    return None
+
+
 def read_fit(path: Path) -> FitActivity:
     """The records, lap start times and timer events of the FIT file at ``path``."""
     rows: list[dict[str, Any]] = []
     lap_starts: list[datetime] = []
     timer: list[tuple[datetime, str]] = []
+    positions: dict[datetime, tuple[float, float]] = {}
+    sport: str | None = None
     try:
         with fitdecode.FitReader(str(path)) as reader:
             for frame in reader:
@@ -96,16 +114,21 @@ def read_fit(path: Path) -> FitActivity:
                     row = _row(frame)
                     if row is not None:
                         rows.append(row)
+                        if (where := _position(frame)) is not None:
+                            positions.setdefault(row["ts"].astimezone(UTC), where)
                 elif frame.name == "lap":
                     start = frame.get_value("start_time", fallback=None)
                     if isinstance(start, datetime):
                         lap_starts.append(start.astimezone(UTC))
                 elif frame.name == "event" and (event := _timer_event(frame)) is not None:
                     timer.append(event)
+                elif frame.name in {"sport", "session"} and sport is None:
+                    named = frame.get_value("sport", fallback=None)
+                    sport = named if isinstance(named, str) else None
     except (fitdecode.FitError, OSError) as exc:
         raise ActivityFileError(f"{path.name}: cannot read as FIT ({exc})") from exc
     if not rows:
         raise ActivityFileError(f"{path.name}: no timestamped records")
     raw = pl.DataFrame(rows, infer_schema_length=None)
     samples = conform(raw.with_columns(pl.col("ts").dt.convert_time_zone("UTC"))).sort("ts")
-    return FitActivity(samples, sorted(lap_starts), timer)
+    return FitActivity(samples, sorted(lap_starts), timer, positions, sport)

@@ -26,6 +26,10 @@ COMMANDS = {
         "fitconnect.cli.gateway:gateway",
         "Serve GraphQL at /graphql (GraphiQL in development), REST at /api/v1, /metrics.",
     ),
+    "upload": Lazy(
+        "fitconnect.cli.upload:upload",
+        "Upload FIT, TCX or GPX files to a gateway and wait until each is read.",
+    ),
     "broker": Lazy("fitconnect.cli.broker:app", "The MQTT broker's password and ACL files."),
     "bench": Lazy(
         "fitconnect.cli.bench:app",

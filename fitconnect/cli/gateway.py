@@ -19,6 +19,7 @@ from fitconnect.gateway.graphql.schema import sdl
 from fitconnect.platform.db import open_pool
 from fitconnect.platform.notifications.worker import run_notification_worker
 from fitconnect.platform.training.reports import run_report_worker
+from fitconnect.platform.uploads.worker import run_upload_worker
 from fitconnect.runtime.errors import StartupError
 from fitconnect.runtime.ports import is_free
 from fitconnect.runtime.services import start_services
@@ -31,8 +32,8 @@ def gateway(
         typer.Option(
             "--worker",
             "--notifications-worker",
-            help="Run the background worker instead: notifications (inbox, e-mail) and"
-            " report jobs.",
+            help="Run the background worker instead: notifications (inbox, e-mail), report"
+            " jobs and uploaded files.",
         ),
     ] = False,
     port: Annotated[
@@ -132,5 +133,6 @@ async def _background(database_url: str, db: DatabaseSettings, smtp: SmtpSetting
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(run_notification_worker(pool, stop, smtp))
             tasks.create_task(run_report_worker(pool, stop))
+            tasks.create_task(run_upload_worker(database_url, stop))
     finally:
         await pool.close()

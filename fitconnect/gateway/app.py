@@ -32,6 +32,7 @@ from fitconnect.gateway.rest.dependencies import known_query_only
 from fitconnect.gateway.security_headers import SecurityHeaders
 from fitconnect.gateway.services import Services
 from fitconnect.platform.db import open_pool
+from fitconnect.platform.uploads.files import MAX_UPLOAD_BYTES
 from fitconnect.platform.users.avatars import MAX_AVATAR_BYTES
 from fitconnect.runtime.ports import is_listening
 from fitconnect.settings import Settings
@@ -129,6 +130,9 @@ def create_app(
         include_in_schema=False,  # GraphQL has its own schema; OpenAPI is the REST API's
         path="/graphql",  # the route's own path: what /metrics labels its requests with
         graphql_ide="graphiql" if settings.environment == "development" else None,
+        # File uploads (uploadActivity). No CSRF risk: the caller is its bearer token, which a
+        # cross-site form cannot send; the body limit allows multipart its upload size.
+        multipart_uploads_enabled=True,
     )
     app.include_router(graphql)
     install_pages(app, docs=internals, graphiql=settings.environment == "development")
@@ -169,6 +173,10 @@ def create_app(
     return app
 
 
+_MULTIPART_SLACK = 64 * 1024
+"""Room for a multipart body's boundaries, headers and small fields beside the file."""
+
+
 def _protect(app: FastAPI, settings: Settings) -> None:
     """CORS for the configured origins, the body limit, security headers on every answer."""
     http = settings.gateway.http
@@ -183,7 +191,11 @@ def _protect(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(
         BodyLimit,
         limit=settings.gateway.limits.max_body_bytes,
-        by_path={"/api/v1/me/avatar": MAX_AVATAR_BYTES + 1},  # one more: "too large" is its own
+        by_path={
+            "/api/v1/me/avatar": MAX_AVATAR_BYTES + 1,  # one more: "too large" is its own
+            "/api/v1/uploads": MAX_UPLOAD_BYTES + _MULTIPART_SLACK,
+        },
+        multipart_by_path={"/graphql": MAX_UPLOAD_BYTES + _MULTIPART_SLACK},
     )
     app.add_middleware(SecurityHeaders, hsts=http.hsts, hsts_max_age_s=http.hsts_max_age_s)
 

@@ -2,8 +2,9 @@
 
 A body whose ``Content-Length`` is over the limit is refused before a byte of it is read; a
 body without one (chunked) is counted as it arrives and refused once over. A path may have its
-own limit (the avatar upload takes 2 MB). Websocket messages are bounded by uvicorn's
-``ws_max_size`` (``fitconnect gateway`` passes ``max_websocket_message_bytes``).
+own limit (the avatar upload takes 2 MB), and a path its own limit for multipart bodies only
+(GraphQL's file uploads: a JSON query keeps the small limit). Websocket messages are bounded
+by uvicorn's ``ws_max_size`` (``fitconnect gateway`` passes ``max_websocket_message_bytes``).
 """
 
 from __future__ import annotations
@@ -27,16 +28,26 @@ def too_large(exc: BodyTooLargeError) -> JSONResponse:
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, *, limit: int, by_path: Mapping[str, int]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limit: int,
+        by_path: Mapping[str, int],
+        multipart_by_path: Mapping[str, int] | None = None,
+    ) -> None:
         self._app = app
         self._limit = limit
         self._by_path = by_path
+        self._multipart_by_path = multipart_by_path or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self._app(scope, receive, send)
             return
         limit = self._by_path.get(scope["path"], self._limit)
+        if scope["path"] in self._multipart_by_path and _is_multipart(scope):
+            limit = self._multipart_by_path[scope["path"]]
         declared = _content_length(scope)
         if declared is not None and declared > limit:
             await too_large(BodyTooLargeError(limit))(scope, receive, send)
@@ -74,3 +85,10 @@ def _content_length(scope: Scope) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+def _is_multipart(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            return bytes(value).lower().startswith(b"multipart/form-data")
+    return False

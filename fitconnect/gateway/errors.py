@@ -37,6 +37,11 @@ from fitconnect.platform.training.errors import (
     SessionNotFoundError,
     UnknownReportKindError,
 )
+from fitconnect.platform.uploads.errors import (
+    UnsupportedFileError,
+    UploadNotFoundError,
+    UploadTooLargeError,
+)
 from fitconnect.platform.users.errors import (
     AvatarTooLargeError,
     InvalidAvatarError,
@@ -99,6 +104,9 @@ _CODES: list[tuple[type[Exception], str, int]] = [
     (NoAvatarError, "NOT_FOUND", 404),
     (PlannedWorkoutNotFoundError, "NOT_FOUND", 404),
     (WorkoutError, "VALIDATION", 422),
+    (UploadNotFoundError, "NOT_FOUND", 404),
+    (UploadTooLargeError, "TOO_LARGE", 413),
+    (UnsupportedFileError, "UNSUPPORTED_FILE", 422),
 ]
 
 

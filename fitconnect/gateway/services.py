@@ -17,6 +17,7 @@ from fitconnect.platform.social.service import SocialService
 from fitconnect.platform.storage import open_object_store
 from fitconnect.platform.training.reports import ReportService
 from fitconnect.platform.training.service import TrainingService
+from fitconnect.platform.uploads.service import UploadService
 from fitconnect.platform.users.avatars import AvatarService
 from fitconnect.platform.users.service import UserService
 from fitconnect.platform.workouts.service import WorkoutService
@@ -48,6 +49,7 @@ class Services:
     notifications: NotificationService
     tenancy: TenancyService
     workouts: WorkoutService
+    uploads: UploadService
 
     @classmethod
     def build(
@@ -82,4 +84,5 @@ class Services:
             NotificationService(pool),
             TenancyService(pool),
             WorkoutService(pool, coaching, training),
+            UploadService(pool),
         )

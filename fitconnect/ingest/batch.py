@@ -1,4 +1,5 @@
-"""Writing one batch of messages: samples, dead letters, device state, in one transaction.
+"""Writing one batch of messages: samples, positions, dead letters, device state, in one
+transaction.
 
 Messages are checked against the wire contract, the column types (``storable``), the registry
 and the plausible ranges before the batch is written, and those that fail are dead-lettered in
@@ -20,6 +21,7 @@ import psycopg
 from fitconnect.ingest import dead_letters, device_state
 from fitconnect.ingest.dead_letters import NewDeadLetter
 from fitconnect.ingest.errors import MessageRejectedError
+from fitconnect.ingest.positions import Position, positions_of, write_positions
 from fitconnect.ingest.registry import DeviceRegistry
 from fitconnect.ingest.rollup import RollupMaintainer
 from fitconnect.ingest.storage import Row, SampleStore, rows_of, timestamp_of
@@ -139,6 +141,7 @@ def _write(
 ) -> Outcome:
     outcome = Outcome()
     rows: list[Row] = []
+    positions: list[Position] = []
     seen: dict[uuid.UUID, tuple[int, int]] = {}
     statuses: list[tuple[uuid.UUID, DeviceStatus]] = []
     events: list[tuple[uuid.UUID, DeviceEvent]] = []
@@ -159,6 +162,7 @@ def _write(
                         "batch %d of %s: %d samples", message.seq, device_id, len(message.ts_ms)
                     )
             rows.extend(rows_of(device_id, message))
+            positions.extend(positions_of(device_id, message))
             newest = max(message.ts_ms)
             outcome.newest_sample_ms.append(newest)
             prev_seq, prev_ts = seen.get(device_id, (-1, 0))
@@ -170,6 +174,7 @@ def _write(
             events.append((device_id, message))
     with conn.transaction():
         new = store.write(conn, rows)
+        write_positions(conn, positions)
         rollup.record(conn)
         if record_dead:
             dead_letters.add(conn, outcome.dead, worker)

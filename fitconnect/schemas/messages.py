@@ -4,6 +4,10 @@ A telemetry message is one batch from one device: schema version ``v``, the devi
 per-device sequence number ``seq`` that only grows (it survives agent restarts), and columnar
 arrays: ``ts_ms`` (epoch milliseconds) and, per metric, one value (or null) per timestamp.
 
+``latitude_deg`` and ``longitude_deg`` (optional, together or not at all) are the device's
+position per timestamp (WGS84 degrees, null where it had no fix): a phone acting as the edge,
+a BLE Location and Navigation device, a GPS unit's file. Elevation is ``altitude_m``.
+
 ``historical`` (batches and events, default false) marks data recorded earlier and uploaded
 now, such as a FIT file imported with its own timestamps: ingest stores it even when it
 predates the device's registration (never when it lies in the future, and never over a sample
@@ -55,6 +59,8 @@ class TelemetryBatch(msgspec.Struct, frozen=True, kw_only=True):
     sent_at_ms: int | None = None
     corr: str | None = None  # correlation id, follows the batch from edge to database
     historical: bool = False  # recorded earlier, uploaded now (see the module docstring)
+    latitude_deg: list[float | None] | None = None  # WGS84, with longitude_deg
+    longitude_deg: list[float | None] | None = None
 
     def __post_init__(self) -> None:
         if self.seq < 0:
@@ -69,6 +75,21 @@ class TelemetryBatch(msgspec.Struct, frozen=True, kw_only=True):
                 raise WireError(
                     "bad_batch", f"metric {name!r} has {len(column)} values for {n} timestamps"
                 )
+        self._check_positions(n)
+
+    def _check_positions(self, n: int) -> None:
+        lat, lon = self.latitude_deg, self.longitude_deg
+        if lat is None and lon is None:
+            return
+        if lat is None or lon is None:
+            raise WireError("bad_batch", "latitude_deg and longitude_deg come together")
+        for name, column, bound in (("latitude_deg", lat, 90.0), ("longitude_deg", lon, 180.0)):
+            if len(column) != n:
+                raise WireError("bad_batch", f"{name} has {len(column)} values for {n} timestamps")
+            if any(v is not None and not -bound <= v <= bound for v in column):
+                raise WireError("bad_batch", f"{name} holds a value outside ±{bound:g}")
+        if any((a is None) != (b is None) for a, b in zip(lat, lon, strict=True)):
+            raise WireError("bad_batch", "a position has a latitude without a longitude")
 
 
 class DeviceState(StrEnum):

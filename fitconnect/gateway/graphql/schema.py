@@ -22,6 +22,7 @@ from fitconnect.gateway.graphql.reports import ReportsMutation, ReportsQuery, Re
 from fitconnect.gateway.graphql.social import SocialMutation, SocialQuery
 from fitconnect.gateway.graphql.tenancy import TenancyMutation, TenancyQuery
 from fitconnect.gateway.graphql.training import TrainingQuery, TrainingSubscription
+from fitconnect.gateway.graphql.uploads import UploadsMutation, UploadsQuery
 from fitconnect.gateway.graphql.users import UsersMutation, UsersQuery
 from fitconnect.gateway.graphql.workouts import WorkoutsMutation, WorkoutsQuery
 
@@ -40,6 +41,7 @@ Query = merge_types(
         CoachingQuery,
         TenancyQuery,
         WorkoutsQuery,
+        UploadsQuery,
         NodesQuery,
     ),
 )
@@ -55,6 +57,7 @@ Mutation = merge_types(
         NotificationsMutation,
         TenancyMutation,
         WorkoutsMutation,
+        UploadsMutation,
     ),
 )
 Subscription = merge_types("Subscription", (TrainingSubscription, ReportsSubscription))

@@ -15,6 +15,7 @@ from fitconnect.gateway.rest import (
     social,
     tenancy,
     training,
+    uploads,
     users,
     workouts,
 )
@@ -32,4 +33,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     tenancy.router,
     workouts.router,
     avatars.router,
+    uploads.router,
 )

@@ -8,6 +8,7 @@ Queries share one world; each mutation row gets a world of its own (mutations ch
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -45,6 +46,11 @@ ROLES = (ATHLETE, LINKED, PENDING, REVOKED, UNLINKED, SAME_TENANT, OTHER_TENANT,
 SIGNED_IN = ROLES[:-2]
 TENANT_T = (ATHLETE, LINKED, PENDING, REVOKED, UNLINKED, SAME_TENANT)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+GPX = (
+    b'<?xml version="1.0"?><gpx version="1.1" creator="matrix"><trk><trkseg>'
+    b'<trkpt lat="46.0" lon="14.5"><time>2026-01-05T10:00:00Z</time></trkpt>'
+    b"</trkseg></trk></gpx>"
+)
 
 OK = "OK"
 UNAUTH = "UNAUTHENTICATED"
@@ -172,6 +178,13 @@ def build_world(client: TestClient, database_url: str) -> World:
         headers={"Authorization": f"Bearer {a}", "Content-Type": "image/png"},
     )
     assert response.status_code == 200, response.text
+    uploaded = client.post(
+        "/api/v1/uploads",
+        files={"file": ("a.gpx", GPX)},
+        headers={"Authorization": f"Bearer {a}"},
+    )
+    assert uploaded.status_code == 202, uploaded.text
+    world.things["upload"] = uploaded.json()["id"]
     return world
 
 
@@ -187,6 +200,22 @@ class Row:
     document: str
     expected: dict[str, str]
     variables: Variables = lambda _w, _r: {}
+    upload: bool = False
+    """Sent as a GraphQL multipart request with a GPX file as its variable ``f``."""
+
+
+def send_row(client: TestClient, row: Row, token: str | None, variables: dict[str, Any]) -> Any:
+    if not row.upload:
+        return gql(client, row.document, token, **variables)
+    operations = {"query": row.document, "variables": variables | {"f": None}}
+    response = client.post(
+        "/graphql",
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.f"]})},
+        files={"0": ("a.gpx", GPX)},
+        headers={"Authorization": f"Bearer {token}"} if token else {},
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
 def _a(w: World, _r: str) -> dict[str, Any]:
@@ -266,6 +295,11 @@ QUERIES: dict[str, Row] = {
     "workoutLibrary": Row("{ workoutLibrary { key } }", OWN),
     "fitnessProjection": Row(
         "query($a: UUID) { fitnessProjection(athleteId: $a) { ctl } }", READ_A, _a
+    ),
+    "upload": Row(
+        "query($id: UUID!) { upload(id: $id) { status } }",
+        A_ONLY,
+        lambda w, _r: {"id": w.things["upload"]},
     ),
 }
 
@@ -375,6 +409,9 @@ MUTATIONS: dict[str, Row] = {
     ),
     "skipWorkout": Row("mutation($i: UUID!) { skipWorkout(id: $i) { id } }", A_AND_COACH, _plan),
     "unplanWorkout": Row("mutation($i: UUID!) { unplanWorkout(id: $i) }", A_AND_COACH, _plan),
+    "uploadActivity": Row(
+        "mutation($f: Upload!) { uploadActivity(file: $f) { status } }", OWN, upload=True
+    ),
 }
 
 SUBSCRIPTIONS: dict[str, Row] = {
@@ -456,6 +493,13 @@ ROUTES: dict[str, Route] = {
                 "athlete_id": w.ids[ATHLETE],
             },
         ),
+    ),
+    "POST /api/v1/uploads": Route(
+        OWN,
+        lambda c, _w, _r, h: c.post("/api/v1/uploads", files={"file": ("a.gpx", GPX)}, headers=h),
+    ),
+    "GET /api/v1/uploads/{upload_id}": Route(
+        A_ONLY, lambda c, w, _r, h: c.get(f"/api/v1/uploads/{w.things['upload']}", headers=h)
     ),
     "GET /api/v1/reports/{report_id}": Route(
         A_ONLY, lambda c, w, _r, h: c.get(f"/api/v1/reports/{w.things['report']}", headers=h)
@@ -707,7 +751,7 @@ def test_mutation(app_client: TestClient, database_url: str, name: str) -> None:
     row = MUTATIONS[name]
     fresh = build_world(app_client, database_url)
     bodies = {
-        role: gql(app_client, row.document, fresh.tokens[role], **row.variables(fresh, role))
+        role: send_row(app_client, row, fresh.tokens[role], row.variables(fresh, role))
         for role in _order(row.expected)
     }
     assert {role: _outcome(body) for role, body in bodies.items()} == row.expected
@@ -721,7 +765,7 @@ def test_mutation(app_client: TestClient, database_url: str, name: str) -> None:
 
 
 def _things_of_a(world: World) -> set[str]:
-    return {world.things[k] for k in ("device", "report", "invitation", "club")}
+    return {world.things[k] for k in ("device", "report", "invitation", "club", "upload")}
 
 
 def _strings(value: object) -> Iterator[str]:

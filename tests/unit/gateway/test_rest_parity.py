@@ -42,6 +42,7 @@ ROUTE_OF = {
     "workoutLibrary": "GET /api/v1/workouts/library",
     "fitnessProjection": "GET /api/v1/workouts/projection",
     "exportWorkout": "GET /api/v1/workouts/planned/{plan_id}/file",
+    "upload": "GET /api/v1/uploads/{upload_id}",
     # mutations
     "register": "POST /api/v1/auth/register",
     "login": "POST /api/v1/auth/login",
@@ -68,6 +69,7 @@ ROUTE_OF = {
     "moveWorkout": "PATCH /api/v1/workouts/planned/{plan_id}",
     "skipWorkout": "PATCH /api/v1/workouts/planned/{plan_id}",
     "unplanWorkout": "DELETE /api/v1/workouts/planned/{plan_id}",
+    "uploadActivity": "POST /api/v1/uploads",
 }
 # Fields of types, not roots, that are lists of their own in REST.
 NESTED = {
