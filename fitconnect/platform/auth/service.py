@@ -87,8 +87,8 @@ class AuthService:
                     conn,
                     account.id,
                     notifications.NotificationKind.WELCOME,
-                    f"Welcome to FitConnect, {display_name}!",
-                    "Register a device to start syncing your workouts.",
+                    {"display_name": display_name},
+                    event_key="registered",
                 )
         except psycopg.errors.UniqueViolation as exc:
             raise EmailTakenError(f"{email} is already registered") from exc

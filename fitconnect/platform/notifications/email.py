@@ -1,14 +1,23 @@
-"""E-mail one notification to its account's address through the configured SMTP server."""
+"""The e-mail channel: each notification to its account's address through the SMTP server."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import parseaddr
 
 import aiosmtplib
+from psycopg_pool import AsyncConnectionPool
 
-from fitconnect.platform.notifications.errors import EmailRefusedError, MailServerUnavailableError
+from fitconnect.platform.notifications.delivery import Outcome, Outgoing, RetryPolicy
+from fitconnect.platform.notifications.errors import (
+    EmailError,
+    EmailRefusedError,
+    MailServerUnavailableError,
+)
+from fitconnect.platform.notifications.kinds import Channel
+from fitconnect.platform.users.service import email_addresses
 from fitconnect.settings import SmtpSettings
 
 # Connect, EHLO, STARTTLS, EHLO, AUTH, MAIL, RCPT, DATA: each may take up to ``timeout_s``.
@@ -61,6 +70,47 @@ class SmtpMailer:
         message["Message-ID"] = f"<notification-{notification_id}@{domain}>"
         message.set_content(body)
         return message
+
+
+def email_policy(settings: SmtpSettings) -> RetryPolicy:
+    """Claimed e-mails stay leased longer than the slowest round takes."""
+    return RetryPolicy(
+        batch_size=settings.batch_size,
+        max_attempts=settings.max_attempts,
+        backoff_base_s=settings.backoff_base_s,
+        backoff_max_s=settings.backoff_max_s,
+        lease_s=settings.batch_size * send_deadline_s(settings) + 60,
+    )
+
+
+class EmailChannel:
+    """E-mails a batch one message after another; a server down stops the batch there."""
+
+    channel = Channel.EMAIL
+
+    def __init__(self, pool: AsyncConnectionPool, mailer: SmtpMailer) -> None:
+        self._pool = pool
+        self._mailer = mailer
+
+    async def deliver(self, batch: Sequence[Outgoing]) -> list[Outcome]:
+        addresses = await email_addresses(self._pool, {item.account_id for item in batch})
+        outcomes: list[Outcome] = []
+        for i, item in enumerate(batch):
+            to = addresses.get(item.account_id)
+            if to is None:
+                outcomes.append(Outcome(item.outbox_id, "the account has no e-mail address", True))
+                continue
+            try:
+                await self._mailer.send(to, item.outbox_id, item.title, item.body)
+            except EmailError as exc:
+                outcomes.append(Outcome(item.outbox_id, str(exc)))
+                if isinstance(exc, MailServerUnavailableError):
+                    rest = batch[i + 1 :]
+                    outcomes += [Outcome(r.outbox_id, str(exc), tried=False) for r in rest]
+                    break
+            else:
+                outcomes.append(Outcome(item.outbox_id))
+        return outcomes
 
 
 def _describe(exc: BaseException) -> str:

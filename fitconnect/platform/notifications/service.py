@@ -1,39 +1,94 @@
-"""Notifications: queue in the caller's transaction (outbox), deliver later, read the inbox.
+"""Notifications: queue an event in the caller's transaction (outbox), read the inbox.
 
-Each outbox row is delivered twice, independently: into the in-app inbox, and by e-mail.
+Every context raises its notifications with ``enqueue`` (``enqueue_sync`` on the analytics
+job's synchronous connection) inside the transaction of the change that causes them: the
+notification exists iff the change commits. The notification worker renders it later in the
+recipient's locale and delivers it on each channel (``dispatch``, ``delivery``).
 """
 
 from __future__ import annotations
 
-import logging
+import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
-from typing import Protocol
 
+import psycopg
 from psycopg import AsyncConnection
-from psycopg.rows import class_row
+from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.db.pages import Page, PageRequest, keyset, page_of
 from fitconnect.platform.db.rows import fetch_all
-from fitconnect.platform.notifications.errors import (
-    EmailError,
-    EmailRefusedError,
-    MailServerUnavailableError,
-)
-from fitconnect.platform.users.service import email_addresses
-from fitconnect.settings import SmtpSettings
+from fitconnect.platform.notifications.errors import NotificationDataError
+from fitconnect.platform.notifications.kinds import NotificationKind
 
 Conn = AsyncConnection[tuple[object, ...]]
-log = logging.getLogger(__name__)
+SyncConn = psycopg.Connection[tuple[object, ...]]
+TemplateValue = str | int | float | bool | None
+"""What a template variable holds: the event's facts, already in words or numbers."""
+
+_MAX_DATA_BYTES = 4096
+_MAX_KEY_CHARS = 200
+_INSERT = (
+    "INSERT INTO notifications.outbox (account_id, kind, data, event_key)"
+    " VALUES (%s, %s, %s, %s) ON CONFLICT (account_id, kind, event_key) DO NOTHING"
+)
+
+__all__ = ["NotificationKind", "enqueue", "enqueue_sync"]
 
 
-class NotificationKind(StrEnum):
-    """What a notification is about."""
+async def enqueue(
+    conn: Conn,
+    account_id: uuid.UUID,
+    kind: NotificationKind,
+    data: Mapping[str, TemplateValue],
+    *,
+    event_key: str,
+) -> bool:
+    """Queue one notification of ``kind`` to ``account_id`` in the caller's transaction.
 
-    WELCOME = "welcome"
+    ``data`` holds the variables of the kind's templates (``docs/notifications.md``);
+    ``event_key`` names the event, stable across retries of the cause (an id, or a kind of
+    thing and its id): the same (account, kind, key) twice is one notification. True if
+    queued now, False if the event was already queued.
+    """
+    cur = await conn.execute(_INSERT, _params(account_id, kind, data, event_key))
+    return cur.rowcount == 1
+
+
+def enqueue_sync(
+    conn: SyncConn,
+    account_id: uuid.UUID,
+    kind: NotificationKind,
+    data: Mapping[str, TemplateValue],
+    *,
+    event_key: str,
+) -> bool:
+    """``enqueue`` on a synchronous connection (the analytics job's transaction)."""
+    cur = conn.execute(_INSERT, _params(account_id, kind, data, event_key))
+    return cur.rowcount == 1
+
+
+def _params(
+    account_id: uuid.UUID,
+    kind: NotificationKind,
+    data: Mapping[str, TemplateValue],
+    event_key: str,
+) -> tuple[uuid.UUID, str, Jsonb, str]:
+    """Checked here, in the caller's transaction: a bad event fails the caller's test."""
+    if not isinstance(kind, NotificationKind):
+        raise NotificationDataError(f"{kind!r} is not a notification kind")
+    if not event_key or len(event_key) > _MAX_KEY_CHARS:
+        raise NotificationDataError(f"event_key must be 1 to {_MAX_KEY_CHARS} characters")
+    values = dict(data)
+    for name, value in values.items():
+        if not isinstance(name, str) or not isinstance(value, TemplateValue):
+            raise NotificationDataError(f"{kind}: {name!r} must be a string, number or bool")
+    if len(json.dumps(values)) > _MAX_DATA_BYTES:
+        raise NotificationDataError(f"{kind}: data over {_MAX_DATA_BYTES} bytes")
+    return account_id, kind.value, Jsonb(values), event_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,155 +101,7 @@ class Notification:
     read_at: datetime | None
 
 
-async def enqueue(
-    conn: Conn, account_id: uuid.UUID, kind: NotificationKind, title: str, body: str
-) -> None:
-    """Queue a notification in the caller's transaction: it exists iff the change commits."""
-    await conn.execute(
-        "INSERT INTO notifications.outbox (account_id, kind, title, body) VALUES (%s, %s, %s, %s)",
-        (account_id, kind.value, title, body),
-    )
-
-
-async def deliver_pending(pool: AsyncConnectionPool, limit: int = 500) -> int:
-    """Move pending outbox rows into the inbox (once each, even with several workers)."""
-    async with pool.connection() as conn, conn.transaction():
-        cur = await conn.execute(
-            "WITH picked AS ("
-            "  SELECT id FROM notifications.outbox WHERE delivered_at IS NULL"
-            "  ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED),"
-            " done AS ("
-            "  UPDATE notifications.outbox o SET delivered_at = now() FROM picked"
-            "  WHERE o.id = picked.id RETURNING o.*)"
-            " INSERT INTO notifications.inbox (id, account_id, kind, title, body, created_at)"
-            " SELECT id, account_id, kind, title, body, created_at FROM done"
-            " ON CONFLICT (id) DO NOTHING",
-            (limit,),
-        )
-        return max(cur.rowcount, 0)
-
-
-class Mailer(Protocol):
-    async def send(self, to: str, notification_id: int, subject: str, body: str) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class PendingEmail:
-    id: int
-    account_id: uuid.UUID
-    title: str
-    body: str
-    email_attempts: int
-
-
-@dataclass(frozen=True, slots=True)
-class EmailRound:
-    sent: int = 0
-    failed: int = 0
-    given_up: int = 0
-
-
-async def deliver_pending_emails(
-    pool: AsyncConnectionPool, mailer: Mailer, smtp: SmtpSettings, lease_s: float
-) -> EmailRound:
-    """E-mail up to ``smtp.batch_size`` due outbox rows; a failure is retried with backoff.
-
-    Claimed rows are leased for ``lease_s`` (longer than sending them all takes), so another
-    worker never sends them at the same time. When the server is unavailable the round stops
-    and the rows not tried wait as long as the one that failed.
-    """
-    claimed = await _claim_emails(pool, smtp.batch_size, smtp.max_attempts, lease_s)
-    if not claimed:
-        return EmailRound()
-    addresses = await email_addresses(pool, {item.account_id for item in claimed})
-    sent = failed = given_up = 0
-    for i, item in enumerate(claimed):
-        to = addresses.get(item.account_id)
-        try:
-            if to is None:
-                raise EmailRefusedError("the account has no e-mail address")
-            await mailer.send(to, item.id, item.title, item.body)
-        except EmailError as exc:
-            final = to is None or item.email_attempts + 1 >= smtp.max_attempts
-            retry_in_s = min(smtp.backoff_base_s * 2**item.email_attempts, smtp.backoff_max_s)
-            await _email_failed(pool, item.id, str(exc), retry_in_s, final=final)
-            if final:
-                given_up += 1
-                log.warning(
-                    "gave up e-mailing notification %d after %d attempt(s): %s",
-                    item.id,
-                    item.email_attempts + 1,
-                    exc,
-                )
-            else:
-                failed += 1
-                log.info(
-                    "e-mail of notification %d failed, retry in %.0f s: %s",
-                    item.id,
-                    retry_in_s,
-                    exc,
-                )
-            if isinstance(exc, MailServerUnavailableError):
-                await _postpone(pool, [rest.id for rest in claimed[i + 1 :]], retry_in_s)
-                break
-        else:
-            await _email_sent(pool, item.id)
-            sent += 1
-    return EmailRound(sent, failed, given_up)
-
-
-async def _claim_emails(
-    pool: AsyncConnectionPool, limit: int, max_attempts: int, lease_s: float
-) -> list[PendingEmail]:
-    async with (
-        pool.connection() as conn,
-        conn.transaction(),
-        conn.cursor(row_factory=class_row(PendingEmail)) as cur,
-    ):
-        await cur.execute(
-            "WITH picked AS ("
-            "  SELECT id FROM notifications.outbox"
-            "  WHERE emailed_at IS NULL AND email_next_try_at <= now() AND email_attempts < %s"
-            "  ORDER BY email_next_try_at, id LIMIT %s FOR UPDATE SKIP LOCKED)"
-            " UPDATE notifications.outbox o"
-            " SET email_next_try_at = now() + make_interval(secs => %s) FROM picked"
-            " WHERE o.id = picked.id"
-            " RETURNING o.id, o.account_id, o.title, o.body, o.email_attempts",
-            (max_attempts, limit, lease_s),
-        )
-        return sorted(await cur.fetchall(), key=lambda item: item.id)
-
-
-async def _email_sent(pool: AsyncConnectionPool, outbox_id: int) -> None:
-    async with pool.connection() as conn:
-        await conn.execute(
-            "UPDATE notifications.outbox SET emailed_at = now(), email_error = NULL,"
-            " email_attempts = email_attempts + 1 WHERE id = %s",
-            (outbox_id,),
-        )
-
-
-async def _email_failed(
-    pool: AsyncConnectionPool, outbox_id: int, error: str, retry_in_s: float, *, final: bool
-) -> None:
-    async with pool.connection() as conn:
-        await conn.execute(
-            "UPDATE notifications.outbox SET email_attempts = email_attempts + 1,"
-            " email_error = %s, email_next_try_at = CASE WHEN %s THEN 'infinity'::timestamptz"
-            " ELSE now() + make_interval(secs => %s) END WHERE id = %s",
-            (error, final, retry_in_s, outbox_id),
-        )
-
-
-async def _postpone(pool: AsyncConnectionPool, outbox_ids: list[int], delay_s: float) -> None:
-    """Rows claimed but not tried: due again after ``delay_s``, no attempt counted."""
-    if outbox_ids:
-        async with pool.connection() as conn:
-            await conn.execute(
-                "UPDATE notifications.outbox SET email_next_try_at = now()"
-                " + make_interval(secs => %s) WHERE id = ANY(%s)",
-                (delay_s, outbox_ids),
-            )
+_COLUMNS = "SELECT uuid AS id, kind, title, body, created_at, read_at FROM notifications.inbox"
 
 
 class NotificationService:
@@ -212,8 +119,7 @@ class NotificationService:
         rows = await fetch_all(
             self._pool,
             Notification,
-            "SELECT uuid AS id, kind, title, body, created_at, read_at FROM notifications.inbox"  # noqa: S608 - keyset fragments, no input
-            " WHERE account_id = %(account)s AND " + where + order,
+            _COLUMNS + " WHERE account_id = %(account)s AND " + where + order,
             {"account": account_id, **params},
         )
         return page_of(rows, page)
@@ -225,8 +131,7 @@ class NotificationService:
         found = await fetch_all(
             self._pool,
             Notification,
-            "SELECT uuid AS id, kind, title, body, created_at, read_at FROM notifications.inbox"
-            " WHERE account_id = %s AND uuid = ANY(%s)",
+            _COLUMNS + " WHERE account_id = %s AND uuid = ANY(%s)",
             (account_id, ids),
         )
         return {n.id: n for n in found}

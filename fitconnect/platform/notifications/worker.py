@@ -1,7 +1,7 @@
-"""The notification worker: the outbox into the inbox, and out by e-mail, off the request path.
+"""The notification worker: render and fan out the outbox, then deliver on each channel.
 
-The two deliveries run as separate loops, so a slow or failing mail server never holds up
-the in-app inbox.
+Each channel runs as a loop of its own, so a slow or failing provider never holds up the
+in-app inbox or another channel.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from collections.abc import Awaitable, Callable
 
 from psycopg_pool import AsyncConnectionPool
 
-from fitconnect.platform.notifications.email import SmtpMailer, send_deadline_s
-from fitconnect.platform.notifications.service import deliver_pending, deliver_pending_emails
+from fitconnect.platform.notifications.delivery import ChannelSender, RetryPolicy, deliver_due
+from fitconnect.platform.notifications.dispatch import dispatch_pending
+from fitconnect.platform.notifications.email import EmailChannel, SmtpMailer, email_policy
 from fitconnect.platform.polling import every
 from fitconnect.settings import SmtpSettings
 
 log = logging.getLogger(__name__)
-_INBOX_BATCH = 500
+_DISPATCH_BATCH = 500
 
 
 async def run_notification_worker(
@@ -27,34 +28,35 @@ async def run_notification_worker(
     smtp: SmtpSettings | None = None,
     poll_s: float = 1.0,
 ) -> None:
-    """Deliver pending notifications every ``poll_s`` until ``stop`` is set.
+    """Dispatch and deliver pending notifications every ``poll_s`` until ``stop`` is set.
 
     E-mail goes out too when ``smtp`` names a host.
     """
     async with asyncio.TaskGroup() as tasks:
-        tasks.create_task(every(poll_s, stop, lambda: _inbox_round(pool)))
+        tasks.create_task(every(poll_s, stop, lambda: _dispatch_round(pool)))
         if smtp is not None and smtp.host is not None:
-            tasks.create_task(every(poll_s, stop, _email_rounds(pool, smtp)))
+            sender = EmailChannel(pool, SmtpMailer(smtp))
+            tasks.create_task(
+                every(poll_s, stop, _channel_rounds(pool, sender, email_policy(smtp)))
+            )
         else:
             log.info("no SMTP host configured: notifications are not e-mailed")
 
 
-async def _inbox_round(pool: AsyncConnectionPool) -> bool:
-    delivered = await deliver_pending(pool, _INBOX_BATCH)
-    if delivered:
-        log.info("delivered %d notification(s)", delivered)
-    return delivered == _INBOX_BATCH
+async def _dispatch_round(pool: AsyncConnectionPool) -> bool:
+    dispatched = await dispatch_pending(pool, _DISPATCH_BATCH)
+    if dispatched:
+        log.info("dispatched %d notification(s)", dispatched)
+    return dispatched == _DISPATCH_BATCH
 
 
-def _email_rounds(pool: AsyncConnectionPool, smtp: SmtpSettings) -> Callable[[], Awaitable[bool]]:
-    mailer = SmtpMailer(smtp)
-    # Claimed rows stay leased longer than the slowest round takes.
-    lease_s = smtp.batch_size * send_deadline_s(smtp) + 60
-
-    async def email_round() -> bool:
-        done = await deliver_pending_emails(pool, mailer, smtp, lease_s)
+def _channel_rounds(
+    pool: AsyncConnectionPool, sender: ChannelSender, policy: RetryPolicy
+) -> Callable[[], Awaitable[bool]]:
+    async def one_round() -> bool:
+        done = await deliver_due(pool, sender, policy)
         if done.sent:
-            log.info("e-mailed %d notification(s)", done.sent)
-        return done.sent + done.failed + done.given_up == smtp.batch_size
+            log.info("delivered %d notification(s) by %s", done.sent, sender.channel)
+        return done.handled == policy.batch_size
 
-    return email_round
+    return one_round

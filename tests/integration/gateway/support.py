@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 
 from fitconnect.platform.db import open_pool
-from fitconnect.platform.notifications.service import deliver_pending
+from fitconnect.platform.notifications.dispatch import dispatch_pending
 from fitconnect.platform.training.reports import run_one
 from fitconnect.settings import DatabaseSettings
 
@@ -90,7 +90,7 @@ def deliver(database_url: str) -> None:
     async def run() -> None:
         pool = await open_pool(database_url, DatabaseSettings())
         try:
-            await deliver_pending(pool)
+            await dispatch_pending(pool)
         finally:
             await pool.close()
 
