@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 import psycopg
 
+from fitconnect.analytics import athlete_notices
 from fitconnect.analytics import repository as repo
 from fitconnect.analytics.athlete_rows import athlete_tables, board_totals
 from fitconnect.analytics.board_sync import TOTAL_COLUMNS, sync_boards
@@ -227,8 +228,10 @@ def _write_sessions(
 def _write_athletes(
     conn: repo.Connection, athletes: list[str], stored: pl.DataFrame, as_of: date
 ) -> int:
-    """Everything per athlete from ``stored``, all of ``athletes``' sessions."""
+    """Everything per athlete from ``stored``, all of ``athletes``' sessions; what changed
+    is notified (``athlete_notices``)."""
     tables = athlete_tables(stored, as_of, _challenges(conn)) if stored.height else None
+    before = athlete_notices.stored(conn, athletes)
     written = 0
     for table, key in _KEYS.items():
         rows = tables.rows.get(table, []) if tables else []
@@ -246,6 +249,8 @@ def _write_athletes(
             columns=columns,
         )
         written += count.upserted + count.deleted
+    if tables:
+        athlete_notices.notify(conn, tables.rows, before)
     return written
 
 

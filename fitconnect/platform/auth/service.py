@@ -136,7 +136,8 @@ class AuthService:
                 await repo.revoke_family(conn, row.family_id)
 
     async def change_password(self, principal: Principal, old: str, new: str) -> None:
-        """Change the password and end every session (all refresh tokens revoked)."""
+        """Change the password and end every session (all refresh tokens revoked); the
+        athlete is told at once (urgent: if it was not them, they act now)."""
         async with self._pool.connection() as conn:
             row = await repo.account_by_id(conn, principal.account_id)
         if row is None or not await verify_password(row.password_hash, old):
@@ -146,6 +147,13 @@ class AuthService:
         async with self._pool.connection() as conn, conn.transaction():
             await repo.set_password(conn, principal.account_id, new_hash)
             await repo.revoke_all(conn, principal.account_id)
+            await notifications.enqueue(
+                conn,
+                principal.account_id,
+                notifications.NotificationKind.PASSWORD_CHANGED,
+                {},
+                event_key=f"password:{uuid.uuid4()}",
+            )
 
     def authenticate(self, access_token: str) -> Principal:
         """The token's principal, from its signature alone (see ``active``)."""

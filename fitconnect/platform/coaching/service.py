@@ -1,4 +1,8 @@
-"""Coaching links: invite, accept or refuse, revoke; and who may read whose data."""
+"""Coaching links: invite, accept or refuse, revoke; and who may read whose data.
+
+An invitation, an acceptance and a revocation notify the other side, in the transaction of
+the link's change.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from fitconnect.platform.coaching.errors import (
     NotACoachError,
     ReadForbiddenError,
 )
+from fitconnect.platform.notifications import service as notifications
+from fitconnect.platform.notifications.service import NotificationKind
 from fitconnect.platform.users import directory
 
 
@@ -31,6 +37,16 @@ class Link:
 _LINK = "coach_id, athlete_id, status, updated_at"
 
 
+@dataclass(frozen=True, slots=True)
+class _Notice:
+    """Whom a link's change notifies, of what, and the name shown (the one who changed it)."""
+
+    to: uuid.UUID
+    kind: NotificationKind
+    name_variable: str
+    name: str
+
+
 class CoachingService:
     def __init__(self, pool: AsyncConnectionPool) -> None:
         self._pool = pool
@@ -41,15 +57,27 @@ class CoachingService:
         athlete = await directory.by_email(self._pool, coach.tenant_id, athlete_email)
         if athlete is None or athlete.role != Role.ATHLETE.value:
             raise NoSuchAthleteError(f"no athlete {athlete_email} in your tenant")
-        return await self._set(coach.account_id, athlete.id, "invited", None)
+        name = await self._name(coach)
+        notice = _Notice(athlete.id, NotificationKind.COACH_INVITE, "coach_name", name)
+        return await self._set(coach.account_id, athlete.id, "invited", None, notice)
 
     async def respond(self, athlete: Principal, coach_id: uuid.UUID, *, accept: bool) -> Link:
-        status = "accepted" if accept else "refused"
-        return await self._set(coach_id, athlete.account_id, status, "invited")
+        """Accept (the coach is told) or refuse (quietly) a coach's invitation."""
+        if not accept:
+            return await self._set(coach_id, athlete.account_id, "refused", "invited", None)
+        name = await self._name(athlete)
+        notice = _Notice(coach_id, NotificationKind.COACH_ACCEPTED, "athlete_name", name)
+        return await self._set(coach_id, athlete.account_id, "accepted", "invited", notice)
 
     async def revoke(self, athlete: Principal, coach_id: uuid.UUID) -> Link:
-        """The athlete ends a coach's access, at once."""
-        return await self._set(coach_id, athlete.account_id, "revoked", "accepted")
+        """The athlete ends a coach's access, at once; the coach is told."""
+        name = await self._name(athlete)
+        notice = _Notice(coach_id, NotificationKind.COACH_REVOKED, "other_name", name)
+        return await self._set(coach_id, athlete.account_id, "revoked", "accepted", notice)
+
+    async def _name(self, principal: Principal) -> str:
+        found = await directory.summaries(self._pool, principal.tenant_id, [principal.account_id])
+        return found[principal.account_id].display_name
 
     async def end_links_of(self, account_ids: Sequence[uuid.UUID]) -> None:
         """End every open link of these (deleted) accounts, as coach or as athlete: nobody
@@ -89,10 +117,19 @@ class CoachingService:
         return athlete_id
 
     async def _set(
-        self, coach_id: uuid.UUID, athlete_id: uuid.UUID, status: str, only_from: str | None
+        self,
+        coach_id: uuid.UUID,
+        athlete_id: uuid.UUID,
+        status: str,
+        only_from: str | None,
+        notice: _Notice | None,
     ) -> Link:
         """Create (``only_from`` None) or move a link from ``only_from`` to ``status``."""
-        async with self._pool.connection() as conn, conn.cursor(row_factory=class_row(Link)) as cur:
+        async with (
+            self._pool.connection() as conn,
+            conn.transaction(),
+            conn.cursor(row_factory=class_row(Link)) as cur,
+        ):
             if only_from is None:
                 await cur.execute(
                     "INSERT INTO coaching.links (coach_id, athlete_id, status)"
@@ -109,6 +146,14 @@ class CoachingService:
                     (status, coach_id, athlete_id, only_from),
                 )
             link = await cur.fetchone()
-        if link is None:
-            raise NoSuchInvitationError(f"no {only_from} link with {coach_id}")
+            if link is None:
+                raise NoSuchInvitationError(f"no {only_from} link with {coach_id}")
+            if notice is not None:
+                await notifications.enqueue(
+                    conn,
+                    notice.to,
+                    notice.kind,
+                    {notice.name_variable: notice.name},
+                    event_key=f"link:{coach_id}:{athlete_id}:{link.updated_at.isoformat()}",
+                )
         return link

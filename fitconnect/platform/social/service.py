@@ -13,6 +13,8 @@ from psycopg_pool import AsyncConnectionPool
 from fitconnect.platform.auth.models import Principal
 from fitconnect.platform.db.pages import Page, PageRequest, keyset, page_of
 from fitconnect.platform.db.rows import fetch_all, fetch_one
+from fitconnect.platform.notifications import service as notifications
+from fitconnect.platform.notifications.service import NotificationKind
 from fitconnect.platform.social.errors import (
     AthleteNotFoundError,
     ClubNameTakenError,
@@ -53,16 +55,27 @@ class SocialService:
         self._pool = pool
 
     async def follow(self, principal: Principal, athlete_id: uuid.UUID) -> None:
-        """Follow another account of the caller's tenant (the users directory says which)."""
-        known = await directory.summaries(self._pool, principal.tenant_id, [athlete_id])
-        if athlete_id == principal.account_id or athlete_id not in known:
+        """Follow another account of the caller's tenant (the users directory says which);
+        a new follow tells the athlete who follows them now."""
+        me = principal.account_id
+        known = await directory.summaries(self._pool, principal.tenant_id, [athlete_id, me])
+        if athlete_id == me or athlete_id not in known:
             raise AthleteNotFoundError(f"no athlete {athlete_id} to follow")
-        async with self._pool.connection() as conn:
-            await conn.execute(
+        async with self._pool.connection() as conn, conn.transaction():
+            cur = await conn.execute(
                 "INSERT INTO social.follows (follower_id, followee_id) VALUES (%s, %s)"
-                " ON CONFLICT DO NOTHING",
-                (principal.account_id, athlete_id),
+                " ON CONFLICT DO NOTHING RETURNING created_at",
+                (me, athlete_id),
             )
+            followed = await cur.fetchone()
+            if followed is not None:
+                await notifications.enqueue(
+                    conn,
+                    athlete_id,
+                    NotificationKind.NEW_FOLLOWER,
+                    {"follower_name": known[me].display_name},
+                    event_key=f"follow:{me}:{followed[0].isoformat()}",
+                )
 
     async def unfollow(self, principal: Principal, athlete_id: uuid.UUID) -> None:
         async with self._pool.connection() as conn:
