@@ -121,7 +121,10 @@ def create_app(
     async def context(connection: HTTPConnection) -> Context:
         address = connection.client.host if connection.client else "unknown"
         return Context(
-            connection.app.state.services, connection.headers.get("authorization"), address
+            connection.app.state.services,
+            connection.headers.get("authorization"),
+            address,
+            connection.headers.get("user-agent", ""),
         )
 
     graphql = MsgspecGraphQLRouter(

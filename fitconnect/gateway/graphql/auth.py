@@ -73,7 +73,9 @@ class AuthMutation:
     @strawberry.mutation
     async def login(self, info: Info, email: str, password: str) -> Tokens:
         ctx = info.context
-        return Tokens.from_domain(await ctx.services.auth.login(email, password, ctx.address))
+        return Tokens.from_domain(
+            await ctx.services.auth.login(email, password, ctx.address, ctx.user_agent)
+        )
 
     @strawberry.mutation(description="Swap a refresh token for new tokens (it is spent).")
     async def refresh(self, info: Info, refresh_token: str) -> Tokens:

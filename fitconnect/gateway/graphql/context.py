@@ -19,10 +19,13 @@ from fitconnect.platform.training.service import Subject
 
 
 class Context(BaseContext):
-    def __init__(self, services: Services, authorization: str | None, address: str) -> None:
+    def __init__(
+        self, services: Services, authorization: str | None, address: str, user_agent: str = ""
+    ) -> None:
         super().__init__()
         self.services = services
         self.address = address
+        self.user_agent = user_agent
         self._authorization = authorization
         self._principal: Principal | None = None
         self._refused: FitConnectError | None = None

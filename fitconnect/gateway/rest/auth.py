@@ -59,7 +59,8 @@ async def register(body: RegisterIn, svc: ServicesDep) -> AccountOut:
 @router.post("/auth/login", responses=errors(429))
 async def login(body: LoginIn, request: Request, svc: ServicesDep) -> TokensOut:
     address = request.client.host if request.client else "unknown"
-    tokens = await svc.auth.login(body.email, body.password, address)
+    device = request.headers.get("user-agent", "")
+    tokens = await svc.auth.login(body.email, body.password, address, device)
     return TokensOut(**slot_fields(tokens))
 
 

@@ -310,3 +310,18 @@ async def replace_avatar_key(conn: Conn, account_id: uuid.UUID, key: str | None)
         )
     previous = row[0]
     return previous if isinstance(previous, str) else None
+
+
+async def remember_device(conn: Conn, account_id: uuid.UUID, device_hash: str) -> bool:
+    """Record a sign-in from this device; True if it is new to an account that had signed
+    in from others before (the first device of an account is no news)."""
+    cur = await conn.execute(
+        "WITH known AS (SELECT count(*) AS n FROM users.sign_in_devices WHERE account_id = %s),"
+        " seen AS (INSERT INTO users.sign_in_devices (account_id, device_hash) VALUES (%s, %s)"
+        "  ON CONFLICT (account_id, device_hash) DO UPDATE SET last_seen = now()"
+        "  RETURNING xmax = 0 AS inserted)"
+        " SELECT seen.inserted AND known.n > 0 FROM seen, known",
+        (account_id, account_id, device_hash),
+    )
+    row = await cur.fetchone()
+    return bool(row and row[0])

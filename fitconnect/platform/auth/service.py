@@ -3,6 +3,7 @@ delete the account; and who a token is, checked against the account as it is now
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from fitconnect.platform.auth.tokens import (
 )
 from fitconnect.platform.notifications import service as notifications
 
+_DEVICE_LABEL_CHARS = 120
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -94,8 +96,12 @@ class AuthService:
             raise EmailTakenError(f"{email} is already registered") from exc
         return account
 
-    async def login(self, email: str, password: str, address: str) -> TokenPair:
-        """Tokens for a right password; every attempt is throttled (``rate_limit``)."""
+    async def login(self, email: str, password: str, address: str, device: str = "") -> TokenPair:
+        """Tokens for a right password; every attempt is throttled (``rate_limit``).
+
+        ``device`` is the client's User-Agent: a sign-in from one the account never used
+        tells the athlete at once (urgent), in the transaction that records the device.
+        """
         keys = LoginKeys.of(email, address)
         await self._limiter.attempt(keys)
         async with self._pool.connection() as conn:
@@ -103,6 +109,16 @@ class AuthService:
         if not await verify_password(row.password_hash if row else None, password) or row is None:
             raise InvalidCredentialsError("wrong e-mail or password")
         await self._limiter.succeeded(keys)
+        label = " ".join(device.split())[:_DEVICE_LABEL_CHARS] or "an unknown device"
+        async with self._pool.connection() as conn, conn.transaction():
+            if await repo.remember_device(conn, row.id, hashlib.sha256(label.encode()).hexdigest()):
+                await notifications.enqueue(
+                    conn,
+                    row.id,
+                    notifications.NotificationKind.NEW_SIGN_IN,
+                    {"device": label, "address": address},
+                    event_key=f"sign-in:{uuid.uuid4()}",
+                )
         return await self._issue(row.account(), family_id=uuid.uuid4())
 
     async def refresh(self, refresh_token: str) -> TokenPair:

@@ -122,3 +122,16 @@ async def test_the_analytics_run_notifies_ftp_up_a_record_and_a_badge_once(
     assert ("ftp_up", "FTP up: 247 W") in second
     assert ("personal_record", "New personal record: 20 min power") in second
     assert len(second) == len(set(second))
+
+
+async def test_a_sign_in_from_a_new_device_is_notified_and_a_known_one_is_not(
+    pool: AsyncConnectionPool,
+) -> None:
+    _, athlete = await _team(pool)
+    auth = _auth(pool)
+    laptop, phone = "Firefox/133.0 (X11; Linux)", "FitConnect/2.1 (iPhone; iOS 18.1)"
+    await auth.login(athlete.email, PASSWORD, "198.51.100.7", laptop)  # the first: no news
+    await auth.login(athlete.email, PASSWORD, "198.51.100.8", laptop)
+    assert await _inbox(pool, athlete) == []
+    await auth.login(athlete.email, PASSWORD, "203.0.113.9", phone)
+    assert await _inbox(pool, athlete) == [("new_sign_in", f"New sign-in from {phone}")]
