@@ -1,10 +1,12 @@
-"""The in-app inbox: ``notifications``; ``markNotificationRead``."""
+"""The in-app inbox: ``notifications``; ``markNotificationRead``; the live ``notifications``
+subscription."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import AsyncGenerator, Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Self
 
 import strawberry
@@ -88,3 +90,35 @@ class NotificationsMutation:
         return await ctx.services.notifications.mark_read(
             ctx.principal().account_id, _uuid(notification_id.node_id)
         )
+
+
+_LIVE_POLL_S = 1.0
+"""How often a live inbox looks for new notifications (one indexed query per subscriber)."""
+_LATE = timedelta(minutes=10)
+"""A notification reaches the inbox when the worker renders it, a moment after it was
+created: the live inbox looks this far back for ones it has not shown yet."""
+
+
+@strawberry.type
+class NotificationsSubscription:
+    @strawberry.subscription(
+        description="The caller's notifications as they arrive: those created after `since`"
+        " (default: now), then each new one within about a second."
+    )
+    async def notifications(
+        self, info: Info, since: datetime | None = None
+    ) -> AsyncGenerator[Notification, None]:
+        ctx = info.context
+        account = ctx.principal().account_id
+        start = since or datetime.now(UTC)
+        shown: dict[uuid.UUID, datetime] = {}
+        while True:
+            now = datetime.now(UTC)
+            after = max(start, now - _LATE)
+            fresh = await ctx.services.notifications.created_after(account, after)
+            for n in fresh:
+                if n.id not in shown:
+                    shown[n.id] = n.created_at
+                    yield Notification.from_domain(n)
+            shown = {i: at for i, at in shown.items() if at > after}
+            await asyncio.sleep(_LIVE_POLL_S)  # the live inbox's polling interval

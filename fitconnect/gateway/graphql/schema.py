@@ -17,7 +17,11 @@ from fitconnect.gateway.graphql.errors import CodedSchema
 from fitconnect.gateway.graphql.gamification import GamificationQuery
 from fitconnect.gateway.graphql.limits import GraphQLLimits, limits_extension
 from fitconnect.gateway.graphql.nodes import NodesQuery
-from fitconnect.gateway.graphql.notifications import NotificationsMutation, NotificationsQuery
+from fitconnect.gateway.graphql.notifications import (
+    NotificationsMutation,
+    NotificationsQuery,
+    NotificationsSubscription,
+)
 from fitconnect.gateway.graphql.reports import ReportsMutation, ReportsQuery, ReportsSubscription
 from fitconnect.gateway.graphql.social import SocialMutation, SocialQuery
 from fitconnect.gateway.graphql.tenancy import TenancyMutation, TenancyQuery
@@ -60,7 +64,9 @@ Mutation = merge_types(
         UploadsMutation,
     ),
 )
-Subscription = merge_types("Subscription", (TrainingSubscription, ReportsSubscription))
+Subscription = merge_types(
+    "Subscription", (TrainingSubscription, ReportsSubscription, NotificationsSubscription)
+)
 
 
 def build_schema(

@@ -136,6 +136,19 @@ class NotificationService:
         )
         return {n.id: n for n in found}
 
+    async def created_after(
+        self, account_id: uuid.UUID, after: datetime, limit: int = 200
+    ) -> list[Notification]:
+        """The account's notifications created after ``after``, oldest first (what a live
+        inbox looks through for the ones it has not shown)."""
+        return await fetch_all(
+            self._pool,
+            Notification,
+            _COLUMNS + " WHERE account_id = %s AND created_at > %s"
+            " ORDER BY created_at, uuid LIMIT %s",
+            (account_id, after, limit),
+        )
+
     async def mark_read(self, account_id: uuid.UUID, notification_id: uuid.UUID) -> bool:
         """True if the notification is the account's (read now, or already)."""
         async with self._pool.connection() as conn:

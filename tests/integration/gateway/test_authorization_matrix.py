@@ -415,6 +415,9 @@ MUTATIONS: dict[str, Row] = {
 }
 
 SUBSCRIPTIONS: dict[str, Row] = {
+    "notifications": Row(
+        'subscription { notifications(since: "2000-01-01T00:00:00Z") { title } }', OWN
+    ),
     "live": Row("subscription($a: UUID) { live(athleteId: $a) { heartRateBpm } }", READ_A, _a),
     "reportReady": Row(
         "subscription($id: UUID!) { reportReady(id: $id) { status } }",
