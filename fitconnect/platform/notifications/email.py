@@ -17,6 +17,7 @@ from fitconnect.platform.notifications.errors import (
     MailServerUnavailableError,
 )
 from fitconnect.platform.notifications.kinds import Channel
+from fitconnect.platform.notifications.templates import email_html
 from fitconnect.platform.users.service import email_addresses
 from fitconnect.settings import SmtpSettings
 
@@ -69,6 +70,7 @@ class SmtpMailer:
         # The same id on every attempt: a receiver can drop a repeat.
         message["Message-ID"] = f"<notification-{notification_id}@{domain}>"
         message.set_content(body)
+        message.add_alternative(email_html(subject, body), subtype="html")
         return message
 
 

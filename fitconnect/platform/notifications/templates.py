@@ -45,3 +45,8 @@ def render(kind: NotificationKind, locale: str, data: Mapping[str, object]) -> R
         )
     except jinja2.TemplateError as exc:
         raise TemplateError(f"template {name}: {exc.message or type(exc).__name__}") from exc
+
+
+def email_html(title: str, body: str, locale: str = DEFAULT_LOCALE) -> str:
+    """The HTML part of a notification's e-mail: its title and body, escaped, in a layout."""
+    return _ENV.get_template("email.html").render(title=title, body=body, locale=locale)

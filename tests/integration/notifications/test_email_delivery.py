@@ -136,7 +136,12 @@ async def test_the_welcome_notification_is_emailed_to_the_account(
     assert message["To"] == "grace@example.com"
     assert message["From"] == "FitConnect <no-reply@fitconnect.test>"
     assert message["Subject"] == "Welcome to FitConnect, Grace!"
-    assert "Register a device" in message.get_content()
+    text, html = message.get_body(("plain",)), message.get_body(("html",))
+    assert text is not None
+    assert "Register a device" in text.get_content()
+    assert html is not None
+    assert "<h1" in html.get_content()
+    assert "Welcome to FitConnect, Grace!" in html.get_content()
     emailed_at, attempts, error, _ = await outbox_row(pool, account)
     assert emailed_at is not None
     assert (attempts, error) == (1, None)

@@ -6,7 +6,7 @@ import pytest
 
 from fitconnect.platform.notifications.errors import TemplateError
 from fitconnect.platform.notifications.kinds import RULES, NotificationKind
-from fitconnect.platform.notifications.templates import LOCALES, render
+from fitconnect.platform.notifications.templates import LOCALES, email_html, render
 
 _SOURCE = jinja2.Environment(
     loader=jinja2.PackageLoader("fitconnect.platform.notifications", "templates"),
@@ -52,3 +52,10 @@ def test_an_unknown_locale_falls_back_to_english() -> None:
 def test_a_missing_variable_is_an_error_naming_it() -> None:
     with pytest.raises(TemplateError, match="coach_name"):
         render(NotificationKind.COACH_INVITE, "ru", {})
+
+
+def test_the_html_email_escapes_what_it_shows() -> None:
+    html = email_html("<b>Ada</b> follows you", "One.\n\nTwo & three.")
+    assert "&lt;b&gt;Ada&lt;/b&gt; follows you" in html
+    assert "<p>One.</p>" in html
+    assert "<p>Two &amp; three.</p>" in html
