@@ -94,6 +94,7 @@ class NotificationsMutation:
 
 _LIVE_POLL_S = 1.0
 """How often a live inbox looks for new notifications (one indexed query per subscriber)."""
+_LIVE_PAGE = 200
 _LATE = timedelta(minutes=10)
 """A notification reaches the inbox when the worker renders it, a moment after it was
 created: the live inbox looks this far back for ones it has not shown yet."""
@@ -115,10 +116,13 @@ class NotificationsSubscription:
         while True:
             now = datetime.now(UTC)
             after = max(start, now - _LATE)
-            fresh = await ctx.services.notifications.created_after(account, after)
+            fresh = await ctx.services.notifications.created_after(account, after, _LIVE_PAGE)
             for n in fresh:
                 if n.id not in shown:
                     shown[n.id] = n.created_at
                     yield Notification.from_domain(n)
             shown = {i: at for i, at in shown.items() if at > after}
+            if len(fresh) == _LIVE_PAGE:  # a burst: page on from the newest shown, at once
+                start = fresh[-1].created_at
+                continue
             await asyncio.sleep(_LIVE_POLL_S)  # the live inbox's polling interval
