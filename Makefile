@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[server,edge,dev]'
+	scripts/vendor-webapp.sh  # the web app's chart and websocket libraries (npm)
 	touch $(STAMP)
 
 up: $(STAMP)  ## Run the whole platform (embedded PostgreSQL and broker unless configured).

@@ -31,6 +31,7 @@ from fitconnect.gateway.rest import ROUTERS
 from fitconnect.gateway.rest.dependencies import known_query_only
 from fitconnect.gateway.security_headers import SecurityHeaders
 from fitconnect.gateway.services import Services
+from fitconnect.gateway.webapp import install_webapp
 from fitconnect.platform.db import open_pool
 from fitconnect.platform.uploads.files import MAX_UPLOAD_BYTES
 from fitconnect.platform.users.avatars import MAX_AVATAR_BYTES
@@ -139,6 +140,7 @@ def create_app(
     )
     app.include_router(graphql)
     install_pages(app, docs=internals, graphiql=settings.environment == "development")
+    install_webapp(app)
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(known_query_only)])
 

@@ -11,6 +11,7 @@ from fitconnect.platform.auth.models import Principal, Role
 from fitconnect.platform.auth.repository import account_by_email
 from fitconnect.platform.auth.service import AuthService, TokenPolicy
 from fitconnect.platform.auth.tenancy import TenancyService
+from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.db import open_pool
 from fitconnect.platform.devices.service import DeviceKind, DeviceService
 from fitconnect.platform.users.service import ProfileChange, UserService
@@ -59,7 +60,14 @@ async def _seed(settings: Settings, database_url: str) -> list[str]:
                 if await account_by_email(conn, email) is not None:
                     continue
             invited = await TenancyService(pool).invite(owner, role, email)
-            await auth.register(email, DEMO_PASSWORD, name, role, invitation=invited.token)
+            account = await auth.register(
+                email, DEMO_PASSWORD, name, role, invitation=invited.token
+            )
+            if role is Role.COACH:  # the demo coach coaches the demo athlete (accepted)
+                coach = Principal(account.id, owner.tenant_id, role)
+                coaching = CoachingService(pool)
+                await coaching.invite(coach, owner_email)
+                await coaching.respond(owner, coach.account_id, accept=True)
     finally:
         await pool.close()
     return [f"{role.value} {email} / {DEMO_PASSWORD}" for email, _, role in DEMO_ACCOUNTS]

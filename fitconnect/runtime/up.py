@@ -181,6 +181,7 @@ def _simulator(settings: Settings, services: Services, count: int) -> ChildSpec:
 
 def _report_urls(ports: Ports, say: Callable[[str], None]) -> None:
     base = f"http://127.0.0.1:{ports.gateway}"
+    say(f"web app:  {base}/   (sign in with a demo account above)")
     say(f"GraphQL:  {base}/graphql   (GraphiQL in development)")
     say(f"REST:     {base}/api/v1/docs")
     say(f"metrics:  {base}/metrics   ingest: http://127.0.0.1:{ports.ingest_metrics}/metrics")
