@@ -18,6 +18,7 @@ from fitconnect.gateway.app import create_app
 from fitconnect.gateway.graphql.schema import sdl
 from fitconnect.platform.db import open_pool
 from fitconnect.platform.notifications.worker import run_notification_worker
+from fitconnect.platform.social.activities import run_activity_worker
 from fitconnect.platform.training.reports import run_report_worker
 from fitconnect.platform.uploads.worker import run_upload_worker
 from fitconnect.runtime.errors import StartupError
@@ -134,5 +135,6 @@ async def _background(database_url: str, db: DatabaseSettings, smtp: SmtpSetting
             tasks.create_task(run_notification_worker(pool, stop, smtp))
             tasks.create_task(run_report_worker(pool, stop))
             tasks.create_task(run_upload_worker(database_url, stop))
+            tasks.create_task(run_activity_worker(pool, stop))
     finally:
         await pool.close()

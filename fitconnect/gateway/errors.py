@@ -26,11 +26,17 @@ from fitconnect.platform.coaching.errors import (
 from fitconnect.platform.devices.errors import DeviceNotFoundError
 from fitconnect.platform.gamification.errors import UnknownLeaderboardError
 from fitconnect.platform.social.errors import (
+    ActivityNotFoundError,
     AthleteNotFoundError,
+    BlockedError,
     ClubNameTakenError,
     ClubNotFoundError,
+    InvalidActivityError,
     InvalidClubNameError,
+    InvalidFeedCursorError,
+    InvalidPrivacyError,
     NotAClubMemberError,
+    NotActivityOwnerError,
 )
 from fitconnect.platform.training.errors import (
     ReportNotFoundError,
@@ -82,6 +88,12 @@ _CODES: list[tuple[type[Exception], str, int]] = [
     (ClubNotFoundError, "NOT_FOUND", 404),
     (AthleteNotFoundError, "NOT_FOUND", 404),
     (NotAClubMemberError, "FORBIDDEN", 403),
+    (ActivityNotFoundError, "NOT_FOUND", 404),
+    (NotActivityOwnerError, "FORBIDDEN", 403),
+    (BlockedError, "BLOCKED", 403),
+    (InvalidActivityError, "VALIDATION", 422),
+    (InvalidFeedCursorError, "VALIDATION", 422),
+    (InvalidPrivacyError, "VALIDATION", 422),
     (ClubNameTakenError, "VALIDATION", 422),
     (InvalidClubNameError, "VALIDATION", 422),
     (UnknownLeaderboardError, "VALIDATION", 422),

@@ -13,6 +13,8 @@ from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.devices.service import BrokerAddress, DeviceService
 from fitconnect.platform.gamification.service import GamificationService
 from fitconnect.platform.notifications.service import NotificationService
+from fitconnect.platform.social.activities import ActivityService
+from fitconnect.platform.social.privacy import PrivacyService
 from fitconnect.platform.social.service import SocialService
 from fitconnect.platform.storage import open_object_store
 from fitconnect.platform.training.reports import ReportService
@@ -45,6 +47,8 @@ class Services:
     avatars: AvatarService
     reports: ReportService
     social: SocialService
+    activities: ActivityService
+    privacy: PrivacyService
     gamification: GamificationService
     notifications: NotificationService
     tenancy: TenancyService
@@ -80,6 +84,8 @@ class Services:
             avatars,
             ReportService(pool, coaching),
             social,
+            ActivityService(pool),
+            PrivacyService(pool),
             GamificationService(pool, social),
             NotificationService(pool),
             TenancyService(pool),

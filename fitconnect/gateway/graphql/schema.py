@@ -9,6 +9,7 @@ import strawberry
 from strawberry.extensions import SchemaExtension
 from strawberry.tools import merge_types
 
+from fitconnect.gateway.graphql.activities import ActivitiesMutation, ActivitiesQuery
 from fitconnect.gateway.graphql.auth import AuthMutation, AuthQuery
 from fitconnect.gateway.graphql.coaching import CoachingMutation, CoachingQuery
 from fitconnect.gateway.graphql.context import ActiveCaller
@@ -42,6 +43,7 @@ Query = merge_types(
         ReportsQuery,
         GamificationQuery,
         SocialQuery,
+        ActivitiesQuery,
         CoachingQuery,
         TenancyQuery,
         WorkoutsQuery,
@@ -58,6 +60,7 @@ Mutation = merge_types(
         CoachingMutation,
         ReportsMutation,
         SocialMutation,
+        ActivitiesMutation,
         NotificationsMutation,
         TenancyMutation,
         WorkoutsMutation,

@@ -109,11 +109,14 @@ class SocialQuery:
 
 @strawberry.type
 class SocialMutation:
-    @strawberry.mutation(description="Follow an athlete of the same tenant.")
+    @strawberry.mutation(
+        description="Follow an athlete of the same tenant: true when following, false when"
+        " their account is private and the request awaits their approval (BLOCKED when a"
+        " block stands between the two)."
+    )
     async def follow(self, info: Info, athlete_id: uuid.UUID) -> bool:
         ctx = info.context
-        await ctx.services.social.follow(ctx.principal(), athlete_id)
-        return True
+        return await ctx.services.social.follow(ctx.principal(), athlete_id)
 
     @strawberry.mutation
     async def unfollow(self, info: Info, athlete_id: uuid.UUID) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from fitconnect.gateway.rest import (
+    activities,
     auth,
     avatars,
     coaching,
@@ -29,6 +30,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     reports.router,
     gamification.router,
     social.router,
+    activities.router,
     coaching.router,
     tenancy.router,
     workouts.router,

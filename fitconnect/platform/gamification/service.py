@@ -14,6 +14,7 @@ from fitconnect.platform.auth.models import Principal
 from fitconnect.platform.db.rows import fetch_all, fetch_one
 from fitconnect.platform.gamification.errors import UnknownLeaderboardError
 from fitconnect.platform.social.service import SocialService
+from fitconnect.platform.social.visibility import Audience, sees_athlete_sql, viewer_params
 from fitconnect.platform.training.service import Subject
 
 
@@ -105,7 +106,9 @@ class GamificationService:
         on: date | None = None,
     ) -> list[BoardEntry]:
         """The current (or ``on``'s) board, ranked among ``circle``; ties share a rank; the
-        first ``first`` (1 … ``MAX_BOARD_ENTRIES``) entries."""
+        first ``first`` (1 … ``MAX_BOARD_ENTRIES``) entries. Athletes whose figures the caller
+        may not see (social's visibility: a private account, a block) are left out, and the
+        ranks counted without them."""
         try:
             period, metric = LeaderboardPeriod(period), LeaderboardMetric(metric)
         except ValueError as exc:
@@ -122,14 +125,17 @@ class GamificationService:
         return await fetch_all(
             self._pool,
             BoardEntry,
-            "SELECT rank() OVER (ORDER BY value DESC)::int AS rank, athlete_id, value"
+            "SELECT rank() OVER (ORDER BY value DESC)::int AS rank, athlete_id, value"  # noqa: S608 - constants joined, no input
             " FROM gamification.published_leaderboards"
             " WHERE tenant_id = %(tenant)s AND period = %(period)s AND metric = %(metric)s"
             "   AND period_start = date_trunc(%(period)s, %(on)s::date)::date"
             "   AND (%(among)s::uuid[] IS NULL OR athlete_id = ANY(%(among)s))"
-            " ORDER BY rank, athlete_id LIMIT %(first)s",
+            "   AND "
+            + sees_athlete_sql("athlete_id", "tenant_id", Audience.PUBLIC)
+            + " ORDER BY rank, athlete_id LIMIT %(first)s",
             {
                 "tenant": principal.tenant_id,
+                **viewer_params(principal),
                 "period": period.value,
                 "metric": metric.value,
                 "on": on or utc_today(),

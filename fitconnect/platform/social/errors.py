@@ -21,3 +21,27 @@ class InvalidClubNameError(FitConnectError):
 
 class NotAClubMemberError(FitConnectError):
     """Only a club's members see its leaderboard."""
+
+
+class ActivityNotFoundError(FitConnectError):
+    """No activity with that id that the caller may see (another tenant's, hidden, blocked)."""
+
+
+class NotActivityOwnerError(FitConnectError):
+    """Only an activity's athlete changes it."""
+
+
+class InvalidActivityError(FitConnectError):
+    """A title of 1 to 120 characters, a description of at most 5,000, a known visibility."""
+
+
+class InvalidFeedCursorError(FitConnectError):
+    """A cursor this list did not hand out to this caller (tampered, or of another list)."""
+
+
+class BlockedError(FitConnectError):
+    """A block stands between the caller and the athlete: no follow, kudos or comment."""
+
+
+class InvalidPrivacyError(FitConnectError):
+    """A privacy setting out of range (a zone of 0 to 10 km around a real place)."""

@@ -17,6 +17,7 @@ from fitconnect.platform.notifications import service as notifications
 from fitconnect.platform.notifications.service import NotificationKind
 from fitconnect.platform.social.errors import (
     AthleteNotFoundError,
+    BlockedError,
     ClubNameTakenError,
     ClubNotFoundError,
     InvalidClubNameError,
@@ -54,27 +55,74 @@ class SocialService:
     def __init__(self, pool: AsyncConnectionPool) -> None:
         self._pool = pool
 
-    async def follow(self, principal: Principal, athlete_id: uuid.UUID) -> None:
-        """Follow another account of the caller's tenant (the users directory says which);
-        a new follow tells the athlete who follows them now."""
+    async def follow(self, principal: Principal, athlete_id: uuid.UUID) -> bool:
+        """Follow another account of the caller's tenant (the users directory says which):
+        True when following now, False when the athlete's account is private and the request
+        awaits their approval (they are told of either, in the same transaction).
+        ``BlockedError`` when either blocked the other."""
         me = principal.account_id
         known = await directory.summaries(self._pool, principal.tenant_id, [athlete_id, me])
         if athlete_id == me or athlete_id not in known:
             raise AthleteNotFoundError(f"no athlete {athlete_id} to follow")
         async with self._pool.connection() as conn, conn.transaction():
             cur = await conn.execute(
-                "INSERT INTO social.follows (follower_id, followee_id) VALUES (%s, %s)"
-                " ON CONFLICT DO NOTHING RETURNING created_at",
-                (me, athlete_id),
+                "SELECT EXISTS (SELECT 1 FROM social.blocks WHERE (blocker_id, blocked_id)"
+                "   IN ((%(me)s, %(them)s), (%(them)s, %(me)s))),"
+                " coalesce((SELECT visibility FROM social.privacy_settings"
+                "   WHERE account_id = %(them)s), 'public') = 'private'"
+                " AND NOT EXISTS (SELECT 1 FROM social.follows"
+                "   WHERE follower_id = %(me)s AND followee_id = %(them)s)",
+                {"me": me, "them": athlete_id},
             )
-            followed = await cur.fetchone()
-            if followed is not None:
-                await notifications.enqueue(
-                    conn,
-                    athlete_id,
-                    NotificationKind.NEW_FOLLOWER,
-                    {"follower_name": known[me].display_name},
-                    event_key=f"follow:{me}:{followed[0].isoformat()}",
+            row = await cur.fetchone()
+            assert row is not None  # noqa: S101 - a SELECT of values
+            blocked, needs_approval = row
+            if blocked:
+                raise BlockedError("a block stands between you and this athlete")
+            if needs_approval:
+                cur = await conn.execute(
+                    "INSERT INTO social.follow_requests (requester_id, target_id)"
+                    " VALUES (%s, %s) ON CONFLICT DO NOTHING RETURNING created_at",
+                    (me, athlete_id),
+                )
+                if (asked := await cur.fetchone()) is not None:
+                    await notifications.enqueue(
+                        conn,
+                        athlete_id,
+                        NotificationKind.FOLLOW_REQUEST,
+                        {"follower_name": known[me].display_name},
+                        event_key=f"follow-request:{me}:{asked[0].isoformat()}",
+                    )
+                return False
+            await _add_follow(conn, me, athlete_id, known[me].display_name)
+            return True
+
+    async def follow_requests(self, principal: Principal) -> list[Link]:
+        """Who asks to follow the caller (a private account), oldest first."""
+        return await fetch_all(
+            self._pool,
+            Link,
+            "SELECT requester_id AS account_id, created_at AS since FROM social.follow_requests"
+            " WHERE target_id = %s ORDER BY created_at, requester_id",
+            (principal.account_id,),
+        )
+
+    async def answer_follow_request(
+        self, principal: Principal, requester_id: uuid.UUID, *, approve: bool
+    ) -> None:
+        """Approve (the requester follows the caller from now on) or decline a request."""
+        async with self._pool.connection() as conn, conn.transaction():
+            cur = await conn.execute(
+                "DELETE FROM social.follow_requests WHERE requester_id = %s AND target_id = %s",
+                (requester_id, principal.account_id),
+            )
+            if cur.rowcount != 1:
+                raise AthleteNotFoundError(f"no follow request of {requester_id}")
+            if approve:
+                await conn.execute(
+                    "INSERT INTO social.follows (follower_id, followee_id) VALUES (%s, %s)"
+                    " ON CONFLICT DO NOTHING",
+                    (requester_id, principal.account_id),
                 )
 
     async def unfollow(self, principal: Principal, athlete_id: uuid.UUID) -> None:
@@ -216,3 +264,25 @@ class SocialService:
         if principal.account_id not in members:
             raise NotAClubMemberError("only a club's members see its leaderboard")
         return members
+
+
+async def _add_follow(
+    conn: notifications.Conn, me: uuid.UUID, athlete_id: uuid.UUID, my_name: str
+) -> None:
+    """``me`` follows the athlete from now on; a new follow tells the athlete who follows them."""
+    cur = await conn.execute(
+        "INSERT INTO social.follows (follower_id, followee_id) VALUES (%s, %s)"
+        " ON CONFLICT DO NOTHING RETURNING created_at",
+        (me, athlete_id),
+    )
+    followed = await cur.fetchone()
+    if followed is not None:
+        since = followed[0]
+        assert isinstance(since, datetime)  # noqa: S101 - RETURNING a timestamptz
+        await notifications.enqueue(
+            conn,
+            athlete_id,
+            NotificationKind.NEW_FOLLOWER,
+            {"follower_name": my_name},
+            event_key=f"follow:{me}:{since.isoformat()}",
+        )

@@ -276,6 +276,20 @@ QUERIES: dict[str, Row] = {
     "following": Row("{ following { edges { node { id } } } }", OWN),
     "followers": Row("{ followers { edges { node { id } } } }", OWN),
     "coaching": Row("{ coaching { status } }", OWN),
+    # an activity nobody may see is not found (the visibility matrix has the rest)
+    "activity": Row(
+        "query($i: UUID!) { activity(id: $i) { id } }",
+        expect(NOT_FOUND),
+        lambda _w, _r: {"i": str(uuid.uuid4())},
+    ),
+    # A's activities each caller may see: an empty page for those who may see none
+    "activities": Row(
+        "query($a: UUID) { activities(athleteId: $a) { edges { node { id } } } }", OWN, _a
+    ),
+    "feed": Row("{ feed { edges { node { id } } } }", OWN),
+    "privacy": Row("{ privacy { visibility } }", OWN),
+    "blockedAthletes": Row("{ blockedAthletes { id } }", OWN),
+    "followRequests": Row("{ followRequests { id } }", OWN),
     "tenant": Row("{ tenant { id } }", OWN),
     "invitations": Row("{ invitations { id } }", OWNERS),
     "workoutCalendar": Row(
@@ -370,6 +384,25 @@ MUTATIONS: dict[str, Row] = {
         _a,
     ),
     "unfollow": Row("mutation($a: UUID!) { unfollow(athleteId: $a) }", OWN, _a),
+    "updateActivity": Row(
+        'mutation($i: UUID!) { updateActivity(id: $i, changes: {title: "x"}) { id } }',
+        expect(NOT_FOUND),
+        lambda _w, _r: {"i": str(uuid.uuid4())},
+    ),
+    "updatePrivacy": Row(
+        "mutation { updatePrivacy(changes: {hideHeartRate: true}) { hideHeartRate } }", OWN
+    ),
+    "blockAthlete": Row(
+        "mutation($a: UUID!) { blockAthlete(athleteId: $a) }",
+        expect(OK, athlete=NOT_FOUND, other_tenant=NOT_FOUND),  # A's tenant, not oneself
+        _a,
+    ),
+    "unblockAthlete": Row("mutation($a: UUID!) { unblockAthlete(athleteId: $a) }", OWN, _a),
+    "answerFollowRequest": Row(
+        "mutation($a: UUID!) { answerFollowRequest(athleteId: $a, approve: true) }",
+        expect(NOT_FOUND),  # A asked nobody
+        _a,
+    ),
     "createClub": Row(
         "mutation($n: String!) { createClub(name: $n) { id } }",
         OWN,
@@ -571,6 +604,44 @@ ROUTES: dict[str, Route] = {
             OWN, lambda c, _w, _r, h, path=path: c.get(f"/api/v1/{path}", headers=h)
         )
         for path in ("following", "followers", "clubs", "coaching", "tenant")
+    },
+    **{
+        f"GET /api/v1/{path}": Route(
+            OWN, lambda c, _w, _r, h, path=path: c.get(f"/api/v1/{path}", headers=h)
+        )
+        for path in ("feed", "privacy", "blocks", "follow-requests")
+    },
+    "GET /api/v1/activities/{activity_id}": Route(
+        expect(NOT_FOUND),
+        lambda c, _w, _r, h: c.get(f"/api/v1/activities/{uuid.uuid4()}", headers=h),
+    ),
+    "PATCH /api/v1/activities/{activity_id}": Route(
+        expect(NOT_FOUND),
+        lambda c, _w, _r, h: c.patch(
+            f"/api/v1/activities/{uuid.uuid4()}", headers=h, json={"title": "x"}
+        ),
+    ),
+    "GET /api/v1/athletes/{athlete_id}/activities": Route(
+        OWN, lambda c, w, _r, h: c.get(f"/api/v1/athletes/{w.ids[ATHLETE]}/activities", headers=h)
+    ),
+    "PATCH /api/v1/privacy": Route(
+        OWN, lambda c, _w, _r, h: c.patch("/api/v1/privacy", headers=h, json={"hide_power": True})
+    ),
+    "PUT /api/v1/blocks/{athlete_id}": Route(
+        expect(OK, athlete=NOT_FOUND, other_tenant=NOT_FOUND),
+        lambda c, w, _r, h: c.put(f"/api/v1/blocks/{w.ids[ATHLETE]}", headers=h),
+    ),
+    "DELETE /api/v1/blocks/{athlete_id}": Route(
+        OWN, lambda c, w, _r, h: c.delete(f"/api/v1/blocks/{w.ids[ATHLETE]}", headers=h)
+    ),
+    **{
+        f"{method} /api/v1/follow-requests/{{athlete_id}}": Route(
+            expect(NOT_FOUND),  # A asked nobody
+            lambda c, w, _r, h, method=method: c.request(
+                method, f"/api/v1/follow-requests/{w.ids[ATHLETE]}", headers=h
+            ),
+        )
+        for method in ("PUT", "DELETE")
     },
     "GET /api/v1/tenant/invitations": Route(
         OWNERS, lambda c, _w, _r, h: c.get("/api/v1/tenant/invitations", headers=h)
