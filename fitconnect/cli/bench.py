@@ -20,6 +20,10 @@ COMMANDS = {
         "Dashboard query and login latency under HTTP load on loopback.",
         extra="server,bench",
     ),
+    "social": Lazy(
+        "fitconnect.cli.bench_social:bench_social",
+        "One feed page (fan-out on read) against the same page fanned out on write.",
+    ),
 }
 
 app = typer.Typer(cls=lazy_group(COMMANDS), no_args_is_help=True, **HELP_STYLE)
