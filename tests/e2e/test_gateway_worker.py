@@ -43,7 +43,8 @@ def test_the_worker_sizes_its_pool_from_the_environment_settings(database_url: s
         )
         assert worker.poll() is None, "the worker exited"
         seen = _connections_of_others(database_url)
-        assert seen == 3, f"the worker holds {seen} connections, its settings say 3"
+        # The pool's 3, and at times the upload worker's own short connection of each poll.
+        assert seen in {3, 4}, f"the worker holds {seen} connections, its settings say 3"
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(30)

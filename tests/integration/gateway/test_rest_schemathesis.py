@@ -22,13 +22,15 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 EXAMPLES = 15
 # Valid by the schema, refused by a rule the schema cannot say: a strong password, since <
-# until, resting below maximum heart rate, a club leaderboard's club, a club name not taken.
+# until (reports, the workout calendar), resting below maximum heart rate, a club
+# leaderboard's club, a club name not taken.
 CROSS_FIELD_RULES = {
     "POST /api/v1/auth/register",
     "POST /api/v1/reports",
     "PATCH /api/v1/me/profile",
     "GET /api/v1/leaderboard",
     "POST /api/v1/clubs",
+    "GET /api/v1/workouts/calendar",
 }
 CURSORS = {"after", "before"}
 """Opaque cursors the server issued: any other string is refused, as it should be."""
