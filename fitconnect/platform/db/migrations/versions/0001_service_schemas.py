@@ -4,9 +4,15 @@ Revision ID: 0001
 Revises:
 """
 
+import logging
+
+import sqlalchemy
 from alembic import op
 
 from fitconnect.platform.db.schemas import SERVICE_SCHEMAS
+from fitconnect.platform.db.timescale import NOT_PRELOADED, PRELOADED_SQL
+
+log = logging.getLogger("fitconnect.db")
 
 revision = "0001"
 down_revision = None
@@ -15,27 +21,7 @@ down_revision = None
 def upgrade() -> None:
     for schema in SERVICE_SCHEMAS:
         op.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    # TimescaleDB when the server offers it and has it loaded; everything above storage works
-    # without it. Installed but not preloaded (common right after installing the package) is
-    # plain PostgreSQL with a warning: CREATE EXTENSION would fail there.
-    op.execute(
-        """
-        DO $$
-        BEGIN
-            IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') THEN
-                IF current_setting('shared_preload_libraries') ~ '(^|[ ,])timescaledb([ ,]|$)'
-                THEN
-                    CREATE EXTENSION IF NOT EXISTS timescaledb;
-                ELSE
-                    RAISE WARNING 'TimescaleDB is installed on this server but not preloaded:'
-                        ' using plain PostgreSQL. To use it, set shared_preload_libraries ='
-                        ' ''timescaledb'' in postgresql.conf and restart the server before'
-                        ' the first `fitconnect db upgrade` of a new database.';
-                END IF;
-            END IF;
-        END $$
-        """
-    )
+    _timescaledb_when_usable()
     op.execute(
         """
         CREATE TABLE users.tenants (
@@ -78,3 +64,22 @@ def upgrade() -> None:
         """
     )
     op.execute("CREATE INDEX devices_by_athlete ON devices.devices (athlete_id)")
+
+
+def _timescaledb_when_usable() -> None:
+    """TimescaleDB when the server can load it; everything above storage works without it.
+
+    The extension's files are often installed (the package) on a server that does not preload
+    it; then the migrations go on with plain PostgreSQL, said in a warning that names what to
+    set (``CREATE EXTENSION`` there would end the connection).
+    """
+    bind = op.get_bind()
+    offered = bind.execute(
+        sqlalchemy.text("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")
+    ).first()
+    if offered is None:
+        return
+    if not bind.execute(sqlalchemy.text(PRELOADED_SQL)).scalar_one():
+        log.warning(NOT_PRELOADED)
+        return
+    op.execute("CREATE EXTENSION IF NOT EXISTS timescaledb")
