@@ -2,6 +2,7 @@
 
 import time
 import uuid
+from contextlib import nullcontext
 
 import psycopg
 import pytest
@@ -9,6 +10,7 @@ from prometheus_client import CollectorRegistry
 
 from fitconnect.ingest.rollup import RollupMaintainer
 from fitconnect.ingest.storage import SampleStore, rows_of
+from tests.timescaledb_jobs import held_jobs, refresh_rollups, uses_timescaledb
 
 from .support import (
     Publisher,
@@ -109,26 +111,38 @@ def test_worker_metrics_count_what_it_stored(database_url: str, mqtt_url: str) -
 def test_minutes_a_killed_worker_left_unrolled_are_rolled_up_by_the_next(
     database_url: str,
 ) -> None:
-    device = register_device(database_url)
-    minute_ms = (int(time.time() * 1000) // 60_000 - 2) * 60_000
-    b = batch(device, 1, start_ms=minute_ms, n=8, hr=130.0, power=210.0)
-    # The samples are stored; the worker dies before its rollup refresh.
-    write(database_url, [pending(device, b)], roll_up=False)
-    rollup_rows = "SELECT count(*) FROM telemetry.samples_1m WHERE device_id = %s"
-    assert count(database_url, rollup_rows, device.id) == 0
+    """On TimescaleDB the rollups are continuous aggregates: the minutes after their watermark
+    are read live from the samples; what "a worker left unrolled" means there is a late
+    minute, behind the watermark (here 4 days old), which waits for the next refresh."""
+    timescale = uses_timescaledb(database_url)
+    device = register_device(database_url, registered_s_ago=5 * 86_400)
+    with held_jobs(database_url) if timescale else nullcontext():
+        if timescale:
+            refresh_rollups(database_url)  # the watermark now: 4 days ago is late
+            minute_ms = (int(time.time() * 1000) // 60_000 - 4 * 24 * 60) * 60_000
+        else:
+            minute_ms = (int(time.time() * 1000) // 60_000 - 2) * 60_000
+        b = batch(device, 1, start_ms=minute_ms, n=8, hr=130.0, power=210.0)
+        # The samples are stored; the worker dies before its rollup refresh.
+        write(database_url, [pending(device, b)], roll_up=False)
+        rollup_rows = "SELECT count(*) FROM telemetry.samples_1m WHERE device_id = %s"
+        assert count(database_url, rollup_rows, device.id) == 0
 
-    with psycopg.connect(database_url) as conn:
-        RollupMaintainer(enabled=True).flush(conn)  # any other worker, on its next refresh
-        rows = conn.execute(
-            "SELECT samples, first_ts, last_ts, heart_rate_sum, heart_rate_samples, max_power_w"
-            " FROM telemetry.samples_1m WHERE device_id = %s",
-            (device.id,),
-        ).fetchall()
-        tens = conn.execute(
-            "SELECT heart_rate_sum, heart_rate_samples, power_sum, power_samples,"
-            " cadence_samples FROM telemetry.samples_10s WHERE device_id = %s",
-            (device.id,),
-        ).fetchall()
+        with psycopg.connect(database_url) as conn:
+            if timescale:
+                refresh_rollups(database_url)  # the scheduler's next refresh
+            else:
+                RollupMaintainer(enabled=True).flush(conn)  # any other worker, on its next one
+            rows = conn.execute(
+                "SELECT samples, first_ts, last_ts, heart_rate_sum, heart_rate_samples,"
+                " max_power_w FROM telemetry.samples_1m WHERE device_id = %s",
+                (device.id,),
+            ).fetchall()
+            tens = conn.execute(
+                "SELECT heart_rate_sum, heart_rate_samples, power_sum, power_samples,"
+                " cadence_samples FROM telemetry.samples_10s WHERE device_id = %s",
+                (device.id,),
+            ).fetchall()
     first, last = rows[0][1], rows[0][2]
     assert rows == [(8, first, last, 8 * 130, 8, 210)]
     assert tens == [(8 * 130, 8, 8 * 210, 8, 0)]  # 2 s of samples: one 10-second bucket

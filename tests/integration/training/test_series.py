@@ -3,6 +3,7 @@ of the last two minutes); the averages must be those of the samples, bucket by b
 
 import time
 from collections.abc import AsyncIterator
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -20,6 +21,7 @@ from fitconnect.platform.training.service import (
 from fitconnect.schemas import TelemetryBatch
 from fitconnect.settings import DatabaseSettings
 from tests.integration.ingest.support import Device, pending, register_device, write
+from tests.timescaledb_jobs import held_jobs, refresh_rollups, uses_timescaledb
 
 pytestmark = pytest.mark.integration
 
@@ -100,14 +102,20 @@ async def test_a_recent_window_reads_the_rollup_and_equals_the_samples(
 
     # The rollup answers for whole 10-second buckets: with the older samples gone (as if
     # retention had dropped them), a recent window still charts them; the raw read does not.
-    with psycopg.connect(database_url) as conn:
-        conn.execute(
-            "DELETE FROM telemetry.samples WHERE device_id = ANY(%s) AND ts < now() - interval"
-            " '5 minutes'",
-            ([d.id for d in devices],),
-        )
-    from_rollup = await training.series(subject, since, until, 60)
-    from_samples = await training.series(subject, odd, until, 60)
+    timescale = uses_timescaledb(database_url)
+    with held_jobs(database_url) if timescale else nullcontext():
+        if timescale:
+            # A continuous aggregate holds what a refresh materialized (the scheduler's, every
+            # few seconds); the deletion below invalidates it: no refresh before the reads.
+            refresh_rollups(database_url)
+        with psycopg.connect(database_url) as conn:
+            conn.execute(
+                "DELETE FROM telemetry.samples WHERE device_id = ANY(%s) AND ts < now()"
+                " - interval '5 minutes'",
+                ([d.id for d in devices],),
+            )
+        from_rollup = await training.series(subject, since, until, 60)
+        from_samples = await training.series(subject, odd, until, 60)
     assert len(from_rollup.ts) >= 30
     assert len(from_samples.ts) <= 12
 
@@ -119,11 +127,16 @@ async def test_late_samples_reach_the_chart_once_rolled_up(
     since, until = recent_window(timedelta(hours=1))
     start_ms = int((since + timedelta(minutes=5)).timestamp() * 1000)
     batches = _samples(device, start_ms, minutes=10)
+    timescale = uses_timescaledb(database_url)
     write(database_url, [pending(device, b) for b in batches[:4]])
+    if timescale:  # behind the aggregates' watermark: there for the next refresh (every 10 s)
+        refresh_rollups(database_url)
     subject = Subject(device.id, [device.id])
     assert len((await training.series(subject, since, until, 120)).ts) == 8
 
     write(database_url, [pending(device, b) for b in batches[4:]])  # a buffer, uploaded late
+    if timescale:
+        refresh_rollups(database_url)
     got = await training.series(subject, since, until, 120)
     assert len(got.ts) == 20
     _assert_same(got, _truth(database_url, [device], since, until, (until - since) / 120))
