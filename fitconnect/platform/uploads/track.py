@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from fitconnect.ingest.plausibility import PLAUSIBLE
 from fitconnect.platform.uploads.errors import UnreadableFileError
@@ -29,7 +29,8 @@ class Point:
 @dataclass(frozen=True, slots=True)
 class Track:
     """The file's points (sorted by time, one per instant), lap starts and timer events
-    (instant, ``pause`` or ``resume``), and its sport when it names one."""
+    (instant, ``pause`` or ``resume``; those of one instant a millisecond apart in file
+    order), and its sport when it names one."""
 
     points: list[Point]
     lap_starts: list[datetime]
@@ -85,4 +86,17 @@ def build_track(
         kept.append(Point(point.ts, values, lat, lon))
     if not kept:
         raise UnreadableFileError("NO_POINTS", "the file has no timestamped points")
-    return Track(kept, sorted(lap_starts), timer, sport)
+    return Track(kept, sorted(lap_starts), _timer_in_order(timer), sport)
+
+
+_MILLISECOND = timedelta(milliseconds=1)
+
+
+def _timer_in_order(timer: list[tuple[datetime, str]]) -> list[tuple[datetime, str]]:
+    """Timer events by time, those of one instant a millisecond apart in file order: a unit
+    may start its timer and auto-pause it within one second (the Edge 530 does), and the
+    database keeps no order among events of one instant."""
+    out: list[tuple[datetime, str]] = []
+    for ts, kind in sorted(timer, key=lambda event: event[0]):
+        out.append((max(ts, out[-1][0] + _MILLISECOND) if out else ts, kind))
+    return out
