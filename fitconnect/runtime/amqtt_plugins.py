@@ -13,8 +13,10 @@ connect at once either way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from amqtt.contexts import Action, BaseContext
 from amqtt.plugins.base import BaseAuthPlugin, BaseTopicPlugin
@@ -24,26 +26,29 @@ from fitconnect.platform.devices import mosquitto_auth
 
 _READS = {Action.SUBSCRIBE, Action.RECEIVE}
 _SHARED = "$share/"
+T = TypeVar("T")
 
 
-class _WatchedFile:
-    """A file's text, read again when it changed on disk (absent: empty)."""
+class _WatchedFile(Generic[T]):
+    """A file parsed by ``parse``, read and parsed again only when it changed on disk (its
+    modification time or size; absent: parsed as empty)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, parse: Callable[[str], T]) -> None:
         self._path = path
+        self._parse = parse
         self._stamp: tuple[int, int] | None = None
-        self._text = ""
+        self._value = parse("")
 
-    def text(self) -> str:
+    def value(self) -> T:
         try:
             info = self._path.stat()
             stamp = (info.st_mtime_ns, info.st_size)
         except FileNotFoundError:
             stamp = (0, 0)
         if stamp != self._stamp:
-            self._text = self._path.read_text() if stamp != (0, 0) else ""
+            self._value = self._parse(self._path.read_text() if stamp != (0, 0) else "")
             self._stamp = stamp
-        return self._text
+        return self._value
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +109,15 @@ class PasswordFileAuth(BaseAuthPlugin):  # type: ignore[misc] # amqtt is untyped
 
     def __init__(self, context: BaseContext) -> None:
         super().__init__(context)
-        self._file = _WatchedFile(Path(self._get_config_option("password-file", "passwd")))
+        self._users = _WatchedFile(
+            Path(self._get_config_option("password-file", "passwd")),
+            mosquitto_auth.parse_password_file,
+        )
 
     async def authenticate(self, *, session: Session) -> bool:
         if not session.username or session.password is None:
             return False
-        stored = mosquitto_auth.parse_password_file(self._file.text()).get(session.username)
+        stored = self._users.value().get(session.username)
         return stored is not None and mosquitto_auth.verify(str(session.password), stored)
 
 
@@ -122,8 +130,7 @@ class AclFileTopics(BaseTopicPlugin):  # type: ignore[misc] # amqtt is untyped
 
     def __init__(self, context: BaseContext) -> None:
         super().__init__(context)
-        self._file = _WatchedFile(Path(self._get_config_option("acl-file", "acl")))
-        self._parsed: tuple[str, dict[str, list[Grant]]] = ("", {})
+        self._grants = _WatchedFile(Path(self._get_config_option("acl-file", "acl")), parse_acl)
 
     async def topic_filtering(
         self,
@@ -139,11 +146,5 @@ class AclFileTopics(BaseTopicPlugin):  # type: ignore[misc] # amqtt is untyped
         reading = action in _READS
         return any(
             (grant.can_read if reading else grant.can_write) and covers(grant.pattern, topic)
-            for grant in self._grants().get(session.username, [])
+            for grant in self._grants.value().get(session.username, [])
         )
-
-    def _grants(self) -> dict[str, list[Grant]]:
-        text = self._file.text()
-        if text != self._parsed[0]:
-            self._parsed = (text, parse_acl(text))
-        return self._parsed[1]
