@@ -24,7 +24,7 @@ from fitconnect.ingest.errors import MessageRejectedError
 from fitconnect.ingest.positions import Position, positions_of, write_positions
 from fitconnect.ingest.registry import DeviceRegistry
 from fitconnect.ingest.rollup import RollupMaintainer
-from fitconnect.ingest.storage import Row, SampleStore, rows_of, timestamp_of
+from fitconnect.ingest.storage import SampleRows, SampleStore, timestamp_of
 from fitconnect.ingest.validation import Parsed, check
 from fitconnect.logs import log_context
 from fitconnect.schemas import DeviceEvent, DeviceStatus, TelemetryBatch
@@ -140,7 +140,7 @@ def _write(
     record_dead: bool,
 ) -> Outcome:
     outcome = Outcome()
-    rows: list[Row] = []
+    rows = SampleRows()
     positions: list[Position] = []
     seen: dict[uuid.UUID, tuple[int, int]] = {}
     statuses: list[tuple[uuid.UUID, DeviceStatus]] = []
@@ -161,7 +161,7 @@ def _write(
                     log.debug(
                         "batch %d of %s: %d samples", message.seq, device_id, len(message.ts_ms)
                     )
-            rows.extend(rows_of(device_id, message))
+            rows.add(device_id, message)
             positions.extend(positions_of(device_id, message))
             newest = max(message.ts_ms)
             outcome.newest_sample_ms.append(newest)
@@ -185,8 +185,8 @@ def _write(
             device_state.record_event(conn, device_id, event)
     telemetry_messages = len(outcome.newest_sample_ms)
     outcome.samples_new = new
-    outcome.samples_duplicate = len(rows) - new
-    if new == 0 and rows:
+    outcome.samples_duplicate = rows.count - new
+    if new == 0 and rows.count:
         outcome.messages_duplicate = telemetry_messages
     else:
         outcome.messages_stored = telemetry_messages + len(statuses) + len(events)

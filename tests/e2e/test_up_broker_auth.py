@@ -21,6 +21,7 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
 from tests.e2e.processes import read_until_up, start_up, wait_until_serving
+from tests.mqtt_clients import close
 
 pytestmark = [
     pytest.mark.e2e,
@@ -81,8 +82,7 @@ class Probe:
             return self.pubacks[mid]
 
     def close(self) -> None:
-        self.client.loop_stop()
-        self.client.disconnect()
+        close(self.client)
 
 
 def _gql(url: str, query: str, token: str | None = None) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from fitconnect.analytics.jobs import run_once
 from fitconnect.ingest.device_state import record_event
 from fitconnect.ingest.plausibility import MAX_FUTURE_S
 from fitconnect.ingest.positions import positions_of, write_positions
-from fitconnect.ingest.storage import SampleStore, rows_of
+from fitconnect.ingest.storage import SampleStore, sample_rows
 from fitconnect.platform.devices.file_sources import register_file_source
 from fitconnect.platform.polling import every
 from fitconnect.platform.uploads import files
@@ -136,7 +136,7 @@ def _store(conn: Connection, claimed: _Claimed, track: Track) -> uuid.UUID:
             name=f"Upload: {claimed.file_name}",
         )
         batch = _batch(device_id, track)
-        stored = SampleStore().write(conn, rows_of(device_id, batch))
+        stored = SampleStore().write(conn, sample_rows(device_id, batch))
         write_positions(conn, positions_of(device_id, batch))
         for event in _events(device_id, track):
             record_event(conn, device_id, event)

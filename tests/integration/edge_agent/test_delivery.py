@@ -19,6 +19,7 @@ from paho.mqtt.properties import Properties
 
 from fitconnect.runtime.embedded_broker import EmbeddedBroker
 from fitconnect.schemas import TelemetryBatch, decode, encode
+from tests.mqtt_clients import close
 from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -70,8 +71,7 @@ class Collector:
             return {d: set(s) for d, s in self.seen.items()}
 
     def close(self) -> None:
-        self.client.loop_stop()
-        self.client.disconnect()
+        close(self.client)
 
 
 def simulator(
@@ -179,6 +179,5 @@ def test_the_agent_publishes_to_an_mqtt_311_only_broker(tmp_path: Path) -> None:
         agent = simulator(f"{broker.url}?protocol=3.1.1", tenant, tmp_path / "e.sqlite", devices, 3)
         output, _ = agent.communicate(timeout=60)
         wait_until(lambda: len(set(received)) >= batches_made(output), 15, "every batch")
-        sub.loop_stop()
-        sub.disconnect()
+        close(sub)
     assert sorted(set(received)) == list(range(batches_made(output)))

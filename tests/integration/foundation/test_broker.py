@@ -10,6 +10,7 @@ import pytest
 from fitconnect.platform.devices import mosquitto_auth
 from fitconnect.runtime import broker_users
 from fitconnect.runtime.embedded_broker import EmbeddedBroker
+from tests.mqtt_clients import close
 
 pytestmark = pytest.mark.integration
 
@@ -40,8 +41,7 @@ def roundtrip(url: str, *, protocol: mqtt.MQTTProtocolVersion, count: int = 50) 
         pub.publish("fc/v1/test/dev1/telemetry", f"m{i}".encode(), qos=1).wait_for_publish(5)
     done.wait(10)
     for client in (pub, sub):
-        client.loop_stop()
-        client.disconnect()
+        close(client)
     return received
 
 
@@ -124,7 +124,7 @@ def test_the_amqtt_fallback_checks_the_same_passwords_and_acl_as_mosquitto(
         assert broker.authenticated
         for user, password in ((None, None), (first, "wrong"), ("nobody", "x")):
             client, code = _client(broker.port, user, password)
-            client.loop_stop()
+            close(client)
             assert code != 0, (user, password)
 
         received: list[str] = []
@@ -153,5 +153,4 @@ def test_the_amqtt_fallback_checks_the_same_passwords_and_acl_as_mosquitto(
         late, code = _client(broker.port, second, f"pw-{second}")
         assert code == 0
         for client in (reader, device, late):
-            client.loop_stop()
-            client.disconnect()
+            close(client)

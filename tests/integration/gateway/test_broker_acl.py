@@ -19,6 +19,7 @@ from fitconnect.platform.devices import mosquitto_auth
 from fitconnect.platform.devices.service import DeviceCredentials, DeviceService
 from fitconnect.runtime.ports import free_port, is_listening
 from fitconnect.settings import DatabaseSettings
+from tests.mqtt_clients import close
 from tests.waiting import wait_until
 
 pytestmark = [
@@ -106,8 +107,7 @@ def _accepted_once_reloaded(
         if rc is not None and not rc.is_failure:
             accepted.append((client, rc))
             return True
-        client.loop_stop()
-        client.disconnect()
+        close(client)
         return False
 
     wait_until(connects, 10, f"the broker accepting {user}")
@@ -119,8 +119,7 @@ def _refused_once_reloaded(port: int, user: str, password: str) -> None:
 
     def refused() -> bool:
         client, rc = _client(port, user, password)
-        client.loop_stop()
-        client.disconnect()
+        close(client)
         return rc is not None and rc.is_failure
 
     wait_until(refused, 10, f"the broker refusing {user}")
@@ -188,8 +187,7 @@ def test_a_device_publishes_only_under_its_own_topic_and_revocation_locks_it_out
     asyncio.run(revoke())
     _refused_once_reloaded(port, mine.mqtt_username, mine.mqtt_password)
     for c in (reader, device):
-        c.loop_stop()
-        c.disconnect()
+        close(c)
 
 
 def test_the_ingest_user_made_as_the_readme_says_survives_device_registration(
@@ -208,5 +206,4 @@ def test_the_ingest_user_made_as_the_readme_says_survives_device_registration(
     assert device_rc is not None
     assert not device_rc.is_failure
     for c in (reader, publisher):
-        c.loop_stop()
-        c.disconnect()
+        close(c)

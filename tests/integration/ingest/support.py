@@ -23,6 +23,7 @@ from fitconnect.ingest.storage import SampleStore
 from fitconnect.ingest.validation import parse
 from fitconnect.schemas import Channel, DeviceTopic, TelemetryBatch, encode
 from fitconnect.settings import IngestSettings
+from tests.mqtt_clients import close
 from tests.waiting import wait_until
 
 
@@ -83,8 +84,7 @@ class Publisher:
         self.send(device.topic(), encode(b))
 
     def close(self) -> None:
-        self.client.loop_stop()
-        self.client.disconnect()
+        close(self.client)
 
 
 def worker_settings(**overrides: object) -> IngestSettings:

@@ -9,7 +9,8 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from fitconnect.ingest.rollup import RollupMaintainer
-from fitconnect.ingest.storage import SampleStore, rows_of
+from fitconnect.ingest.storage import SampleStore, sample_rows
+from fitconnect.schemas import TelemetryBatch
 from tests.timescaledb_jobs import held_jobs, refresh_rollups, uses_timescaledb
 
 from .support import (
@@ -55,9 +56,11 @@ def test_partial_overlap_keeps_new_rows_and_drops_repeats(database_url: str) -> 
     start = int(time.time() * 1000) - 60_000
     store = SampleStore()
     with psycopg.connect(database_url) as conn:
-        store.write(conn, rows_of(device.id, batch(device, 1, start_ms=start, n=10)))
+        store.write(conn, sample_rows(device.id, batch(device, 1, start_ms=start, n=10)))
         conn.commit()
-        new = store.write(conn, rows_of(device.id, batch(device, 2, start_ms=start + 1250, n=10)))
+        new = store.write(
+            conn, sample_rows(device.id, batch(device, 2, start_ms=start + 1250, n=10))
+        )
         conn.commit()
     assert new == 5
     assert (
@@ -68,12 +71,44 @@ def test_partial_overlap_keeps_new_rows_and_drops_repeats(database_url: str) -> 
     )
 
 
+def test_every_column_is_stored_as_sent_and_missing_values_are_null(database_url: str) -> None:
+    """The columnar COPY encoding: integers rounded half to even, reals as float4, distance as
+    float8, a None inside a column and a metric the batch lacks both NULL, millisecond times."""
+    device = register_device(database_url)
+    t0 = int(time.time() * 1000) - 10_000
+    sent = TelemetryBatch(
+        device_id=str(device.id),
+        seq=1,
+        ts_ms=[t0, t0 + 1, t0 + 999],
+        metrics={
+            "heart_rate_bpm": [140.5, None, 141.5],
+            "power_w": [250.4, 2499.6, None],
+            "cadence_rpm": [90.25, 0.0, None],
+            "distance_m": [1234.5678901, None, 0.1],
+            "altitude_m": [-12.5, None, 8848.86],
+        },
+    )
+    with psycopg.connect(database_url) as conn:
+        assert SampleStore().write(conn, sample_rows(device.id, sent)) == 3
+        stored = conn.execute(
+            "SELECT (extract(epoch FROM ts) * 1000)::bigint, heart_rate_bpm, power_w,"
+            " cadence_rpm, speed_kmh, distance_m, stroke_rate_spm, altitude_m::float8"
+            " FROM telemetry.samples WHERE device_id = %s ORDER BY ts",
+            (device.id,),
+        ).fetchall()
+    assert stored == [
+        (t0, 140, 250, 90.25, None, 1234.5678901, None, -12.5),
+        (t0 + 1, None, 2500, 0.0, None, None, None, None),
+        (t0 + 999, 142, None, None, None, 0.1, None, pytest.approx(8848.86, abs=1e-3)),
+    ]
+
+
 def test_partitions_are_created_for_old_days_on_demand(database_url: str) -> None:
     store = SampleStore()
     long_ago = int((time.time() - 40 * 86400) * 1000)
     device = register_device(database_url)
     with psycopg.connect(database_url) as conn:
-        rows = rows_of(uuid.uuid4(), batch(device, 1, start_ms=long_ago))
+        rows = sample_rows(uuid.uuid4(), batch(device, 1, start_ms=long_ago))
         assert store.write(conn, rows) == 10
         conn.commit()
 

@@ -6,7 +6,7 @@ import pytest
 
 from fitconnect.ingest.errors import MessageRejectedError
 from fitconnect.ingest.plausibility import first_implausible
-from fitconnect.ingest.storage import rows_of, timestamp_of
+from fitconnect.ingest.storage import timestamp_of
 from fitconnect.ingest.validation import parse
 from fitconnect.schemas import TelemetryBatch, encode
 
@@ -65,15 +65,6 @@ def test_parse_rejects_with_a_stable_reason(topic: str, payload: bytes, reason: 
     with pytest.raises(MessageRejectedError) as err:
         parse(topic, payload)
     assert err.value.reason == reason
-
-
-def test_rows_fill_absent_metrics_with_null_and_round_integer_columns() -> None:
-    device = uuid.uuid4()
-    rows = rows_of(device, _batch(heart_rate_bpm=[140.4, None], speed_kmh=[30.5, 31.0]))
-    assert rows[0][:4] == (device, timestamp_of(1_700_000_000_000), 140, None)
-    assert rows[1][2] is None
-    assert rows[0][5] == 30.5
-    assert len(rows[0]) == 9
 
 
 def test_timestamps_are_utc_milliseconds() -> None:
