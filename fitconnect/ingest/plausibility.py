@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 from fitconnect.schemas import Metric
 
@@ -38,9 +39,23 @@ REGISTRATION_GRACE_S = 300.0
 
 
 def first_implausible(metric: str, values: list[float | None]) -> float | None:
-    """The first value of ``values`` outside ``metric``'s range, or None when all are possible."""
+    """The first value of ``values`` outside ``metric``'s range, or None when all are possible.
+
+    The common case, every value possible, is three scans in C (``sum`` is NaN when a value
+    is; ``min`` and ``max`` bound the rest); only a batch that fails them is walked value by
+    value to name the first offender.
+    """
     allowed = PLAUSIBLE[metric]
-    for value in values:
-        if value is not None and (math.isnan(value) or value not in allowed):
+    present = (
+        cast("list[float]", values) if None not in values else [v for v in values if v is not None]
+    )
+    if not present or (
+        not math.isnan(sum(present))
+        and allowed.low <= min(present)
+        and max(present) <= allowed.high
+    ):
+        return None
+    for value in present:
+        if math.isnan(value) or value not in allowed:
             return value
     return None

@@ -28,6 +28,11 @@ def _batch(**metrics: list[float | None]) -> TelemetryBatch:
         ("heart_rate_bpm", [19.0], 19.0),
         ("power_w", [3000.0], 3000.0),
         ("cadence_rpm", [90.0, None, 120.0], None),
+        ("cadence_rpm", [None, None], None),
+        ("power_w", [100.0, None, -1.0, 5000.0], -1.0),  # the first offender, Nones skipped
+        ("power_w", [1e308, 1e308, 2000.0], 1e308),  # a sum that overflows
+        ("speed_kmh", [float("inf"), float("-inf")], float("inf")),  # a sum that is NaN
+        ("altitude_m", [-500.0, 9000.0], None),  # the ranges' own ends are possible
     ],
 )
 def test_first_implausible_value(
