@@ -131,7 +131,7 @@ def _device_changes(
     before that stay as they are); one computed by another metrics version fully.
     """
     events = repo.event_stats(conn, list(latest))
-    marks = {d: m for d, m in repo.watermarks(conn).items() if d in latest}
+    marks = repo.watermarks(conn, list(latest))
     full = {d for d, m in marks.items() if m.version != METRICS_VERSION}
     if since is not None:
         after = dict.fromkeys(latest, since - timedelta(microseconds=1))
@@ -152,14 +152,22 @@ def _device_changes(
 def _plan(conn: repo.Connection, since: datetime | None, athlete_id: str | None) -> _Plan:
     """Athletes with new samples, session events or parameters since their watermarks (or
     since ``since``), and from when: sessions belong to athletes, so a change of one device
-    recomputes its athlete's sessions it can touch, from all of the athlete's devices."""
-    devices = repo.devices(conn, athlete_id)
+    recomputes its athlete's sessions it can touch, from all of the athlete's devices.
+
+    Without ``since``, only the athletes ``athletes_with_news`` names are looked at (the
+    others' results are up to date): a run after one new session plans one athlete."""
+    among = (
+        None if since is not None else repo.athletes_with_news(conn, METRICS_VERSION, athlete_id)
+    )
+    if among == []:
+        return _Plan({}, {}, {}, {}, {}, {}, {})
+    devices = repo.devices(conn, athlete_id, among)
     owners = {d.device_id: (d.athlete_id, d.tenant_id) for d in devices}
     latest = repo.latest_samples(conn, list(owners))
     full, changed, events = _device_changes(conn, since, latest)
     athletes = sorted({owners[d][0] for d in latest})
     params_now = repo.parameters_changed_at(conn, athletes)
-    seen = repo.athlete_watermarks(conn)
+    seen = repo.athlete_watermarks(conn, athletes)
     full_athletes = {owners[d][0] for d in full}
     if since is None:
         full_athletes |= {a for a, t in params_now.items() if seen.get(a) != t}

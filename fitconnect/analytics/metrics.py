@@ -14,6 +14,8 @@ run on per-session histograms of values, a few hundred rows per session.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
 
 from fitconnect.analytics.best_efforts import distance_efforts
@@ -77,6 +79,20 @@ def _aggregations() -> list[pl.Expr]:
     ]
 
 
+def _with_params(
+    frame: pl.DataFrame, params: pl.DataFrame, how: Literal["inner", "left"]
+) -> pl.DataFrame:
+    """``frame`` joined to its sessions' ``params``, every column materialized.
+
+    An eager join with a one-row ``params`` (an incremental run of one session) gives
+    broadcast constant columns, and Polars divides by a constant as a multiplication by its
+    reciprocal: 152 / 190 came out below 0.8 for one session and equal with two, so one
+    session's zones, TRIMP and stress differed from a full recompute's. The lazy join
+    materializes its columns, so a session's metrics never depend on its company.
+    """
+    return frame.lazy().join(params.lazy(), on=SESSION_KEY, how=how).collect()
+
+
 def _zone_list(hist: pl.DataFrame, zone: pl.Expr, zones: int, name: str) -> pl.DataFrame:
     """Seconds per zone 1..``zones`` from a (session, value, n) histogram joined to params."""
     counted = (
@@ -98,7 +114,7 @@ def _heart_rate_metrics(grid: pl.DataFrame, params: pl.DataFrame) -> pl.DataFram
         grid.filter(pl.col("heart_rate_bpm").is_not_null())
         .group_by(SESSION_KEY, "heart_rate_bpm")
         .agg(pl.len().alias("n"))
-        .join(params, on=SESSION_KEY)
+        .pipe(_with_params, params, "inner")
     )
     trimp = (
         hist.with_columns((trimp_per_second() * pl.col("n")).alias("_t"))
@@ -114,7 +130,7 @@ def _power_zones(grid: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
         grid.filter(pl.col("power_w").is_not_null())
         .group_by(SESSION_KEY, "power_w")
         .agg(pl.len().alias("n"))
-        .join(params, on=SESSION_KEY)
+        .pipe(_with_params, params, "inner")
     )
     return _zone_list(hist, power_zone(), 7, "power_zone_s")
 
@@ -164,7 +180,7 @@ def session_metrics(
         .join(_power_zones(grid, params), on=SESSION_KEY, how="left")
         .join(power_curves(grid), on=SESSION_KEY, how="left")
         .join(distance_efforts(grid), on=SESSION_KEY, how="left")
-        .join(params, on=SESSION_KEY, how="left")
+        .pipe(_with_params, params, "left")
         .sort(SESSION_KEY)
     )
     out = per_session.with_columns(_derived())

@@ -37,14 +37,64 @@ class Device:
     kind: str
 
 
-def devices(conn: Connection, athlete_id: str | None = None) -> list[Device]:
-    """Registered devices (of one athlete when given)."""
+def devices(
+    conn: Connection, athlete_id: str | None = None, athletes: Sequence[str] | None = None
+) -> list[Device]:
+    """Registered devices (of one athlete when given; of ``athletes`` when given)."""
     rows = conn.execute(
         "SELECT id::text, athlete_id::text, tenant_id::text, kind FROM devices.published_devices"
-        " WHERE %(a)s::uuid IS NULL OR athlete_id = %(a)s::uuid",
-        {"a": athlete_id},
+        " WHERE (%(a)s::uuid IS NULL OR athlete_id = %(a)s::uuid)"
+        "   AND (%(among)s::uuid[] IS NULL OR athlete_id = ANY(%(among)s::uuid[]))",
+        {"a": athlete_id, "among": None if athletes is None else list(athletes)},
     ).fetchall()
     return [Device(*row) for row in rows]
+
+
+_WITH_NEWS = """
+WITH dev AS (
+    SELECT d.id, d.athlete_id FROM devices.published_devices d
+    WHERE %(a)s::uuid IS NULL OR d.athlete_id = %(a)s::uuid
+)
+SELECT dev.athlete_id::text
+FROM dev LEFT JOIN analytics.device_watermarks w ON w.device_id = dev.id
+WHERE CASE WHEN w.device_id IS NULL
+    THEN EXISTS (SELECT 1 FROM telemetry.published_samples s WHERE s.device_id = dev.id)
+    ELSE w.version <> %(version)s
+      OR EXISTS (SELECT 1 FROM telemetry.published_samples s
+                 WHERE s.device_id = dev.id AND s.ts > w.last_ts)
+      OR w.events_seen <> (SELECT count(*) FROM telemetry.published_device_events e
+                           WHERE e.device_id = dev.id AND e.kind = ANY(%(kinds)s::text[]))
+    END
+UNION
+SELECT c.athlete_id::text
+FROM (
+    SELECT a.athlete_id, GREATEST(
+        (SELECT max(recorded_at) FROM users.athlete_parameters p
+         WHERE p.athlete_id = a.athlete_id),
+        (SELECT updated_at FROM analytics.athlete_params q WHERE q.athlete_id = a.athlete_id),
+        (SELECT max(updated_at) FROM analytics.source_overrides o
+         WHERE o.athlete_id = a.athlete_id)) AS t
+    FROM (SELECT DISTINCT athlete_id FROM dev) a
+    OFFSET 0
+) c
+LEFT JOIN analytics.athlete_watermarks aw ON aw.athlete_id = c.athlete_id
+WHERE c.t IS NOT NULL AND c.t IS DISTINCT FROM aw.params_changed_at
+"""
+
+
+def athletes_with_news(conn: Connection, version: int, athlete_id: str | None) -> list[str]:
+    """Athletes (one when given) an incremental run may have something to do for, in one
+    statement: one of their devices has samples and none computed yet, was computed by
+    another metrics ``version``, has samples past its watermark or another count of
+    session, lap and timer events; or their parameters or sources changed since the run
+    that computed them (``parameters_changed_at`` against ``athlete_watermarks``).
+
+    A superset (the planner decides from the named athletes' devices as before); every
+    other athlete's results are up to date, so a run reads nothing more of them."""
+    rows = conn.execute(
+        _WITH_NEWS, {"a": athlete_id, "version": version, "kinds": list(COMPUTED_EVENTS)}
+    ).fetchall()
+    return sorted(a for (a,) in rows)
 
 
 def source_overrides(conn: Connection, athlete_ids: Sequence[str]) -> dict[tuple[str, str], str]:
@@ -100,11 +150,12 @@ class EventStats:
     last_ts: datetime | None
 
 
-def watermarks(conn: Connection) -> dict[str, Watermark]:
+def watermarks(conn: Connection, device_ids: Sequence[str]) -> dict[str, Watermark]:
     """Per device: newest sample and session/lap events already computed, and the version."""
     rows = conn.execute(
         "SELECT device_id::text, last_ts, events_seen, last_event_ts, version"
-        " FROM analytics.device_watermarks"
+        " FROM analytics.device_watermarks WHERE device_id = ANY(%s::uuid[])",
+        (list(device_ids),),
     ).fetchall()
     return {d: Watermark(*rest) for d, *rest in rows}
 
@@ -294,10 +345,12 @@ def parameters_changed_at(conn: Connection, athlete_ids: Sequence[str]) -> dict[
     return {a: ts for a, ts in rows if ts is not None}
 
 
-def athlete_watermarks(conn: Connection) -> dict[str, datetime]:
+def athlete_watermarks(conn: Connection, athlete_ids: Sequence[str]) -> dict[str, datetime]:
     """Per athlete: the parameter change the stored results were computed with."""
     rows = conn.execute(
         "SELECT athlete_id::text, params_changed_at FROM analytics.athlete_watermarks"
+        " WHERE athlete_id = ANY(%s::uuid[])",
+        (list(athlete_ids),),
     ).fetchall()
     return dict(rows)
 
