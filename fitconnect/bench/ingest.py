@@ -1,8 +1,16 @@
 """``fitconnect bench ingest``: simulated devices → Mosquitto → workers → PostgreSQL, measured.
 
 Everything runs on this machine, in one run, on one fresh database of the configured (or
-embedded) server: the end-to-end rate and lag, the raw binary-COPY ceiling of the same table,
-and a per-message INSERT baseline (what simple MQTT-to-database bridges do).
+embedded) server:
+
+- the drain: the broker holds the messages of ``drain_seconds`` of publishing for the workers'
+  persistent sessions while no worker runs; then the workers start, and the clock runs from
+  their first commit until every sample is committed. This is the ingest path alone, without
+  the publishers' CPU, with the CPU per sample of the workers and of their PostgreSQL
+  backends read from ``/proc`` (figures that travel between machines);
+- the flooded end-to-end rate and lag, publishers and workers running together;
+- the binary-COPY ceiling of the same table (the stream prepared before the clock starts),
+  and a per-message INSERT baseline (what simple MQTT-to-database bridges do).
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
 import psycopg
@@ -23,11 +32,13 @@ from paho.mqtt import client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 from fitconnect.ingest.metrics_reader import scrape
+from fitconnect.ingest.process import create_sessions
 from fitconnect.ingest.storage import SampleRows, SampleStore
 from fitconnect.platform.db.scratch import scratch_database
 from fitconnect.runtime.embedded_broker import EmbeddedBroker
 from fitconnect.runtime.ports import free_port
 from fitconnect.schemas import Channel, DeviceTopic, TelemetryBatch, encode
+from fitconnect.settings import IngestSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +49,7 @@ class IngestBenchConfig:
     samples_per_message: int = 100
     rate: int = 0  # samples/s to offer; 0 = as fast as the publishers go
     publishers: int = 2
+    drain_seconds: float = 8.0  # publishing into the broker's queue before the drain
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +65,27 @@ class IngestBenchResult:
     workers: int
     devices: int
     offered_rate: int
+    backend: str
+    drain_samples: int
+    drain_samples_per_s: float
+    drain_ratio: float
+    worker_cpu_us_per_sample: float
+    postgres_cpu_us_per_sample: float
 
     def as_dict(self) -> dict[str, float | int]:
         return asdict(self)
 
 
-def _publish(
-    mqtt_port: int, tenant: str, devices: list[str], cfg: IngestBenchConfig, until: float
+def _publish(  # noqa: PLR0917 - a process target
+    mqtt_port: int,
+    tenant: str,
+    devices: list[str],
+    cfg: IngestBenchConfig,
+    until: float,
+    published: Synchronized[int] | None = None,
 ) -> None:
+    """Publish batches of ``devices`` until ``until`` (monotonic); add the samples the broker
+    acknowledged to ``published``."""
     client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
     client.max_inflight_messages_set(1000)
     client.max_queued_messages_set(5000)
@@ -70,6 +95,7 @@ def _publish(
     last_ts = dict.fromkeys(devices, 0)
     topics = {d: str(DeviceTopic(tenant, d, Channel.TELEMETRY)) for d in devices}
     seq = 0
+    acks: list[mqtt.MQTTMessageInfo] = []
     per_proc_rate = cfg.rate / max(cfg.publishers, 1)
     started = time.monotonic()
     sent = 0
@@ -90,7 +116,7 @@ def _publish(
                 },
                 sent_at_ms=now_ms,
             )
-            client.publish(topics[device], encode(batch), qos=1)
+            acks.append(client.publish(topics[device], encode(batch), qos=1))
             sent += k
             if per_proc_rate:
                 ahead = sent / per_proc_rate - (time.monotonic() - started)
@@ -99,8 +125,14 @@ def _publish(
             if time.monotonic() >= until:
                 break
         seq += 1
-    client.loop_stop()
+    queued = [ack for ack in acks if ack.rc == mqtt.MQTT_ERR_SUCCESS]  # not dropped when full
+    for ack in queued:
+        ack.wait_for_publish(30)
+    if published is not None:
+        with published.get_lock():
+            published.value += k * len(queued)
     client.disconnect()
+    client.loop_stop()
 
 
 def copy_ceiling(database_url: str, rows: int) -> float:
@@ -164,11 +196,14 @@ def run_ingest_bench(
     with scratch_database(server_url, "fc_bench_ingest") as db_url:
         tenant, devices = _register(db_url, cfg.devices)
         say(f"scratch database migrated, {cfg.devices} devices registered")
+        with EmbeddedBroker.start(work_dir / "drain-broker", persistence=False) as broker:
+            drain = _drain(db_url, broker.port, tenant, devices, cfg, say)
         with EmbeddedBroker.start(work_dir / "broker", persistence=False) as broker:
             e2e, samples, p50, p99 = _end_to_end(db_url, broker.port, tenant, devices, cfg, say)
         say("measuring the raw COPY ceiling and the per-message INSERT baseline…")
         ceiling = copy_ceiling(db_url, rows=min(max(samples, 200_000), 1_000_000))
         naive = naive_insert(db_url)
+        backend = _backend(db_url)
     return IngestBenchResult(
         samples_per_s=round(e2e),
         samples=samples,
@@ -181,7 +216,146 @@ def run_ingest_bench(
         workers=cfg.workers,
         devices=cfg.devices,
         offered_rate=cfg.rate,
+        backend=backend,
+        drain_samples=drain.samples,
+        drain_samples_per_s=round(drain.samples_per_s),
+        drain_ratio=round(drain.samples_per_s / ceiling, 3),
+        worker_cpu_us_per_sample=round(drain.worker_cpu_s / drain.samples * 1e6, 3),
+        postgres_cpu_us_per_sample=round(drain.postgres_cpu_s / drain.samples * 1e6, 3),
     )
+
+
+def _backend(db_url: str) -> str:
+    with psycopg.connect(db_url) as conn:
+        hyper = conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'").fetchone()
+    return "timescaledb" if hyper else "postgresql"
+
+
+@dataclass(frozen=True, slots=True)
+class _Drain:
+    samples: int
+    samples_per_s: float
+    worker_cpu_s: float
+    postgres_cpu_s: float
+
+
+def _worker_env(db_url: str, mqtt_port: int, group: str, metrics_port: int) -> dict[str, str]:
+    return {
+        **os.environ,
+        "FITCONNECT_DATABASE_URL": db_url,
+        "FITCONNECT_MQTT_URL": f"mqtt://127.0.0.1:{mqtt_port}",
+        "FITCONNECT_INGEST__METRICS_PORT": str(metrics_port),
+        "FITCONNECT_INGEST__SHARE_GROUP": group,
+        "FITCONNECT_INGEST__CLIENT_ID_PREFIX": group,
+        "FITCONNECT_INGEST__SESSION_EXPIRY_S": "3600",
+        "FITCONNECT_LOG_LEVEL": "WARNING",
+    }
+
+
+def _start_workers(env: dict[str, str], count: int) -> list[subprocess.Popen[bytes]]:
+    return [
+        subprocess.Popen([sys.executable, "-m", "fitconnect", "ingest", "--index", str(i)], env=env)
+        for i in range(count)
+    ]
+
+
+def _stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
+    for w in workers:
+        w.terminate()
+    for w in workers:
+        try:
+            w.wait(30)
+        except subprocess.TimeoutExpired:
+            w.kill()
+            w.wait()
+
+
+def _drain(  # noqa: PLR0917 - one private call site
+    db_url: str,
+    mqtt_port: int,
+    tenant: str,
+    devices: list[str],
+    cfg: IngestBenchConfig,
+    say: Callable[[str], None],
+) -> _Drain:
+    """Queue ``cfg.drain_seconds`` of publishing in the broker, then time the workers from
+    their first commit to the last sample."""
+    group = f"drain{uuid.uuid4().hex[:6]}"
+    metrics_port = free_port()
+    settings = IngestSettings(share_group=group, client_id_prefix=group, session_expiry_s=3600)
+    create_sessions(f"mqtt://127.0.0.1:{mqtt_port}", settings, cfg.workers)
+    say(f"drain: publishing {cfg.drain_seconds:.0f} s into the broker's queue, no worker running…")
+    ctx = mp.get_context("spawn")
+    published = ctx.Value("q", 0)
+    until = time.monotonic() + cfg.drain_seconds
+    procs = [
+        ctx.Process(
+            target=_publish,
+            args=(mqtt_port, tenant, devices[i :: cfg.publishers], cfg, until, published),
+        )
+        for i in range(cfg.publishers)
+    ]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    queued = int(published.value)
+    say(f"drain: {queued:,} samples queued; starting {cfg.workers} worker(s)…")
+    workers = _start_workers(_worker_env(db_url, mqtt_port, group, metrics_port), cfg.workers)
+    ports = [metrics_port + i for i in range(cfg.workers)]
+    try:
+        _wait_for_metrics(ports)
+        first = _poll(ports, lambda stored: stored > 0)
+        began, stored_first = time.monotonic(), first
+        cpu_first = _cpu_seconds([w.pid for w in workers]), _backend_cpu_seconds(db_url)
+        _poll(ports, lambda stored: stored >= queued, timeout_s=600)
+        elapsed = time.monotonic() - began
+        worker_cpu = _cpu_seconds([w.pid for w in workers]) - cpu_first[0]
+        postgres_cpu = _backend_cpu_seconds(db_url) - cpu_first[1]
+    finally:
+        _stop_workers(workers)
+    drained = queued - int(stored_first)
+    return _Drain(queued, drained / elapsed, worker_cpu, postgres_cpu)
+
+
+def _poll(ports: list[int], done: Callable[[float], bool], timeout_s: float = 120.0) -> float:
+    """The workers' stored-sample count once ``done`` holds for it."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        stored = scrape(ports).stored_samples
+        if done(stored):
+            return stored
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"ingest stored {stored:,.0f} samples and no more")
+        time.sleep(0.05)
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU of ``pids`` so far (``/proc/PID/stat``), seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / _TICKS
+
+
+def _backend_cpu_seconds(db_url: str) -> float:
+    """CPU of the PostgreSQL backends serving ``db_url``'s database, but this one's."""
+    with psycopg.connect(db_url) as conn:
+        pids = [
+            int(row[0])
+            for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
+    return _cpu_seconds(pids)
 
 
 def _register(db_url: str, count: int) -> tuple[str, list[str]]:
@@ -207,20 +381,7 @@ def _end_to_end(  # noqa: PLR0917 - one private call site
 ) -> tuple[float, int, float, float]:
     base_port = free_port()
     group = f"bench{uuid.uuid4().hex[:6]}"
-    env = {
-        **os.environ,
-        "FITCONNECT_DATABASE_URL": db_url,
-        "FITCONNECT_MQTT_URL": f"mqtt://127.0.0.1:{mqtt_port}",
-        "FITCONNECT_INGEST__METRICS_PORT": str(base_port),
-        "FITCONNECT_INGEST__SHARE_GROUP": group,
-        "FITCONNECT_INGEST__CLIENT_ID_PREFIX": group,
-        "FITCONNECT_INGEST__SESSION_EXPIRY_S": "0",
-        "FITCONNECT_LOG_LEVEL": "WARNING",
-    }
-    workers = [
-        subprocess.Popen([sys.executable, "-m", "fitconnect", "ingest", "--index", str(i)], env=env)
-        for i in range(cfg.workers)
-    ]
+    workers = _start_workers(_worker_env(db_url, mqtt_port, group, base_port), cfg.workers)
     ports = [base_port + i for i in range(cfg.workers)]
     try:
         _wait_for_metrics(ports)
@@ -252,14 +413,7 @@ def _end_to_end(  # noqa: PLR0917 - one private call site
             time.sleep(1.0)
         elapsed = time.monotonic() - began - 1.0
     finally:
-        for w in workers:
-            w.terminate()
-        for w in workers:
-            try:
-                w.wait(30)
-            except subprocess.TimeoutExpired:
-                w.kill()
-                w.wait()
+        _stop_workers(workers)
     stored = snapshot.stored_samples
     return (
         stored / elapsed,

@@ -24,7 +24,8 @@ def bench_ingest(
     ] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """End-to-end ingest throughput against the raw COPY ceiling of the same database."""
+    """Ingest's drain rate and CPU per sample, and its end-to-end rate and lag, against the
+    COPY ceiling of the same database, measured in one run."""
     settings = load_settings()
     cfg = IngestBenchConfig(devices=devices, seconds=seconds, workers=workers, rate=rate)
     say = (lambda _m: None) if as_json else typer.echo
@@ -35,6 +36,11 @@ def bench_ingest(
         typer.echo(json.dumps(result.as_dict()))
         return
     typer.echo(
+        f"drain        {result.drain_samples_per_s:>12,.0f} samples/s  "
+        f"({result.drain_samples:,} samples queued in the broker, {workers} worker(s); "
+        f"ratio to COPY {result.drain_ratio:.2f})\n"
+        f"CPU/sample   worker {result.worker_cpu_us_per_sample:.2f} µs   "
+        f"PostgreSQL {result.postgres_cpu_us_per_sample:.2f} µs   ({result.backend})\n"
         f"end to end   {result.samples_per_s:>12,.0f} samples/s  ({result.samples:,} samples, "
         f"{workers} worker(s), {devices} devices)\n"
         f"lag          p50 {result.p50_lag_s:.3f} s   p99 {result.p99_lag_s:.3f} s\n"
