@@ -31,6 +31,10 @@ COMMANDS = {
         "Upload FIT, TCX or GPX files to a gateway and wait until each is read.",
     ),
     "broker": Lazy("fitconnect.cli.broker:app", "The MQTT broker's password and ACL files."),
+    "sim": Lazy(
+        "fitconnect.cli.sim:app",
+        "The simulated edge fleet: its athlete, registered devices and agent configuration.",
+    ),
     "bench": Lazy(
         "fitconnect.cli.bench:app",
         "Benchmarks of the hot paths; each prints its figure beside a baseline of the same run.",

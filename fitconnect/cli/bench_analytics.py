@@ -56,7 +56,12 @@ def bench_analytics(
     if database:
         typer.echo(
             f"PostgreSQL (run_once, {db.samples:,} samples loaded in {db.load_s:.1f} s):\n"
-            f"  full recompute {db.full_recompute_s:>10.3f} s\n"
-            f"  one new session{db.incremental_s:>10.3f} s\n"
-            f"  nothing new    {db.nothing_new_s:>10.3f} s"
+            f"  full recompute {db.full_recompute_s:>10.3f} s"
+            f"  (CPU {db.full_recompute_cpu_s:.2f} s)\n"
+            f"  one new session{db.incremental_s:>10.3f} s  (CPU {db.incremental_cpu_s:.2f} s;"
+            f" median of {', '.join(f'{r:.3f}' for r in db.incremental_runs_s)};"
+            f" {db.incremental_ratio:.1%} of the full recompute)\n"
+            f"  nothing new    {db.nothing_new_s:>10.3f} s\n"
+            f"  load average   {' '.join(f'{x:.2f}' for x in db.load_average)}"
+            " (1/5/15 min before, after)"
         )

@@ -42,6 +42,10 @@ class DeviceCredentialsOut(BaseModel):
     device: DeviceOut
     mqtt_username: str
     mqtt_password: str
+    mqtt_host: str | None = Field(
+        description="The broker the device connects to (null: no broker configured)."
+    )
+    mqtt_port: int | None = Field(description="Its port (MQTT over TCP).")
 
 
 @router.get("/devices", responses=errors(403))
@@ -61,11 +65,15 @@ async def list_devices(
 async def register_device(
     body: DeviceIn, principal: CurrentPrincipal, svc: ServicesDep
 ) -> DeviceCredentialsOut:
+    """A new device of the caller: its MQTT credentials (shown once) and where to connect,
+    as ``registerDevice`` returns them."""
     creds = await svc.devices.register(principal, body.name, body.kind)
     return DeviceCredentialsOut(
         device=_device(creds.device),
         mqtt_username=creds.mqtt_username,
         mqtt_password=creds.mqtt_password,
+        mqtt_host=creds.broker.host if creds.broker else None,
+        mqtt_port=creds.broker.port if creds.broker else None,
     )
 
 

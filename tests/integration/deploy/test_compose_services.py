@@ -14,11 +14,13 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 import yaml
 
@@ -91,7 +93,7 @@ class Stand:
         text = text.replace("@mosquitto:1883", f"@127.0.0.1:{self.broker_port}")
         text = text.replace("http://minio:9000", f"http://127.0.0.1:{free_port()}")
         text = text.replace("0.0.0.0", "127.0.0.1")  # noqa: S104 - what is replaced
-        for folder in ("/mosquitto/auth", "/mosquitto/data", "/mosquitto/config"):
+        for folder in ("/mosquitto/auth", "/mosquitto/data", "/mosquitto/config", "/edge-fleet"):
             text = text.replace(folder, str(self.tmp / folder.strip("/").replace("/", "-")))
         text = text.replace("/var/lib/fitconnect", str(self.tmp / service / "data"))
         for inside, outside in ports.items():
@@ -132,8 +134,10 @@ class Stand:
                 return False
             time.sleep(1)  # compose's interval, shortened
 
-    def start(self, service: str) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
-        ports = _container_ports()
+    def start(
+        self, service: str, ports: dict[str, str] | None = None
+    ) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
+        ports = ports or _container_ports()
         env = self.environment(service, ports)
         (self.tmp / service).mkdir(parents=True, exist_ok=True)
         with (self.tmp / service / "log").open("wb") as log:
@@ -166,8 +170,8 @@ def stand(tmp_path: Path, database_url: str) -> Iterator[Stand]:
     stand.stop()
 
 
-def _run_once(stand: Stand, service: str) -> None:
-    ports = _container_ports()
+def _run_once(stand: Stand, service: str, ports: dict[str, str] | None = None) -> None:
+    ports = ports or _container_ports()
     result = subprocess.run(
         stand.argv(service, ports),
         env=stand.environment(service, ports),
@@ -208,7 +212,11 @@ def test_every_fitconnect_service_starts_and_passes_its_health_check(stand: Stan
     _, gateway_ports = stand.start("gateway")
     for service in ("ingest-1", "ingest-2", "analytics", "worker"):
         stand.start(service)
-    _, edge_ports = stand.start("edge-sim")
+    # sim-init writes the agent's file edge-sim runs: one container port mapping for both.
+    edge_ports = _container_ports()
+    _run_once(stand, "sim-init", edge_ports)
+    _run_once(stand, "sim-init", edge_ports)  # a re-run (a restarted stack) reuses the devices
+    stand.start("edge-sim", edge_ports)
     # The simulator's own broker user gets in: the edge job scrapes a connected agent.
     deadline = time.monotonic() + 30
     while "fitconnect_edge_broker_connected 1.0" not in (
@@ -216,6 +224,14 @@ def test_every_fitconnect_service_starts_and_passes_its_health_check(stand: Stan
     ):
         assert time.monotonic() < deadline, text
         time.sleep(0.5)
+    # Its devices are the ones sim-init registered: ingest stores every one's samples.
+    fleet = _fleet_devices(stand)
+    assert len(fleet) == _devices_asked()
+    deadline = time.monotonic() + 60
+    while (stored := _devices_with_samples(stand.database_url, fleet)) != set(fleet):
+        assert time.monotonic() < deadline, (stored, stand.log("ingest-1"))
+        time.sleep(0.5)
+    assert _registered(stand.database_url, fleet) == set(fleet)
     assert httpx.get(f"http://127.0.0.1:{gateway_ports['9103']}/metrics", timeout=5).is_success
     # The reload path across containers: a device the gateway registers is let in by the
     # broker once run-broker.sh has seen the rewritten files.
@@ -225,6 +241,38 @@ def test_every_fitconnect_service_starts_and_passes_its_health_check(stand: Stan
     while not _connects(stand.broker_port, username, password):
         assert time.monotonic() < deadline, "the broker never reloaded its password file"
         time.sleep(0.5)
+
+
+def _fleet_devices(stand: Stand) -> list[str]:
+    """The device ids of the agent configuration sim-init wrote for edge-sim."""
+    spec = SERVICES["edge-sim"]["command"]
+    path = Path(stand.local("edge-sim", spec[spec.index("--config") + 1], {}))
+    return [d["id"] for d in tomllib.loads(path.read_text())["devices"]]
+
+
+def _devices_asked() -> int:
+    command = SERVICES["sim-init"]["command"]
+    return int(command[command.index("--devices") + 1])
+
+
+def _devices_with_samples(database_url: str, devices: list[str]) -> set[str]:
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT DISTINCT device_id::text FROM telemetry.samples"
+            " WHERE device_id = ANY(%s::uuid[])",
+            (devices,),
+        ).fetchall()
+    return {d for (d,) in rows}
+
+
+def _registered(database_url: str, devices: list[str]) -> set[str]:
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT id::text FROM devices.devices WHERE id = ANY(%s::uuid[])"
+            " AND revoked_at IS NULL",
+            (devices,),
+        ).fetchall()
+    return {d for (d,) in rows}
 
 
 def _register_device(base: str) -> tuple[str, str]:
