@@ -9,7 +9,8 @@ from fitconnect.cli.lazy import HELP_STYLE, Lazy, lazy_group
 COMMANDS = {
     "ingest": Lazy(
         "fitconnect.cli.bench_ingest:bench_ingest",
-        "End-to-end ingest throughput against the raw COPY ceiling of the same database.",
+        "Ingest's drain rate and CPU per sample, and its end-to-end rate and lag, against the"
+        " COPY ceiling of the same database, measured in one run.",
     ),
     "analytics": Lazy(
         "fitconnect.cli.bench_analytics:bench_analytics",
