@@ -6,8 +6,9 @@ embedded) server:
 - the drain: the broker holds the messages of ``drain_seconds`` of publishing for the workers'
   persistent sessions while no worker runs; then the workers start, and the clock runs from
   their first commit until every sample is committed. This is the ingest path alone, without
-  the publishers' CPU, with the CPU per sample of the workers and of their PostgreSQL
-  backends read from ``/proc`` (figures that travel between machines);
+  the publishers' CPU, with the CPU per sample of the workers, of their PostgreSQL backends
+  and of the broker (receiving the queue and delivering it) read from ``/proc`` (figures
+  that travel between machines);
 - the flooded end-to-end rate and lag, publishers and workers running together;
 - the binary-COPY ceiling of the same table (the stream prepared before the clock starts),
   and a per-message INSERT baseline (what simple MQTT-to-database bridges do).
@@ -71,6 +72,7 @@ class IngestBenchResult:
     drain_ratio: float
     worker_cpu_us_per_sample: float
     postgres_cpu_us_per_sample: float
+    broker_cpu_us_per_sample: float
 
     def as_dict(self) -> dict[str, float | int]:
         return asdict(self)
@@ -197,7 +199,7 @@ def run_ingest_bench(
         tenant, devices = _register(db_url, cfg.devices)
         say(f"scratch database migrated, {cfg.devices} devices registered")
         with EmbeddedBroker.start(work_dir / "drain-broker", persistence=False) as broker:
-            drain = _drain(db_url, broker.port, tenant, devices, cfg, say)
+            drain = _drain(db_url, broker, tenant, devices, cfg, say)
         with EmbeddedBroker.start(work_dir / "broker", persistence=False) as broker:
             e2e, samples, p50, p99 = _end_to_end(db_url, broker.port, tenant, devices, cfg, say)
         say("measuring the raw COPY ceiling and the per-message INSERT baseline…")
@@ -222,6 +224,7 @@ def run_ingest_bench(
         drain_ratio=round(drain.samples_per_s / ceiling, 3),
         worker_cpu_us_per_sample=round(drain.worker_cpu_s / drain.samples * 1e6, 3),
         postgres_cpu_us_per_sample=round(drain.postgres_cpu_s / drain.samples * 1e6, 3),
+        broker_cpu_us_per_sample=round(drain.broker_cpu_s / drain.samples * 1e6, 3),
     )
 
 
@@ -237,6 +240,7 @@ class _Drain:
     samples_per_s: float
     worker_cpu_s: float
     postgres_cpu_s: float
+    broker_cpu_s: float
 
 
 def _worker_env(db_url: str, mqtt_port: int, group: str, metrics_port: int) -> dict[str, str]:
@@ -272,7 +276,7 @@ def _stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
 
 def _drain(  # noqa: PLR0917 - one private call site
     db_url: str,
-    mqtt_port: int,
+    broker: EmbeddedBroker,
     tenant: str,
     devices: list[str],
     cfg: IngestBenchConfig,
@@ -280,6 +284,7 @@ def _drain(  # noqa: PLR0917 - one private call site
 ) -> _Drain:
     """Queue ``cfg.drain_seconds`` of publishing in the broker, then time the workers from
     their first commit to the last sample."""
+    mqtt_port = broker.port
     group = f"drain{uuid.uuid4().hex[:6]}"
     metrics_port = free_port()
     settings = IngestSettings(share_group=group, client_id_prefix=group, session_expiry_s=3600)
@@ -295,10 +300,12 @@ def _drain(  # noqa: PLR0917 - one private call site
         )
         for i in range(cfg.publishers)
     ]
+    broker_before = _group_cpu_seconds(broker.process_group)
     for p in procs:
         p.start()
     for p in procs:
         p.join()
+    broker_receiving = _group_cpu_seconds(broker.process_group) - broker_before
     queued = int(published.value)
     say(f"drain: {queued:,} samples queued; starting {cfg.workers} worker(s)…")
     workers = _start_workers(_worker_env(db_url, mqtt_port, group, metrics_port), cfg.workers)
@@ -307,15 +314,21 @@ def _drain(  # noqa: PLR0917 - one private call site
         _wait_for_metrics(ports)
         first = _poll(ports, lambda stored: stored > 0)
         began, stored_first = time.monotonic(), first
-        cpu_first = _cpu_seconds([w.pid for w in workers]), _backend_cpu_seconds(db_url)
+        pids = [w.pid for w in workers]
+        cpu_first = (
+            _cpu_seconds(pids),
+            _backend_cpu_seconds(db_url),
+            _group_cpu_seconds(broker.process_group),
+        )
         _poll(ports, lambda stored: stored >= queued, timeout_s=600)
         elapsed = time.monotonic() - began
-        worker_cpu = _cpu_seconds([w.pid for w in workers]) - cpu_first[0]
+        worker_cpu = _cpu_seconds(pids) - cpu_first[0]
         postgres_cpu = _backend_cpu_seconds(db_url) - cpu_first[1]
+        broker_cpu = broker_receiving + _group_cpu_seconds(broker.process_group) - cpu_first[2]
     finally:
         _stop_workers(workers)
     drained = queued - int(stored_first)
-    return _Drain(queued, drained / elapsed, worker_cpu, postgres_cpu)
+    return _Drain(queued, drained / elapsed, worker_cpu, postgres_cpu, broker_cpu)
 
 
 def _poll(ports: list[int], done: Callable[[float], bool], timeout_s: float = 120.0) -> float:
@@ -343,6 +356,19 @@ def _cpu_seconds(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / _TICKS
+
+
+def _group_cpu_seconds(group: int) -> float:
+    """User and system CPU so far of the processes of process group ``group``, seconds."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[2]) == group:  # pgrp
+            members.append(int(stat.parent.name))
+    return _cpu_seconds(members)
 
 
 def _backend_cpu_seconds(db_url: str) -> float:

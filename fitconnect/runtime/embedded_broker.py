@@ -117,6 +117,12 @@ class EmbeddedBroker:
     def url(self) -> str:
         return f"mqtt://{self.host}:{self.port}"
 
+    @property
+    def process_group(self) -> int:
+        """The process group of the broker and its watcher (benchmarks read its CPU from
+        ``/proc``)."""
+        return self._process.pid
+
     @classmethod
     def start(
         cls,
