@@ -22,12 +22,26 @@ def bench_ingest(
     rate: Annotated[
         int, typer.Option(min=0, help="Offered samples/s (0: as fast as publishers go).")
     ] = 0,
+    samples_per_message: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=10_000,
+            help="Samples in one MQTT message (an agent flushing every second at 1 Hz sends 1).",
+        ),
+    ] = 100,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Ingest's drain rate and CPU per sample, and its end-to-end rate and lag, against the
     COPY ceiling of the same database, measured in one run."""
     settings = load_settings()
-    cfg = IngestBenchConfig(devices=devices, seconds=seconds, workers=workers, rate=rate)
+    cfg = IngestBenchConfig(
+        devices=devices,
+        seconds=seconds,
+        workers=workers,
+        rate=rate,
+        samples_per_message=samples_per_message,
+    )
     say = (lambda _m: None) if as_json else typer.echo
     with start_services(settings) as services, tempfile.TemporaryDirectory() as tmp:
         server = with_database(services.database_url, "postgres")
