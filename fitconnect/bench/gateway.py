@@ -13,6 +13,7 @@ import asyncio
 import gc
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -27,6 +28,7 @@ import aiohttp
 import psycopg
 import uvloop
 
+from fitconnect.bench.proc_cpu import backend_cpu_seconds, group_cpu_seconds
 from fitconnect.ingest.rollup import RollupMaintainer
 from fitconnect.platform.db.scratch import scratch_database
 from fitconnect.runtime.ports import free_port
@@ -39,6 +41,9 @@ DASHBOARD = (
 CLIENTS = 50
 """Apps polling the dashboard at once, one keep-alive connection each."""
 WARM_UP_S = 5
+CEILING_STEP = 50
+CEILING_P99_MS = 100.0
+CEILING_STEP_S = 5.0
 PASSWORD = "benchmark-password"  # noqa: S105 - a throwaway account in a throwaway database
 
 
@@ -55,6 +60,14 @@ class GatewayBenchResult:
     healthz_p99_ms: float
     dashboard_p99_over_healthz: float
     """The dashboard's p99 against the baseline's: ``/healthz`` under the same load."""
+    gateway_cpu_ms_per_request: float
+    postgres_cpu_ms_per_request: float
+    generator_cpu_ms_per_request: float
+    capacity_used: float
+    """CPU of the gateway, PostgreSQL and the generator while the dashboard load ran, as a
+    share of every core of the machine."""
+    ceiling_rps: int | None
+    """The highest rate offered (in steps of ``CEILING_STEP``) served at p99 < 100 ms."""
 
     def as_dict(self) -> dict[str, float | int]:
         return asdict(self)
@@ -113,7 +126,48 @@ async def _healthz(client: aiohttp.ClientSession) -> bool:
         return response.status == 200
 
 
-async def _drive(base: str, rps: int, seconds: float) -> GatewayBenchResult:
+@dataclass(frozen=True, slots=True)
+class _Cpu:
+    """Where the CPU went: the gateway's processes, the database's backends, this process."""
+
+    gateway: float
+    postgres: float
+    generator: float
+
+    @classmethod
+    def now(cls, gateway_group: int, db_url: str) -> _Cpu:
+        mine = resource.getrusage(resource.RUSAGE_SELF)
+        return cls(
+            group_cpu_seconds(gateway_group),
+            backend_cpu_seconds(db_url),
+            mine.ru_utime + mine.ru_stime,
+        )
+
+    def __sub__(self, other: _Cpu) -> _Cpu:
+        return _Cpu(
+            self.gateway - other.gateway,
+            self.postgres - other.postgres,
+            self.generator - other.generator,
+        )
+
+
+async def _ceiling(
+    clients: list[aiohttp.ClientSession], request: Request, start: int
+) -> int | None:
+    """Step the offered rate up from ``start`` until p99 reaches ``CEILING_P99_MS`` or a
+    request fails; the last rate that stayed under it."""
+    best = None
+    rate = start
+    while True:
+        latencies, errors, _ = await _load(clients, request, rate, CEILING_STEP_S)
+        if errors or _percentile(latencies, 0.99) >= CEILING_P99_MS:
+            return best
+        best, rate = rate, rate + CEILING_STEP
+
+
+async def _drive(  # noqa: PLR0917 - one private call site
+    base: str, rps: int, seconds: float, gateway_group: int, db_url: str, ceiling: bool
+) -> GatewayBenchResult:
     """Login alone, then the dashboard from ``CLIENTS`` apps: many devices polling, each with
     its own keep-alive connection, as a gateway meets them (and as its processes share them);
     then the baseline: ``/healthz`` (no work, the HTTP stack's floor) under the same load."""
@@ -141,8 +195,12 @@ async def _drive(base: str, rps: int, seconds: float) -> GatewayBenchResult:
         await _load(clients, dashboard, rps, WARM_UP_S)
         gc.collect()
         gc.freeze()  # the generator's own full collections would show up as latency
+        cpu_before, started = _Cpu.now(gateway_group, db_url), time.perf_counter()
         latencies, errors, achieved = await _load(clients, dashboard, rps, seconds)
+        used = _Cpu.now(gateway_group, db_url) - cpu_before
+        elapsed = time.perf_counter() - started
         floor, _, _ = await _load(clients, _healthz, rps, seconds)
+        most = await _ceiling(clients, dashboard, CEILING_STEP) if ceiling else None
     p99 = _percentile(latencies, 0.99)
     floor_p99 = _percentile(floor, 0.99)
     return GatewayBenchResult(
@@ -156,6 +214,13 @@ async def _drive(base: str, rps: int, seconds: float) -> GatewayBenchResult:
         healthz_p50_ms=round(statistics.median(floor) * 1000, 2),
         healthz_p99_ms=round(floor_p99, 2),
         dashboard_p99_over_healthz=round(p99 / floor_p99, 1),
+        gateway_cpu_ms_per_request=round(used.gateway / len(latencies) * 1000, 2),
+        postgres_cpu_ms_per_request=round(used.postgres / len(latencies) * 1000, 2),
+        generator_cpu_ms_per_request=round(used.generator / len(latencies) * 1000, 2),
+        capacity_used=round(
+            (used.gateway + used.postgres + used.generator) / (elapsed * (os.cpu_count() or 1)), 2
+        ),
+        ceiling_rps=most,
     )
 
 
@@ -200,8 +265,13 @@ def _seed(db_url: str, devices: list[str]) -> None:
         conn.execute("ANALYZE")  # as autovacuum does after a bulk load: plans need statistics
 
 
-def run_gateway_bench(
-    server_url: str, rps: int, seconds: float, workers: int, say: Callable[[str], None]
+def run_gateway_bench(  # noqa: PLR0917 - the command's options
+    server_url: str,
+    rps: int,
+    seconds: float,
+    workers: int,
+    say: Callable[[str], None],
+    ceiling: bool = True,
 ) -> GatewayBenchResult:
     port = free_port()
     with scratch_database(server_url, "fc_bench_gateway") as db_url:
@@ -209,7 +279,9 @@ def run_gateway_bench(
         env["FITCONNECT_ENVIRONMENT"] = "test"
         env["FITCONNECT_SECRET_KEY"] = uuid.uuid4().hex * 2
         command = ["gateway", f"--port={port}", f"--workers={workers}"]
-        process = subprocess.Popen([sys.executable, "-m", "fitconnect", *command], env=env)
+        process = subprocess.Popen(  # a process group of its own: its CPU is read from /proc
+            [sys.executable, "-m", "fitconnect", *command], env=env, start_new_session=True
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             asyncio.run(_wait_ready(base))
@@ -219,7 +291,7 @@ def run_gateway_bench(
                 f" {rps} req/s for {seconds} s"
             )
             # uvloop: the generator's own CPU is taken from the machine the gateway runs on.
-            return uvloop.run(_drive(base, rps, seconds))
+            return uvloop.run(_drive(base, rps, seconds, process.pid, db_url, ceiling))
         finally:
             process.terminate()
             process.wait(30)

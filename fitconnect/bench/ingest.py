@@ -32,6 +32,7 @@ import psycopg
 from paho.mqtt import client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from fitconnect.bench.proc_cpu import backend_cpu_seconds, cpu_seconds, group_cpu_seconds
 from fitconnect.ingest.metrics_reader import scrape
 from fitconnect.ingest.process import create_sessions
 from fitconnect.ingest.storage import SampleRows, SampleStore
@@ -300,12 +301,12 @@ def _drain(  # noqa: PLR0917 - one private call site
         )
         for i in range(cfg.publishers)
     ]
-    broker_before = _group_cpu_seconds(broker.process_group)
+    broker_before = group_cpu_seconds(broker.process_group)
     for p in procs:
         p.start()
     for p in procs:
         p.join()
-    broker_receiving = _group_cpu_seconds(broker.process_group) - broker_before
+    broker_receiving = group_cpu_seconds(broker.process_group) - broker_before
     queued = int(published.value)
     say(f"drain: {queued:,} samples queued; starting {cfg.workers} worker(s)…")
     workers = _start_workers(_worker_env(db_url, mqtt_port, group, metrics_port), cfg.workers)
@@ -316,15 +317,15 @@ def _drain(  # noqa: PLR0917 - one private call site
         began, stored_first = time.monotonic(), first
         pids = [w.pid for w in workers]
         cpu_first = (
-            _cpu_seconds(pids),
-            _backend_cpu_seconds(db_url),
-            _group_cpu_seconds(broker.process_group),
+            cpu_seconds(pids),
+            backend_cpu_seconds(db_url),
+            group_cpu_seconds(broker.process_group),
         )
         _poll(ports, lambda stored: stored >= queued, timeout_s=600)
         elapsed = time.monotonic() - began
-        worker_cpu = _cpu_seconds(pids) - cpu_first[0]
-        postgres_cpu = _backend_cpu_seconds(db_url) - cpu_first[1]
-        broker_cpu = broker_receiving + _group_cpu_seconds(broker.process_group) - cpu_first[2]
+        worker_cpu = cpu_seconds(pids) - cpu_first[0]
+        postgres_cpu = backend_cpu_seconds(db_url) - cpu_first[1]
+        broker_cpu = broker_receiving + group_cpu_seconds(broker.process_group) - cpu_first[2]
     finally:
         _stop_workers(workers)
     drained = queued - int(stored_first)
@@ -341,47 +342,6 @@ def _poll(ports: list[int], done: Callable[[float], bool], timeout_s: float = 12
         if time.monotonic() > deadline:
             raise TimeoutError(f"ingest stored {stored:,.0f} samples and no more")
         time.sleep(0.25)  # each scrape costs the worker CPU: 20 a second took 8 % of it
-
-
-_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU of ``pids`` so far (``/proc/PID/stat``), seconds."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / _TICKS
-
-
-def _group_cpu_seconds(group: int) -> float:
-    """User and system CPU so far of the processes of process group ``group``, seconds."""
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        if int(fields[2]) == group:  # pgrp
-            members.append(int(stat.parent.name))
-    return _cpu_seconds(members)
-
-
-def _backend_cpu_seconds(db_url: str) -> float:
-    """CPU of the PostgreSQL backends serving ``db_url``'s database, but this one's."""
-    with psycopg.connect(db_url) as conn:
-        pids = [
-            int(row[0])
-            for row in conn.execute(
-                "SELECT pid FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        ]
-    return _cpu_seconds(pids)
 
 
 def _register(db_url: str, count: int) -> tuple[str, list[str]]:

@@ -18,7 +18,8 @@ COMMANDS = {
     ),
     "gateway": Lazy(
         "fitconnect.cli.bench_gateway:bench_gateway",
-        "Dashboard query and login latency under HTTP load on loopback.",
+        "Dashboard query and login latency under HTTP load on loopback, the CPU per request"
+        " of the gateway, PostgreSQL and the load generator, and the rate the gateway serves.",
         extra="server,bench",
     ),
     "social": Lazy(
