@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[server,edge,dev]'
 	scripts/vendor-webapp.sh  # the web app's chart and websocket libraries (npm)
+	scripts/vendor-graphiql.sh  # GraphiQL's files, so the developer pages work offline (npm)
 	touch $(STAMP)
 
 up: $(STAMP)  ## Run the whole platform (embedded PostgreSQL and broker unless configured).
