@@ -19,8 +19,8 @@ import pytest
 
 from fitconnect.gateway.pages import GRAPHIQL_DIR
 from fitconnect.runtime.ports import free_port
+from tests.e2e.browser import CHROMIUM, DESKTOP, PHONE
 from tests.e2e.processes import wait_until_serving
-from tests.e2e.test_webapp import ARGS, CHROMIUM, DESKTOP, PHONE
 from tests.keys import SECRET_KEY
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -58,22 +58,6 @@ def gateway(database_url: str) -> Iterator[str]:
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(30)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = Path(os.environ.get("FITCONNECT_ARTIFACTS") or tmp_path_factory.mktemp("screens"))
-    folder.mkdir(parents=True, exist_ok=True)
-    print(f"\ndeveloper page screenshots: {folder}")
-    return folder
 
 
 def _offline_page(browser: Any, base: str, size: dict[str, int]) -> tuple[Any, list[str]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import uuid
@@ -20,12 +19,12 @@ from urllib.parse import unquote
 
 import pytest
 
+from tests.e2e.browser import CHROMIUM, DESKTOP, PHONE
 from tests.e2e.processes import read_until_up, start_up, wait_until_serving
 from tests.waiting import wait_until
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[1] / ".vendor" / "axe.min.js"
 VENDOR = Path(__file__).resolve().parents[2] / "fitconnect" / "gateway" / "static" / "vendor"
 
@@ -41,18 +40,6 @@ pytestmark = [
 
 ATHLETE = "athlete@demo.fitconnect"
 LIVE_PAGES = {"live", "wall"}
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1440, "height": 900}
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -77,22 +64,6 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = Path(os.environ.get("FITCONNECT_ARTIFACTS") or tmp_path_factory.mktemp("screens"))
-    folder.mkdir(parents=True, exist_ok=True)
-    print(f"\nweb app screenshots: {folder}")
-    return folder
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _page(browser: Any, base: str, size: dict[str, int]) -> Any:
