@@ -15,6 +15,7 @@ from fitconnect.platform.gamification.service import GamificationService
 from fitconnect.platform.notifications.service import NotificationService
 from fitconnect.platform.social.activities import ActivityService
 from fitconnect.platform.social.privacy import PrivacyService
+from fitconnect.platform.social.reactions import ReactionService
 from fitconnect.platform.social.service import SocialService
 from fitconnect.platform.storage import open_object_store
 from fitconnect.platform.training.reports import ReportService
@@ -48,6 +49,7 @@ class Services:
     reports: ReportService
     social: SocialService
     activities: ActivityService
+    reactions: ReactionService
     privacy: PrivacyService
     gamification: GamificationService
     notifications: NotificationService
@@ -85,6 +87,7 @@ class Services:
             ReportService(pool, coaching),
             social,
             ActivityService(pool),
+            ReactionService(pool),
             PrivacyService(pool),
             GamificationService(pool, social),
             NotificationService(pool),

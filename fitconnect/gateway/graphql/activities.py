@@ -12,12 +12,14 @@ from typing import Self
 import strawberry
 from strawberry import relay
 
+from fitconnect.gateway.cursors import page_request
 from fitconnect.gateway.graphql.context import Info
-from fitconnect.gateway.graphql.pagination import Connection, Edge
+from fitconnect.gateway.graphql.pagination import Connection, Edge, connection
 from fitconnect.gateway.graphql.same_fields import SameFields
 from fitconnect.gateway.graphql.users import AccountSummary, summary
 from fitconnect.platform.db.pages import Page
 from fitconnect.platform.social import activities as domain
+from fitconnect.platform.social import reactions
 from fitconnect.platform.social.errors import ActivityNotFoundError
 from fitconnect.platform.social.privacy import PrivacyChange
 from fitconnect.platform.social.visibility import AccountVisibility, ActivityVisibility
@@ -134,6 +136,38 @@ def activity_connection(page: Page[domain.Activity]) -> Connection[Activity]:
     )
 
 
+@strawberry.type(description="A comment on an activity.")
+class Comment:
+    id: uuid.UUID
+    activity_id: uuid.UUID
+    author_id: strawberry.Private[uuid.UUID]
+    body: str
+    created_at: datetime
+    edited_at: datetime | None
+
+    @strawberry.field(description="Who wrote it.")
+    async def author(self, info: Info) -> AccountSummary | None:
+        return summary(await info.context.loaders.accounts.load(self.author_id))
+
+    @classmethod
+    def from_domain(cls, c: reactions.Comment) -> Self:
+        return cls(
+            id=c.id,
+            activity_id=c.activity_id,
+            author_id=c.author_id,
+            body=c.body,
+            created_at=c.created_at,
+            edited_at=c.edited_at,
+        )
+
+
+_COMMENT_KEY = (datetime.fromisoformat, uuid.UUID)
+
+
+def comment_key(c: reactions.Comment) -> tuple[datetime, uuid.UUID]:
+    return c.created_at, c.id
+
+
 @strawberry.type
 class Privacy(SameFields):
     visibility: AccountVisibility
@@ -201,6 +235,26 @@ class ActivitiesQuery:
             await ctx.services.activities.feed(ctx.principal(), first, after)
         )
 
+    @strawberry.field(
+        description="The comments of an activity the caller may see, oldest first: pages of"
+        " `first` after a cursor, or `last` before one (NOT_FOUND for an activity hidden from"
+        " the caller)."
+    )
+    async def comments(
+        self,
+        info: Info,
+        activity_id: uuid.UUID,
+        *,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Comment]:
+        ctx = info.context
+        request = page_request(first, after, last, before, _COMMENT_KEY)
+        page = await ctx.services.reactions.comments(ctx.principal(), activity_id, request)
+        return connection(page, Comment.from_domain, comment_key)
+
     @strawberry.field(description="The caller's privacy settings.")
     async def privacy(self, info: Info) -> Privacy:
         ctx = info.context
@@ -263,4 +317,49 @@ class ActivitiesMutation:
         await ctx.services.social.answer_follow_request(
             ctx.principal(), athlete_id, approve=approve
         )
+        return True
+
+    @strawberry.mutation(
+        description="Give kudos to an activity the caller may see (once: again changes"
+        " nothing); its athlete is told. NOT_FOUND for an activity hidden from the caller."
+    )
+    async def give_kudos(self, info: Info, activity_id: uuid.UUID) -> Activity:
+        ctx = info.context
+        await ctx.services.reactions.give_kudos(ctx.principal(), activity_id)
+        return Activity.from_domain(
+            await ctx.services.activities.activity(ctx.principal(), activity_id)
+        )
+
+    @strawberry.mutation(description="Take back the caller's kudos (none: nothing changes).")
+    async def take_back_kudos(self, info: Info, activity_id: uuid.UUID) -> Activity:
+        ctx = info.context
+        await ctx.services.reactions.take_back_kudos(ctx.principal(), activity_id)
+        return Activity.from_domain(
+            await ctx.services.activities.activity(ctx.principal(), activity_id)
+        )
+
+    @strawberry.mutation(
+        description="Comment on an activity the caller may see (1 to 2,000 characters);"
+        " its athlete is told, and each athlete an `@handle` names (the display name without"
+        " spaces) who may see the activity."
+    )
+    async def add_comment(self, info: Info, activity_id: uuid.UUID, body: str) -> Comment:
+        ctx = info.context
+        return Comment.from_domain(
+            await ctx.services.reactions.add_comment(ctx.principal(), activity_id, body)
+        )
+
+    @strawberry.mutation(description="Change the text of the caller's own comment.")
+    async def edit_comment(self, info: Info, comment_id: uuid.UUID, body: str) -> Comment:
+        ctx = info.context
+        return Comment.from_domain(
+            await ctx.services.reactions.edit_comment(ctx.principal(), comment_id, body)
+        )
+
+    @strawberry.mutation(
+        description="Delete a comment: the caller's own, or one on the caller's activity."
+    )
+    async def delete_comment(self, info: Info, comment_id: uuid.UUID) -> bool:
+        ctx = info.context
+        await ctx.services.reactions.delete_comment(ctx.principal(), comment_id)
         return True

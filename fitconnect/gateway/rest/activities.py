@@ -4,6 +4,7 @@ the privacy settings, blocks and follow requests (the same services and visibili
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -11,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from fitconnect.gateway.rest.dependencies import CurrentPrincipal, ServicesDep, slot_fields
 from fitconnect.gateway.rest.etag import ETagRoute
-from fitconnect.gateway.rest.pages import PageInfo, PageOut
+from fitconnect.gateway.rest.pages import PageInfo, PageOut, PageQuery, page_out
 from fitconnect.gateway.rest.responses import COMMON, errors
 from fitconnect.platform.db.pages import MAX_PAGE, Page
 from fitconnect.platform.social.activities import (
@@ -22,6 +23,7 @@ from fitconnect.platform.social.activities import (
     activity_cursor,
 )
 from fitconnect.platform.social.privacy import MAX_ZONE_RADIUS_M, PrivacyChange
+from fitconnect.platform.social.reactions import MAX_COMMENT
 from fitconnect.platform.social.visibility import AccountVisibility, ActivityVisibility
 from fitconnect.platform.users.directory import summaries
 
@@ -50,6 +52,15 @@ class PrivacyIn(BaseModel):
     home_lon: float | None = Field(None, ge=-180, le=180)
     zone_radius_m: float | None = Field(None, ge=0, le=MAX_ZONE_RADIUS_M)
     clear_zone: bool = False
+
+
+class CommentIn(BaseModel):
+    """1 to 2,000 characters, not only spaces."""
+
+    body: str = Field(min_length=1, max_length=MAX_COMMENT, pattern=r"\S")
+
+
+_COMMENT_KEY = (datetime.fromisoformat, uuid.UUID)
 
 
 def activity_page(page: Page[Activity]) -> PageOut[Json]:
@@ -155,3 +166,52 @@ async def decline_follow_request(
     athlete_id: uuid.UUID, principal: CurrentPrincipal, svc: ServicesDep
 ) -> None:
     await svc.social.answer_follow_request(principal, athlete_id, approve=False)
+
+
+@router.put("/activities/{activity_id}/kudos", responses=errors(404))
+async def give_kudos(activity_id: uuid.UUID, principal: CurrentPrincipal, svc: ServicesDep) -> Json:
+    """Give kudos to an activity the caller may see (once: again changes nothing)."""
+    await svc.reactions.give_kudos(principal, activity_id)
+    return slot_fields(await svc.activities.activity(principal, activity_id))
+
+
+@router.delete("/activities/{activity_id}/kudos", responses=errors(404))
+async def take_back_kudos(
+    activity_id: uuid.UUID, principal: CurrentPrincipal, svc: ServicesDep
+) -> Json:
+    """Take back the caller's kudos (none: nothing changes)."""
+    await svc.reactions.take_back_kudos(principal, activity_id)
+    return slot_fields(await svc.activities.activity(principal, activity_id))
+
+
+@router.get("/activities/{activity_id}/comments", responses=errors(404))
+async def comments(
+    activity_id: uuid.UUID, principal: CurrentPrincipal, svc: ServicesDep, page: PageQuery
+) -> PageOut[Json]:
+    """The comments of an activity the caller may see, oldest first."""
+    found = await svc.reactions.comments(principal, activity_id, page.request(_COMMENT_KEY))
+    return page_out(found, slot_fields, lambda c: (c.created_at, c.id))
+
+
+@router.post("/activities/{activity_id}/comments", status_code=201, responses=errors(404))
+async def add_comment(
+    activity_id: uuid.UUID, body: CommentIn, principal: CurrentPrincipal, svc: ServicesDep
+) -> Json:
+    """Comment on an activity the caller may see; its athlete and the mentioned are told."""
+    return slot_fields(await svc.reactions.add_comment(principal, activity_id, body.body))
+
+
+@router.patch("/comments/{comment_id}", responses=errors(403, 404))
+async def edit_comment(
+    comment_id: uuid.UUID, body: CommentIn, principal: CurrentPrincipal, svc: ServicesDep
+) -> Json:
+    """Change the text of the caller's own comment."""
+    return slot_fields(await svc.reactions.edit_comment(principal, comment_id, body.body))
+
+
+@router.delete("/comments/{comment_id}", status_code=204, responses=errors(403, 404))
+async def delete_comment(
+    comment_id: uuid.UUID, principal: CurrentPrincipal, svc: ServicesDep
+) -> None:
+    """Delete a comment: the caller's own, or one on the caller's activity."""
+    await svc.reactions.delete_comment(principal, comment_id)

@@ -45,3 +45,15 @@ class BlockedError(FitConnectError):
 
 class InvalidPrivacyError(FitConnectError):
     """A privacy setting out of range (a zone of 0 to 10 km around a real place)."""
+
+
+class InvalidCommentError(FitConnectError):
+    """A comment has 1 to 2,000 characters (not only spaces)."""
+
+
+class CommentNotFoundError(FitConnectError):
+    """No comment with that id on an activity the caller may see."""
+
+
+class NotCommentAuthorError(FitConnectError):
+    """Only a comment's author edits it; only they or the activity's athlete delete it."""

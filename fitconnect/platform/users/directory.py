@@ -58,3 +58,19 @@ async def ftp_of(
         )
         row = await cur.fetchone()
     return None if row is None or row[0] is None else int(row[0])
+
+
+async def by_mention(
+    pool: AsyncConnectionPool, tenant_id: uuid.UUID, handles: list[str]
+) -> list[AccountSummary]:
+    """The accounts of ``tenant_id`` an ``@handle`` names: a handle is the display name without
+    its spaces, any case (``@AnnLee`` names "Ann Lee"), in one statement."""
+    if not handles:
+        return []
+    return await fetch_all(
+        pool,
+        AccountSummary,
+        "SELECT id, display_name, role FROM users.accounts WHERE tenant_id = %s"
+        " AND lower(regexp_replace(display_name, '\\s', '', 'g')) = ANY(%s)",
+        (tenant_id, [h.lower() for h in handles]),
+    )

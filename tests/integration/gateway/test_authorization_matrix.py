@@ -287,6 +287,11 @@ QUERIES: dict[str, Row] = {
         "query($a: UUID) { activities(athleteId: $a) { edges { node { id } } } }", OWN, _a
     ),
     "feed": Row("{ feed { edges { node { id } } } }", OWN),
+    "comments": Row(
+        "query($i: UUID!) { comments(activityId: $i) { edges { node { id } } } }",
+        expect(NOT_FOUND),  # no such activity: nobody's to see
+        lambda _w, _r: {"i": str(uuid.uuid4())},
+    ),
     "privacy": Row("{ privacy { visibility } }", OWN),
     "blockedAthletes": Row("{ blockedAthletes { id } }", OWN),
     "followRequests": Row("{ followRequests { id } }", OWN),
@@ -386,6 +391,29 @@ MUTATIONS: dict[str, Row] = {
     "unfollow": Row("mutation($a: UUID!) { unfollow(athleteId: $a) }", OWN, _a),
     "updateActivity": Row(
         'mutation($i: UUID!) { updateActivity(id: $i, changes: {title: "x"}) { id } }',
+        expect(NOT_FOUND),
+        lambda _w, _r: {"i": str(uuid.uuid4())},
+    ),
+    **{
+        name: Row(
+            f"mutation($i: UUID!) {{ {name}(activityId: $i) {{ id }} }}",
+            expect(NOT_FOUND),  # no such activity
+            lambda _w, _r: {"i": str(uuid.uuid4())},
+        )
+        for name in ("giveKudos", "takeBackKudos")
+    },
+    "addComment": Row(
+        'mutation($i: UUID!) { addComment(activityId: $i, body: "x") { id } }',
+        expect(NOT_FOUND),
+        lambda _w, _r: {"i": str(uuid.uuid4())},
+    ),
+    "editComment": Row(
+        'mutation($i: UUID!) { editComment(commentId: $i, body: "x") { id } }',
+        expect(NOT_FOUND),  # no such comment
+        lambda _w, _r: {"i": str(uuid.uuid4())},
+    ),
+    "deleteComment": Row(
+        "mutation($i: UUID!) { deleteComment(commentId: $i) }",
         expect(NOT_FOUND),
         lambda _w, _r: {"i": str(uuid.uuid4())},
     ),
@@ -620,6 +648,35 @@ ROUTES: dict[str, Route] = {
         lambda c, _w, _r, h: c.patch(
             f"/api/v1/activities/{uuid.uuid4()}", headers=h, json={"title": "x"}
         ),
+    ),
+    **{
+        f"{method} /api/v1/activities/{{activity_id}}/kudos": Route(
+            expect(NOT_FOUND),  # no such activity
+            lambda c, _w, _r, h, method=method: c.request(
+                method, f"/api/v1/activities/{uuid.uuid4()}/kudos", headers=h
+            ),
+        )
+        for method in ("PUT", "DELETE")
+    },
+    "GET /api/v1/activities/{activity_id}/comments": Route(
+        expect(NOT_FOUND),
+        lambda c, _w, _r, h: c.get(f"/api/v1/activities/{uuid.uuid4()}/comments", headers=h),
+    ),
+    "POST /api/v1/activities/{activity_id}/comments": Route(
+        expect(NOT_FOUND),
+        lambda c, _w, _r, h: c.post(
+            f"/api/v1/activities/{uuid.uuid4()}/comments", headers=h, json={"body": "x"}
+        ),
+    ),
+    "PATCH /api/v1/comments/{comment_id}": Route(
+        expect(NOT_FOUND),  # no such comment
+        lambda c, _w, _r, h: c.patch(
+            f"/api/v1/comments/{uuid.uuid4()}", headers=h, json={"body": "x"}
+        ),
+    ),
+    "DELETE /api/v1/comments/{comment_id}": Route(
+        expect(NOT_FOUND),
+        lambda c, _w, _r, h: c.delete(f"/api/v1/comments/{uuid.uuid4()}", headers=h),
     ),
     "GET /api/v1/athletes/{athlete_id}/activities": Route(
         OWN, lambda c, w, _r, h: c.get(f"/api/v1/athletes/{w.ids[ATHLETE]}/activities", headers=h)
