@@ -26,10 +26,10 @@ from fitconnect.platform.auth.passwords import check_password, hash_password, ve
 from fitconnect.platform.auth.rate_limit import LoginKeys, LoginLimiter
 from fitconnect.platform.auth.tenancy import check_slug, join_or_found
 from fitconnect.platform.auth.tokens import (
+    VerifiedTokens,
     issue_access_token,
     new_refresh_token,
     refresh_token_hash,
-    verify_access_token,
 )
 from fitconnect.platform.notifications import service as notifications
 
@@ -51,6 +51,7 @@ class AuthService:
         self._pool = pool
         self._policy = policy
         self._limiter = LoginLimiter(pool)
+        self._tokens = VerifiedTokens(policy.secret)
 
     async def register(  # noqa: PLR0917 - the registration's fields
         self,
@@ -173,7 +174,7 @@ class AuthService:
 
     def authenticate(self, access_token: str) -> Principal:
         """The token's principal, from its signature alone (see ``active``)."""
-        return verify_access_token(access_token, self._policy.secret)
+        return self._tokens.verify(access_token)
 
     async def active(self, access_token: str) -> Principal:
         """The token's principal as the account is now (its tenant and role): one indexed
