@@ -26,6 +26,10 @@ COMMANDS = {
         "fitconnect.cli.bench_social:bench_social",
         "One feed page (fan-out on read) against the same page fanned out on write.",
     ),
+    "commerce": Lazy(
+        "fitconnect.cli.bench_commerce:bench_commerce",
+        "A stock reservation against a bare SELECT ... FOR UPDATE; 50 buyers for the last 10.",
+    ),
 }
 
 app = typer.Typer(cls=lazy_group(COMMANDS), no_args_is_help=True, **HELP_STYLE)

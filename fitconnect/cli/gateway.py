@@ -17,6 +17,7 @@ from fitconnect.cli.common import load_settings
 from fitconnect.gateway.app import create_app
 from fitconnect.gateway.graphql.schema import sdl
 from fitconnect.platform.db import open_pool
+from fitconnect.platform.inventory.service import run_reservation_worker
 from fitconnect.platform.notifications.worker import run_notification_worker
 from fitconnect.platform.social.activities import run_activity_worker
 from fitconnect.platform.training.reports import run_report_worker
@@ -136,5 +137,6 @@ async def _background(database_url: str, db: DatabaseSettings, smtp: SmtpSetting
             tasks.create_task(run_report_worker(pool, stop))
             tasks.create_task(run_upload_worker(database_url, stop))
             tasks.create_task(run_activity_worker(pool, stop))
+            tasks.create_task(run_reservation_worker(pool, stop))
     finally:
         await pool.close()

@@ -25,6 +25,15 @@ from fitconnect.platform.coaching.errors import (
 )
 from fitconnect.platform.devices.errors import DeviceNotFoundError
 from fitconnect.platform.gamification.errors import UnknownLeaderboardError
+from fitconnect.platform.inventory.errors import (
+    InsufficientStockError,
+    InvalidCatalogueError,
+    InvalidQuantityError,
+    LocationNotFoundError,
+    NotInventoryAdminError,
+    ReservationNotFoundError,
+    UnknownSkuError,
+)
 from fitconnect.platform.social.errors import (
     ActivityNotFoundError,
     AthleteNotFoundError,
@@ -125,6 +134,13 @@ _CODES: list[tuple[type[Exception], str, int]] = [
     (UploadNotFoundError, "NOT_FOUND", 404),
     (UploadTooLargeError, "TOO_LARGE", 413),
     (UnsupportedFileError, "UNSUPPORTED_FILE", 422),
+    (UnknownSkuError, "UNKNOWN_SKU", 422),
+    (InvalidQuantityError, "INVALID_QUANTITY", 422),
+    (InvalidCatalogueError, "VALIDATION", 422),
+    (InsufficientStockError, "INSUFFICIENT_STOCK", 409),
+    (LocationNotFoundError, "NOT_FOUND", 404),
+    (ReservationNotFoundError, "NOT_FOUND", 404),
+    (NotInventoryAdminError, "FORBIDDEN", 403),
 ]
 
 

@@ -12,6 +12,7 @@ from fitconnect.platform.auth.tenancy import TenancyService
 from fitconnect.platform.coaching.service import CoachingService
 from fitconnect.platform.devices.service import BrokerAddress, DeviceService
 from fitconnect.platform.gamification.service import GamificationService
+from fitconnect.platform.inventory.service import InventoryService
 from fitconnect.platform.notifications.service import NotificationService
 from fitconnect.platform.social.activities import ActivityService
 from fitconnect.platform.social.privacy import PrivacyService
@@ -56,6 +57,7 @@ class Services:
     tenancy: TenancyService
     workouts: WorkoutService
     uploads: UploadService
+    inventory: InventoryService
 
     @classmethod
     def build(
@@ -76,6 +78,7 @@ class Services:
         store = open_object_store(settings.objects, settings.data_dir)
         avatars = AvatarService(pool, store, AVATARS_URL)
         social = SocialService(pool)
+        tenancy = TenancyService(pool)
         return cls(
             pool,
             auth,
@@ -91,7 +94,8 @@ class Services:
             PrivacyService(pool),
             GamificationService(pool, social),
             NotificationService(pool),
-            TenancyService(pool),
+            tenancy,
             WorkoutService(pool, coaching, training),
             UploadService(pool),
+            InventoryService(pool, tenancy),
         )

@@ -16,6 +16,7 @@ from fitconnect.gateway.graphql.context import ActiveCaller
 from fitconnect.gateway.graphql.devices import DevicesMutation, DevicesQuery
 from fitconnect.gateway.graphql.errors import CodedSchema
 from fitconnect.gateway.graphql.gamification import GamificationQuery
+from fitconnect.gateway.graphql.inventory import InventoryMutation, InventoryQuery
 from fitconnect.gateway.graphql.limits import GraphQLLimits, limits_extension
 from fitconnect.gateway.graphql.nodes import NodesQuery
 from fitconnect.gateway.graphql.notifications import (
@@ -48,6 +49,7 @@ Query = merge_types(
         TenancyQuery,
         WorkoutsQuery,
         UploadsQuery,
+        InventoryQuery,
         NodesQuery,
     ),
 )
@@ -65,6 +67,7 @@ Mutation = merge_types(
         TenancyMutation,
         WorkoutsMutation,
         UploadsMutation,
+        InventoryMutation,
     ),
 )
 Subscription = merge_types(

@@ -11,6 +11,7 @@ from fitconnect.gateway.rest import (
     coaching,
     devices,
     gamification,
+    inventory,
     notifications,
     reports,
     social,
@@ -36,4 +37,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     workouts.router,
     avatars.router,
     uploads.router,
+    inventory.router,
 )

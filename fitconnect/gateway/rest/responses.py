@@ -26,6 +26,7 @@ _MEANINGS = {
     401: "No valid access token, or wrong credentials (UNAUTHENTICATED)",
     403: "Authenticated, but not allowed (FORBIDDEN)",
     404: "Nothing of that id for this caller (NOT_FOUND)",
+    409: "The state does not allow it now, e.g. not enough stock (INSUFFICIENT_STOCK)",
     413: "The body is over the limit (TOO_LARGE)",
     422: "A value the API refuses (VALIDATION, WEAK_PASSWORD, INVITATION_REQUIRED…)",
     429: "Too many attempts; retry after the Retry-After seconds (RATE_LIMITED)",

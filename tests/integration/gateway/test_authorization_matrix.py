@@ -72,6 +72,9 @@ A_AND_COACH = expect(NOT_FOUND, athlete=OK, linked_coach=OK)  # A's plan by id: 
 # A owns tenant T; the other tenant's athlete owns theirs (and acts on it, not on T)
 OWNERS = expect(FORBIDDEN, athlete=OK, other_tenant=OK)
 ANYONE = dict.fromkeys(ROLES, OK)
+# T's catalogue: anyone of T reads and reserves; another tenant knows none of its SKUs
+SHOP = expect(OK, other_tenant="UNKNOWN_SKU")
+SHOP_ADMIN = expect(FORBIDDEN, athlete=OK, other_tenant="UNKNOWN_SKU")
 
 
 @dataclass
@@ -185,7 +188,52 @@ def build_world(client: TestClient, database_url: str) -> World:
     )
     assert uploaded.status_code == 202, uploaded.text
     world.things["upload"] = uploaded.json()["id"]
+    _stock_a_shop(client, world, a)
     return world
+
+
+def _stock_a_shop(client: TestClient, world: World, a: str) -> None:
+    """A (T's owner) sells a strap: 100 at a warehouse, one reserved by A."""
+    sku = f"MX-{world.prefix}"
+    made = gql(
+        client,
+        'mutation($s: String!) { createProduct(name: "Strap",'
+        ' variants: [{sku: $s, priceMinor: 100, currency: "EUR"}]) { id } }',
+        a,
+        s=sku,
+    )
+    assert "errors" not in made, made
+    place = gql(
+        client,
+        "mutation($n: String!) { createStockLocation(name: $n, kind: WAREHOUSE) { id } }",
+        a,
+        n=world.prefix,
+    )["data"]["createStockLocation"]["id"]
+    gql(
+        client,
+        "mutation($s: String!, $l: UUID!) { adjustStock(sku: $s, locationId: $l, delta: 100,"
+        ' reason: "delivery") { stocked } }',
+        a,
+        s=sku,
+        l=place,
+    )
+    held = gql(
+        client,
+        "mutation($s: String!, $l: UUID!) { reserveStock(lines: [{sku: $s, locationId: $l,"
+        " quantity: 1}]) { id } }",
+        a,
+        s=sku,
+        l=place,
+    )
+    world.things |= {
+        "sku": sku,
+        "location": place,
+        "reservation": held["data"]["reserveStock"]["id"],
+    }
+
+
+def _line(w: World) -> dict[str, Any]:
+    return {"sku": w.things["sku"], "location_id": w.things["location"], "quantity": 1}
 
 
 def _tenant(client: TestClient, token: str) -> str:
@@ -319,6 +367,23 @@ QUERIES: dict[str, Row] = {
         "query($id: UUID!) { upload(id: $id) { status } }",
         A_ONLY,
         lambda w, _r: {"id": w.things["upload"]},
+    ),
+    "products": Row("{ products { edges { node { id } } } }", OWN),
+    "stockLocations": Row("{ stockLocations { id } }", OWN),
+    "inventoryState": Row(
+        "query($s: String!) { inventoryState(skus: [$s]) { available } }",
+        SHOP,
+        lambda w, _r: {"s": w.things["sku"]},
+    ),
+    "stockAdjustments": Row(
+        "query($s: String!) { stockAdjustments(sku: $s) { delta } }",
+        SHOP_ADMIN,
+        lambda w, _r: {"s": w.things["sku"]},
+    ),
+    "reservation": Row(
+        "query($i: UUID!) { reservation(id: $i) { status } }",
+        A_ONLY,
+        lambda w, _r: {"i": w.things["reservation"]},
     ),
 }
 
@@ -472,6 +537,34 @@ MUTATIONS: dict[str, Row] = {
     "unplanWorkout": Row("mutation($i: UUID!) { unplanWorkout(id: $i) }", A_AND_COACH, _plan),
     "uploadActivity": Row(
         "mutation($f: Upload!) { uploadActivity(file: $f) { status } }", OWN, upload=True
+    ),
+    "createProduct": Row(
+        'mutation($s: String!) { createProduct(name: "P", variants: [{sku: $s,'
+        ' priceMinor: 1, currency: "EUR"}]) { id } }',
+        OWNERS,
+        lambda w, r: {"s": f"{w.prefix}-{r}"},
+    ),
+    "createStockLocation": Row(
+        "mutation($n: String!) { createStockLocation(name: $n, kind: STORE) { id } }",
+        OWNERS,
+        lambda w, r: {"n": f"{w.prefix} {r}"},
+    ),
+    "adjustStock": Row(
+        "mutation($s: String!, $l: UUID!) { adjustStock(sku: $s, locationId: $l, delta: 1,"
+        ' reason: "found") { stocked } }',
+        SHOP_ADMIN,
+        lambda w, _r: {"s": w.things["sku"], "l": w.things["location"]},
+    ),
+    "reserveStock": Row(
+        "mutation($s: String!, $l: UUID!) { reserveStock(lines: [{sku: $s, locationId: $l,"
+        " quantity: 1}]) { id } }",
+        SHOP,
+        lambda w, _r: {"s": w.things["sku"], "l": w.things["location"]},
+    ),
+    "releaseReservation": Row(
+        "mutation($i: UUID!) { releaseReservation(id: $i) { status } }",
+        A_ONLY,
+        lambda w, _r: {"i": w.things["reservation"]},
     ),
 }
 
@@ -801,6 +894,60 @@ ROUTES: dict[str, Route] = {
     "DELETE /api/v1/workouts/planned/{plan_id}": Route(
         A_AND_COACH,
         lambda c, w, r, h: c.delete(f"/api/v1/workouts/planned/{_plan(w, r)['i']}", headers=h),
+    ),
+    "GET /api/v1/products": Route(OWN, lambda c, _w, _r, h: c.get("/api/v1/products", headers=h)),
+    "POST /api/v1/products": Route(
+        OWNERS,
+        lambda c, w, r, h: c.post(
+            "/api/v1/products",
+            headers=h,
+            json={
+                "name": "P",
+                "variants": [{"sku": f"{w.prefix}-r-{r}", "price_minor": 1, "currency": "EUR"}],
+            },
+        ),
+    ),
+    "GET /api/v1/stock/locations": Route(
+        OWN, lambda c, _w, _r, h: c.get("/api/v1/stock/locations", headers=h)
+    ),
+    "POST /api/v1/stock/locations": Route(
+        OWNERS,
+        lambda c, w, r, h: c.post(
+            "/api/v1/stock/locations", headers=h, json={"name": f"{w.prefix} {r}", "kind": "store"}
+        ),
+    ),
+    "GET /api/v1/stock": Route(
+        expect(OK, other_tenant="HTTP 422"),
+        lambda c, w, _r, h: c.get(f"/api/v1/stock?sku={w.things['sku']}", headers=h),
+    ),
+    "GET /api/v1/stock/adjustments": Route(
+        expect(FORBIDDEN, athlete=OK, other_tenant="HTTP 422"),
+        lambda c, w, _r, h: c.get(f"/api/v1/stock/adjustments?sku={w.things['sku']}", headers=h),
+    ),
+    "POST /api/v1/stock/adjustments": Route(
+        expect(FORBIDDEN, athlete=OK, other_tenant="HTTP 422"),
+        lambda c, w, _r, h: c.post(
+            "/api/v1/stock/adjustments",
+            headers=h,
+            json={
+                "sku": w.things["sku"],
+                "location_id": w.things["location"],
+                "delta": 1,
+                "reason": "found",
+            },
+        ),
+    ),
+    "POST /api/v1/reservations": Route(
+        expect(OK, other_tenant="HTTP 422"),
+        lambda c, w, _r, h: c.post("/api/v1/reservations", headers=h, json={"lines": [_line(w)]}),
+    ),
+    "GET /api/v1/reservations/{reservation_id}": Route(
+        A_ONLY,
+        lambda c, w, _r, h: c.get(f"/api/v1/reservations/{w.things['reservation']}", headers=h),
+    ),
+    "DELETE /api/v1/reservations/{reservation_id}": Route(
+        A_ONLY,
+        lambda c, w, _r, h: c.delete(f"/api/v1/reservations/{w.things['reservation']}", headers=h),
     ),
     "POST /api/v1/me/deletion": Route(
         expect(OK, athlete="HTTP 422"),  # A owns a tenant others are in

@@ -34,8 +34,12 @@ CROSS_FIELD_RULES = {
     "PATCH /api/v1/privacy",  # a privacy zone is a home point and a radius together
     "POST /api/v1/uploads",  # any bytes fit the schema; only a FIT, TCX or GPX file is taken
 }
-CROSS_FIELD_PATHS = ("/api/v1/workouts/planned",)
-"""A planned workout: a library session or a file, one of them; a move needs a day."""
+CROSS_FIELD_PATHS = (
+    "/api/v1/workouts/planned",
+    *("/api/v1/products", "/api/v1/stock", "/api/v1/reservations"),
+)
+"""A planned workout: a library session or a file, one of them; a move needs a day. The
+catalogue and stock: a SKU of the catalogue, a currency prices may be in, stock to reserve."""
 CURSORS = {"after", "before"}
 """Opaque cursors the server issued: any other string is refused, as it should be."""
 

@@ -50,6 +50,11 @@ ROUTE_OF = {
     "fitnessProjection": "GET /api/v1/workouts/projection",
     "exportWorkout": "GET /api/v1/workouts/planned/{plan_id}/file",
     "upload": "GET /api/v1/uploads/{upload_id}",
+    "products": "GET /api/v1/products",
+    "stockLocations": "GET /api/v1/stock/locations",
+    "inventoryState": "GET /api/v1/stock",
+    "stockAdjustments": "GET /api/v1/stock/adjustments",
+    "reservation": "GET /api/v1/reservations/{reservation_id}",
     # mutations
     "register": "POST /api/v1/auth/register",
     "login": "POST /api/v1/auth/login",
@@ -87,6 +92,11 @@ ROUTE_OF = {
     "skipWorkout": "PATCH /api/v1/workouts/planned/{plan_id}",
     "unplanWorkout": "DELETE /api/v1/workouts/planned/{plan_id}",
     "uploadActivity": "POST /api/v1/uploads",
+    "createProduct": "POST /api/v1/products",
+    "createStockLocation": "POST /api/v1/stock/locations",
+    "adjustStock": "POST /api/v1/stock/adjustments",
+    "reserveStock": "POST /api/v1/reservations",
+    "releaseReservation": "DELETE /api/v1/reservations/{reservation_id}",
 }
 # Fields of types, not roots, that are lists of their own in REST.
 NESTED = {

@@ -1,0 +1,1 @@
+"""The inventory context: catalogue, locations, stock with its audit log, reservations."""
