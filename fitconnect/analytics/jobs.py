@@ -149,6 +149,17 @@ def _device_changes(
     return full | redo, changed, events
 
 
+def _floor(conn: repo.Connection, since: datetime | None, devices: list[str]) -> datetime | None:
+    """The oldest watermark of ``devices`` when every one has one (their newest samples are
+    no older), else None; None with ``since`` too (everything is looked at)."""
+    if since is not None or not devices:
+        return None
+    marks = repo.watermarks(conn, devices)
+    if len(marks) < len(devices):
+        return None
+    return min(m.last_ts for m in marks.values())
+
+
 def _plan(conn: repo.Connection, since: datetime | None, athlete_id: str | None) -> _Plan:
     """Athletes with new samples, session events or parameters since their watermarks (or
     since ``since``), and from when: sessions belong to athletes, so a change of one device
@@ -163,7 +174,7 @@ def _plan(conn: repo.Connection, since: datetime | None, athlete_id: str | None)
         return _Plan({}, {}, {}, {}, {}, {}, {})
     devices = repo.devices(conn, athlete_id, among)
     owners = {d.device_id: (d.athlete_id, d.tenant_id) for d in devices}
-    latest = repo.latest_samples(conn, list(owners))
+    latest = repo.latest_samples(conn, list(owners), _floor(conn, since, list(owners)))
     full, changed, events = _device_changes(conn, since, latest)
     athletes = sorted({owners[d][0] for d in latest})
     params_now = repo.parameters_changed_at(conn, athletes)

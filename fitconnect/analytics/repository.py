@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import polars as pl
@@ -122,14 +122,25 @@ def set_source_override(conn: Connection, athlete_id: str, stream: str, device_i
     )
 
 
-def latest_samples(conn: Connection, device_ids: Sequence[str]) -> dict[str, datetime]:
-    """Time of each device's newest sample (devices without samples are absent)."""
+def latest_samples(
+    conn: Connection, device_ids: Sequence[str], floor: datetime | None = None
+) -> dict[str, datetime]:
+    """Time of each device's newest sample (devices without samples are absent).
+
+    ``floor``: none of the devices' newest samples is older (each has a watermark from it
+    on, and samples are only ever removed oldest first); PostgreSQL then plans only the
+    partitions from it on, instead of every day the table holds.
+    """
     rows = conn.execute(
-        "SELECT d, (SELECT max(ts) FROM telemetry.published_samples WHERE device_id = d)"
+        "SELECT d, (SELECT max(ts) FROM telemetry.published_samples"
+        "           WHERE device_id = d AND ts >= %s)"
         " FROM unnest(%s::uuid[]) AS d",
-        (list(device_ids),),
+        (floor or _NO_FLOOR, list(device_ids)),
     ).fetchall()
     return {str(d): ts for d, ts in rows if ts is not None}
+
+
+_NO_FLOOR = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,12 +221,13 @@ def set_watermarks(
 
 
 def first_samples_after(conn: Connection, after: dict[str, datetime]) -> dict[str, datetime]:
-    """Per device, its first sample later than the given instant (absent when none)."""
+    """Per device, its first sample later than the given instant (absent when none); the
+    earliest instant bounds the partitions PostgreSQL plans."""
     rows = conn.execute(
         "SELECT w.d::text, (SELECT min(s.ts) FROM telemetry.published_samples s"
-        "                   WHERE s.device_id = w.d AND s.ts > w.t)"
+        "                   WHERE s.device_id = w.d AND s.ts > w.t AND s.ts > %s)"
         " FROM unnest(%s::uuid[], %s::timestamptz[]) AS w(d, t)",
-        (list(after), list(after.values())),
+        (min(after.values(), default=_NO_FLOOR), list(after), list(after.values())),
     ).fetchall()
     return {d: ts for d, ts in rows if ts is not None}
 
