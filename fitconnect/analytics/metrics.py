@@ -115,6 +115,9 @@ def _heart_rate_metrics(grid: pl.DataFrame, params: pl.DataFrame) -> pl.DataFram
         .group_by(SESSION_KEY, "heart_rate_bpm")
         .agg(pl.len().alias("n"))
         .pipe(_with_params, params, "inner")
+        # TRIMP sums floats: in a fixed order (group_by and join order rows at random), or
+        # a session's TRIMP varies in its last bit from run to run.
+        .sort(SESSION_KEY, "heart_rate_bpm")
     )
     trimp = (
         hist.with_columns((trimp_per_second() * pl.col("n")).alias("_t"))
