@@ -17,6 +17,7 @@ from fitconnect.platform.notifications.service import NotificationService
 from fitconnect.platform.social.activities import ActivityService
 from fitconnect.platform.social.privacy import PrivacyService
 from fitconnect.platform.social.reactions import ReactionService
+from fitconnect.platform.social.search import PostgresSearch, SearchService
 from fitconnect.platform.social.service import SocialService
 from fitconnect.platform.storage import open_object_store
 from fitconnect.platform.training.reports import ReportService
@@ -51,6 +52,7 @@ class Services:
     social: SocialService
     activities: ActivityService
     reactions: ReactionService
+    search: SearchService
     privacy: PrivacyService
     gamification: GamificationService
     notifications: NotificationService
@@ -91,6 +93,7 @@ class Services:
             social,
             ActivityService(pool),
             ReactionService(pool),
+            SearchService(PostgresSearch(pool)),
             PrivacyService(pool),
             GamificationService(pool, social),
             NotificationService(pool),

@@ -25,6 +25,7 @@ from fitconnect.gateway.graphql.notifications import (
     NotificationsSubscription,
 )
 from fitconnect.gateway.graphql.reports import ReportsMutation, ReportsQuery, ReportsSubscription
+from fitconnect.gateway.graphql.search import SearchQuery
 from fitconnect.gateway.graphql.social import SocialMutation, SocialQuery
 from fitconnect.gateway.graphql.tenancy import TenancyMutation, TenancyQuery
 from fitconnect.gateway.graphql.training import TrainingQuery, TrainingSubscription
@@ -45,6 +46,7 @@ Query = merge_types(
         GamificationQuery,
         SocialQuery,
         ActivitiesQuery,
+        SearchQuery,
         CoachingQuery,
         TenancyQuery,
         WorkoutsQuery,

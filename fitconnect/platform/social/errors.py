@@ -57,3 +57,7 @@ class CommentNotFoundError(FitConnectError):
 
 class NotCommentAuthorError(FitConnectError):
     """Only a comment's author edits it; only they or the activity's athlete delete it."""
+
+
+class InvalidSearchError(FitConnectError):
+    """A search has 1 to 200 characters."""

@@ -74,3 +74,26 @@ async def by_mention(
         " AND lower(regexp_replace(display_name, '\\s', '', 'g')) = ANY(%s)",
         (tenant_id, [h.lower() for h in handles]),
     )
+
+
+async def search_names(
+    pool: AsyncConnectionPool, tenant_id: uuid.UUID, query: str, limit: int
+) -> list[tuple[uuid.UUID, str, float]]:
+    """The accounts of ``tenant_id`` whose display name matches ``query`` (its words, a
+    prefix, or a near spelling by trigrams), best first: (id, name, score)."""
+    async with pool.connection() as conn:
+        cur = await conn.execute(
+            "SELECT id, display_name, (2 * ts_rank(to_tsvector('simple', display_name), q)"
+            "   + word_similarity(%(text)s, display_name))::float8 AS score"
+            " FROM users.accounts, websearch_to_tsquery('simple', %(text)s) AS q"
+            " WHERE tenant_id = %(tenant)s AND (to_tsvector('simple', display_name) @@ q"
+            "   OR %(text)s <%% display_name OR display_name ILIKE %(prefix)s)"
+            " ORDER BY score DESC, id LIMIT %(limit)s",
+            {
+                "text": query,
+                "tenant": tenant_id,
+                "prefix": query.replace("\\", "").replace("%", "").replace("_", "") + "%",
+                "limit": limit,
+            },
+        )
+        return [(r[0], r[1], float(r[2])) for r in await cur.fetchall()]

@@ -335,6 +335,7 @@ QUERIES: dict[str, Row] = {
         "query($a: UUID) { activities(athleteId: $a) { edges { node { id } } } }", OWN, _a
     ),
     "feed": Row("{ feed { edges { node { id } } } }", OWN),
+    "search": Row('{ search(query: "ride") { edges { node { id } } } }', OWN),
     "comments": Row(
         "query($i: UUID!) { comments(activityId: $i) { edges { node { id } } } }",
         expect(NOT_FOUND),  # no such activity: nobody's to see
@@ -770,6 +771,9 @@ ROUTES: dict[str, Route] = {
     "DELETE /api/v1/comments/{comment_id}": Route(
         expect(NOT_FOUND),
         lambda c, _w, _r, h: c.delete(f"/api/v1/comments/{uuid.uuid4()}", headers=h),
+    ),
+    "GET /api/v1/search": Route(
+        OWN, lambda c, _w, _r, h: c.get("/api/v1/search?query=ride", headers=h)
     ),
     "GET /api/v1/athletes/{athlete_id}/activities": Route(
         OWN, lambda c, w, _r, h: c.get(f"/api/v1/athletes/{w.ids[ATHLETE]}/activities", headers=h)

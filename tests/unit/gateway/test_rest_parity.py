@@ -38,6 +38,7 @@ ROUTE_OF = {
     "activity": "GET /api/v1/activities/{activity_id}",
     "activities": "GET /api/v1/athletes/{athlete_id}/activities",
     "feed": "GET /api/v1/feed",
+    "search": "GET /api/v1/search",
     "comments": "GET /api/v1/activities/{activity_id}/comments",
     "privacy": "GET /api/v1/privacy",
     "blockedAthletes": "GET /api/v1/blocks",
