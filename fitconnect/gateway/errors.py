@@ -31,6 +31,7 @@ from fitconnect.platform.inventory.errors import (
     InvalidQuantityError,
     LocationNotFoundError,
     NotInventoryAdminError,
+    ReservationClosedError,
     ReservationNotFoundError,
     UnknownSkuError,
 )
@@ -142,6 +143,7 @@ _CODES: list[tuple[type[Exception], str, int]] = [
     (InsufficientStockError, "INSUFFICIENT_STOCK", 409),
     (LocationNotFoundError, "NOT_FOUND", 404),
     (ReservationNotFoundError, "NOT_FOUND", 404),
+    (ReservationClosedError, "RESERVATION_CLOSED", 409),
     (NotInventoryAdminError, "FORBIDDEN", 403),
 ]
 

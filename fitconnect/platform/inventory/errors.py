@@ -31,6 +31,10 @@ class ReservationNotFoundError(InventoryError):
     """No reservation of that id the caller holds."""
 
 
+class ReservationClosedError(InventoryError):
+    """A reservation expired or released: it holds nothing to allocate any more."""
+
+
 class InsufficientStockError(InventoryError):
     """Not enough available at a location for a reservation or a removal; nothing taken."""
 

@@ -262,10 +262,11 @@ async def insert_reservation(
     owner_id: uuid.UUID,
     ttl_s: int,
     lines: list[tuple[Key, int]],
-) -> uuid.UUID:
+) -> tuple[uuid.UUID, datetime, datetime]:
+    """The new reservation's id, expiry and creation time."""
     cur = await conn.execute(
         "INSERT INTO inventory.reservations (tenant_id, owner_id, expires_at)"
-        " VALUES (%s, %s, now() + make_interval(secs => %s)) RETURNING id",
+        " VALUES (%s, %s, now() + make_interval(secs => %s)) RETURNING id, expires_at, created_at",
         (tenant_id, owner_id, ttl_s),
     )
     row = await cur.fetchone()
@@ -274,16 +275,17 @@ async def insert_reservation(
     await conn.execute(
         "INSERT INTO inventory.reservation_lines"
         " (reservation_id, variant_id, location_id, quantity, expires_at)"
-        " SELECT r.id, k.v, k.l, k.q, r.expires_at FROM inventory.reservations r,"
-        " unnest(%s::uuid[], %s::uuid[], %s::int[]) AS k(v, l, q) WHERE r.id = %s",
+        " SELECT %s, k.v, k.l, k.q, %s FROM unnest(%s::uuid[], %s::uuid[], %s::int[])"
+        " AS k(v, l, q)",
         (
+            reservation_id,
+            row[1],
             [k[0] for k, _ in lines],
             [k[1] for k, _ in lines],
             [q for _, q in lines],
-            reservation_id,
         ),
     )
-    return reservation_id
+    return reservation_id, row[1], row[2]  # type: ignore[return-value]
 
 
 async def reservation(

@@ -12,6 +12,8 @@ import asyncio
 import re
 import uuid
 from collections import defaultdict
+from dataclasses import replace
+from datetime import datetime
 
 from psycopg import errors as pg_errors
 from psycopg_pool import AsyncConnectionPool
@@ -26,6 +28,7 @@ from fitconnect.platform.inventory.errors import (
     InvalidQuantityError,
     LocationNotFoundError,
     NotInventoryAdminError,
+    ReservationClosedError,
     ReservationNotFoundError,
     UnknownSkuError,
 )
@@ -37,6 +40,7 @@ from fitconnect.platform.inventory.models import (
     NewVariant,
     Product,
     Reservation,
+    ReservationLine,
     ReservationStatus,
     StockLevel,
 )
@@ -233,16 +237,39 @@ class InventoryService:
                     ):
                         raise LocationNotFoundError(f"no location {key[1]}")
                     raise InsufficientStockError(sku_of[key[0]], key[1], available, wanted[key])
-            made = await repo.insert_reservation(
+            made, expires_at, created_at = await repo.insert_reservation(
                 conn,
                 principal.tenant_id,
                 principal.account_id,
                 ttl_s,
                 [(k, wanted[k]) for k in keys],
             )
-            found = await repo.reservation(conn, principal.tenant_id, made)
-        assert found is not None  # noqa: S101 - made in this transaction
-        return found
+        return Reservation(
+            id=made,
+            owner_id=principal.account_id,
+            status=ReservationStatus.ACTIVE,
+            expires_at=expires_at,
+            created_at=created_at,
+            lines=[ReservationLine(sku_of[k[0]], k[0], k[1], wanted[k]) for k in keys],
+        )
+
+    async def allocate(self, tenant_id: uuid.UUID, reservation_id: uuid.UUID) -> Reservation:
+        """Turn a paid reservation into allocated stock (the payments context calls it on a
+        verified payment). Again for an allocated one changes nothing; an expired or released
+        one is refused (``ReservationClosedError``): its stock may be another buyer's now."""
+        async with self._pool.connection() as conn, conn.transaction():
+            found = await repo.reservation(conn, tenant_id, reservation_id, lock=True)
+            if found is None:
+                raise ReservationNotFoundError(f"no reservation {reservation_id}")
+            if found.status is ReservationStatus.ALLOCATED:
+                return found
+            if found.status is not ReservationStatus.ACTIVE or found.expires_at <= await _now(conn):
+                raise ReservationClosedError(f"reservation {reservation_id} is {found.status}")
+            lines = sorted(((x.variant_id, x.location_id), x.quantity) for x in found.lines)
+            await repo.lock_existing_stock(conn, [k for k, _ in lines])
+            await repo.allocate(conn, lines)
+            await repo.close_reservation(conn, reservation_id, ReservationStatus.ALLOCATED)
+        return replace(found, status=ReservationStatus.ALLOCATED)
 
     async def reservation(self, principal: Principal, reservation_id: uuid.UUID) -> Reservation:
         """A reservation the caller holds."""
@@ -263,6 +290,14 @@ class InventoryService:
                 found = await repo.reservation(conn, principal.tenant_id, reservation_id)
         assert found is not None  # noqa: S101 - locked above
         return found
+
+
+async def _now(conn: repo.Conn) -> datetime:
+    """The database's clock (expiry is decided by it, as availability is)."""
+    cur = await conn.execute("SELECT now()")
+    row = await cur.fetchone()
+    assert row is not None  # noqa: S101 - one row
+    return row[0]  # type: ignore[return-value]
 
 
 def _check_variant(v: NewVariant) -> None:

@@ -9,8 +9,11 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
+from fitconnect.platform.auth.tenancy import TenancyService
 from fitconnect.platform.db import open_pool
-from fitconnect.platform.inventory.service import expire_reservations
+from fitconnect.platform.inventory.errors import ReservationClosedError, ReservationNotFoundError
+from fitconnect.platform.inventory.models import ReservationStatus
+from fitconnect.platform.inventory.service import InventoryService, expire_reservations
 from fitconnect.settings import DatabaseSettings
 from tests.integration.gateway.support import gql, register_and_login
 from tests.waiting import wait_until
@@ -268,3 +271,32 @@ async def test_an_expired_reservation_frees_its_stock_and_the_worker_closes_it(
         client, "query($i: UUID!) { reservation(id: $i) { status } }", shop["member"], i=held["id"]
     )
     assert found["data"]["reservation"]["status"] == "EXPIRED"
+
+
+async def test_a_paid_reservation_becomes_allocated_stock_once(
+    client: TestClient, database_url: str
+) -> None:
+    shop = _shop(client, stock=5)
+    me = gql(client, "{ me { tenantId } }", shop["member"])["data"]["me"]["tenantId"]
+    tenant = uuid.UUID(me)
+    line = {"sku": shop["sku"], "locationId": shop["location"], "quantity": 3}
+    held = gql(client, RESERVE, shop["member"], lines=[line])["data"]["reserveStock"]
+    short = gql(client, RESERVE, shop["member"], lines=[line | {"quantity": 1}], t=1)
+    brief = short["data"]["reserveStock"]["id"]
+    pool = await open_pool(database_url, DatabaseSettings())
+    try:
+        service = InventoryService(pool, TenancyService(pool))
+        for _ in range(2):  # a second call (a webhook delivered twice) changes nothing
+            done = await service.allocate(tenant, uuid.UUID(held["id"]))
+            assert done.status is ReservationStatus.ALLOCATED
+        wait_until(lambda: _available(client, shop) == 2, 30, "the brief reservation's expiry")
+        with pytest.raises(ReservationClosedError):
+            await service.allocate(tenant, uuid.UUID(brief))
+        with pytest.raises(ReservationNotFoundError):
+            await service.allocate(uuid.uuid4(), uuid.UUID(held["id"]))  # another tenant's
+    finally:
+        await pool.close()
+    state = gql(client, STATE, shop["member"], s=[shop["sku"]])["data"]["inventoryState"]
+    assert [(s["stocked"], s["allocated"], s["reserved"], s["available"]) for s in state] == [
+        (5, 3, 0, 2)
+    ]
