@@ -1,13 +1,17 @@
 """The durable store-and-forward buffer: SQLite in WAL mode, on the agent's disk.
 
-Every batch is written here before it is published and deleted only after the broker's
-PUBACK, so killing the agent (SIGKILL) or losing the broker for minutes loses nothing: on
-restart the agent publishes what is still here. Per-device sequence numbers live in the same
-file and only grow, across restarts.
+Every batch is written here before it is published. A telemetry batch (it has a device and a
+sequence number) is deleted only when ingest says it committed it (a ``CommitAck`` on the
+device's ``…/ack`` topic): the broker's PUBACK only marks it "sent, awaiting commit"
+(``sent_at``), because a broker killed before delivering it would lose it. What awaits commit
+too long, or when the agent connects again, is sent again (ingest drops repeats). Other
+messages (events) leave at the PUBACK. So killing the agent (SIGKILL), the broker, or losing
+the broker for minutes loses nothing: on restart the agent publishes what is still here.
+Per-device sequence numbers live in the same file and only grow, across restarts.
 
 When the buffer holds ``max_batches``, the oldest batch is dropped to make room (a device's
-newest data is worth more than its oldest after hours offline); every drop is counted and
-logged.
+newest data is worth more than its oldest after hours offline), whether sent or not; every
+drop is counted and logged.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +33,10 @@ CREATE TABLE IF NOT EXISTS batches (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     topic TEXT NOT NULL,
     payload BLOB NOT NULL,
-    created_at REAL NOT NULL
+    created_at REAL NOT NULL,
+    device_id TEXT,
+    seq INTEGER,
+    sent_at REAL
 );
 CREATE TABLE IF NOT EXISTS journal (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -41,6 +49,10 @@ CREATE TABLE IF NOT EXISTS sequences (
     next_seq INTEGER NOT NULL
 );
 """
+# Buffers written before commit acknowledgements get the columns (their batches then carry
+# no sequence number, and leave at the PUBACK as before).
+_ADDED_COLUMNS = {"device_id": "TEXT", "seq": "INTEGER", "sent_at": "REAL"}
+_INDEXES = "CREATE INDEX IF NOT EXISTS batches_device_seq ON batches (device_id, seq);"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +60,11 @@ class Buffered:
     id: int
     topic: str
     payload: bytes
+    seq: int | None = None  # a telemetry batch: kept until ingest acknowledges its commit
+
+    @property
+    def awaits_commit(self) -> bool:
+        return self.seq is not None
 
 
 class DiskBuffer:
@@ -59,6 +76,11 @@ class DiskBuffer:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        have = {str(r[1]) for r in self._db.execute("PRAGMA table_info(batches)").fetchall()}
+        for column, kind in _ADDED_COLUMNS.items():
+            if column not in have:
+                self._db.execute(f"ALTER TABLE batches ADD COLUMN {column} {kind}")
+        self._db.executescript(_INDEXES)
         self._lock = threading.Lock()
         self._max = max_batches
         self.dropped = 0
@@ -105,8 +127,9 @@ class DiskBuffer:
                     " RETURNING next_seq - 1",
                     (device_id,),
                 ).fetchone()
-                topic, payload = make(int(row[0]))
-                batch_id = self._insert(topic, payload)
+                seq = int(row[0])
+                topic, payload = make(seq)
+                batch_id = self._insert(topic, payload, device_id, seq)
                 if journaled_through_ms is not None:
                     self._db.execute(
                         "DELETE FROM journal WHERE device_id = ? AND ts_ms <= ?",
@@ -126,7 +149,9 @@ class DiskBuffer:
             self._db.execute("COMMIT")
         return batch_id
 
-    def _insert(self, topic: str, payload: bytes) -> int:
+    def _insert(
+        self, topic: str, payload: bytes, device_id: str | None = None, seq: int | None = None
+    ) -> int:
         """Insert inside the caller's transaction, dropping the oldest when full."""
         count = self._db.execute("SELECT count(*) FROM batches").fetchone()[0]
         if count >= self._max:
@@ -137,18 +162,87 @@ class DiskBuffer:
             self.dropped += count - self._max + 1
             log.warning("buffer full (%d batches): dropped the oldest", self._max)
         cur = self._db.execute(
-            "INSERT INTO batches (topic, payload, created_at) VALUES (?, ?, ?)",
-            (topic, payload, time.time()),
+            "INSERT INTO batches (topic, payload, created_at, device_id, seq)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (topic, payload, time.time(), device_id, seq),
         )
         return int(cur.lastrowid or 0)
 
     def pending(self, after_id: int = 0, limit: int = 500) -> list[Buffered]:
+        """Batches after ``after_id`` not yet acknowledged by the broker, oldest first."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, topic, payload FROM batches WHERE id > ? ORDER BY id LIMIT ?",
+                "SELECT id, topic, payload, seq FROM batches"
+                " WHERE id > ? AND sent_at IS NULL ORDER BY id LIMIT ?",
                 (after_id, limit),
             ).fetchall()
-        return [Buffered(int(i), str(t), bytes(p)) for i, t, p in rows]
+        return [_buffered(row) for row in rows]
+
+    def overdue(self, sent_before: float, limit: int = 500) -> list[Buffered]:
+        """Batches sent before ``sent_before`` (``time.time()``) and still not committed."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, topic, payload, seq FROM batches"
+                " WHERE sent_at IS NOT NULL AND sent_at < ? ORDER BY id LIMIT ?",
+                (sent_before, limit),
+            ).fetchall()
+        return [_buffered(row) for row in rows]
+
+    def mark_sent(self, batch_ids: list[int], at: float | None = None) -> None:
+        """The broker has these batches: they await ingest's commit (a deleted one stays so)."""
+        when = time.time() if at is None else at
+        with self._lock:
+            self._db.executemany(
+                "UPDATE batches SET sent_at = ? WHERE id = ?", [(when, i) for i in batch_ids]
+            )
+
+    def mark_unsent(self, batch_ids: list[int] | None = None) -> int:
+        """Send these batches (all that await commit, when ``None``) again; how many."""
+        with self._lock:
+            if batch_ids is None:
+                cur = self._db.execute(
+                    "UPDATE batches SET sent_at = NULL WHERE sent_at IS NOT NULL"
+                )
+                return int(cur.rowcount)
+            cur = self._db.executemany(
+                "UPDATE batches SET sent_at = NULL WHERE id = ?", [(i,) for i in batch_ids]
+            )
+            return int(cur.rowcount)
+
+    def settle(self, device_id: str, seqs: list[tuple[int, int]]) -> int:
+        """Delete the device's batches whose sequence number is in one of the inclusive
+        ranges ``seqs`` (ingest committed them); how many there were."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                gone = 0
+                for first, last in seqs:
+                    cur = self._db.execute(
+                        "DELETE FROM batches WHERE device_id = ? AND seq BETWEEN ? AND ?",
+                        (device_id, first, last),
+                    )
+                    gone += int(cur.rowcount)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        return gone
+
+    def devices(self) -> list[str]:
+        """The devices that have batches here awaiting commit, or sent-to-be."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT device_id FROM batches WHERE device_id IS NOT NULL"
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def awaiting_commit(self) -> int:
+        """Batches the broker acknowledged that ingest has not yet said it committed."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT count(*) FROM batches WHERE sent_at IS NOT NULL"
+            ).fetchone()
+        return int(row[0])
 
     def delete(self, batch_id: int) -> None:
         with self._lock:
@@ -161,3 +255,8 @@ class DiskBuffer:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _buffered(row: tuple[Any, ...]) -> Buffered:
+    batch_id, topic, payload, seq = row
+    return Buffered(int(batch_id), str(topic), bytes(payload), None if seq is None else int(seq))

@@ -31,6 +31,8 @@ class AgentConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     metrics_port: Port = 9104
     metrics_host: str = "127.0.0.1"
     hz: Annotated[float, msgspec.Meta(ge=0.1, le=20)] = 4.0
+    commit_acks: bool = True
+    commit_timeout_s: Annotated[float, msgspec.Meta(ge=1, le=3600)] = 30.0
 
 
 def load_config(path: Path) -> AgentConfig:

@@ -17,8 +17,20 @@ class EdgeMetrics:
         docs = {
             "fitconnect_edge_notifications": "Notifications received from devices.",
             "fitconnect_edge_decode_errors": "Notifications that could not be decoded (skipped).",
-            "fitconnect_edge_buffered_batches": "Batches on disk awaiting the broker's PUBACK.",
+            "fitconnect_edge_buffered_batches": (
+                "Batches on disk: not yet sent, or sent and awaiting ingest's commit."
+            ),
+            "fitconnect_edge_awaiting_commit_batches": (
+                "Batches the broker acknowledged (PUBACK), kept until ingest acknowledges"
+                " their commit."
+            ),
             "fitconnect_edge_published_batches": "Batches the broker acknowledged.",
+            "fitconnect_edge_committed_batches": (
+                "Batches ingest acknowledged as committed (deleted from the buffer)."
+            ),
+            "fitconnect_edge_resent_batches": (
+                "Batches sent again: no commit acknowledgement in time, or after a reconnect."
+            ),
             "fitconnect_edge_reconnects": "Times the broker connection was lost and regained.",
             "fitconnect_edge_broker_connected": "1 while connected to the broker.",
         }
@@ -33,6 +45,9 @@ class EdgeMetrics:
         self._gauges["notifications"].set(counters.notifications)
         self._gauges["decode_errors"].set(counters.decode_errors)
         self._gauges["buffered_batches"].set(len(buffer))
+        self._gauges["awaiting_commit_batches"].set(buffer.awaiting_commit())
         self._gauges["published_batches"].set(publisher.published)
+        self._gauges["committed_batches"].set(publisher.committed)
+        self._gauges["resent_batches"].set(publisher.resent)
         self._gauges["reconnects"].set(publisher.reconnects)
         self._gauges["broker_connected"].set(int(publisher.connected))

@@ -1,4 +1,12 @@
-"""Publishing buffered batches over MQTT (QoS 1), deleting each only after its PUBACK.
+"""Publishing buffered batches over MQTT (QoS 1), deleting each only once ingest committed it.
+
+The broker's PUBACK marks a telemetry batch "sent, awaiting commit" (it stays on disk): the
+agent subscribes to its devices' ``…/ack`` topics, where ingest, after each commit, names the
+sequence numbers it stored or dead-lettered, and only then deletes those batches. What has
+awaited commit longer than ``commit_timeout_s``, and everything awaiting commit when the agent
+connects again (a broker that was killed lost what it had not delivered), is published again;
+ingest drops the repeats. ``commit_acks=False`` (for an ingest that sends none) deletes at the
+PUBACK, as before. Events always leave at their PUBACK.
 
 A PUBACK that says no subscription matched (MQTT v5 reason 0x10: ingest has not subscribed
 yet, or not again since the broker restarted) keeps the batch, which is sent again a second
@@ -23,8 +31,18 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 from paho.mqtt.reasoncodes import ReasonCode
 
-from fitconnect.edge_agent.buffer import DiskBuffer
-from fitconnect.schemas import Channel, DeviceState, DeviceStatus, DeviceTopic, encode
+from fitconnect.edge_agent.buffer import Buffered, DiskBuffer
+from fitconnect.schemas import (
+    Channel,
+    CommitAck,
+    DeviceState,
+    DeviceStatus,
+    DeviceTopic,
+    WireError,
+    ack_topic,
+    decode,
+    encode,
+)
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +50,7 @@ log = logging.getLogger(__name__)
 # (Mosquitto says so; a 3.1.1 PUBACK carries no reason).
 NO_MATCHING_SUBSCRIBERS = 0x10
 RETRY_UNROUTED_S = 1.0
+OVERDUE_CHECK_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +62,8 @@ class BrokerConfig:
     tenant: str
     client_id: str
     in_flight: int = 1_000
+    commit_acks: bool = True  # keep telemetry until ingest acknowledges its commit
+    commit_timeout_s: float = 30.0  # then send it again
 
     @property
     def protocol(self) -> MQTTProtocolVersion:
@@ -61,7 +82,7 @@ class Publisher:
         self._cfg = config
         self._buffer = buffer
         self._devices = status_devices
-        self._in_flight: dict[int, int] = {}  # mid -> buffer row id
+        self._in_flight: dict[int, Buffered] = {}  # mid -> the buffered batch
         self._sent_after = 0
         self._lock = threading.Lock()
         self._connected = threading.Event()
@@ -71,6 +92,9 @@ class Publisher:
         self.published = 0
         self.reconnects = 0
         self.unrouted = 0  # PUBACKs saying "no matching subscribers" (the batch was kept)
+        self.resent = 0  # batches sent again: no commit acknowledgement in time, or reconnected
+        self.committed = 0  # batches ingest acknowledged as committed (deleted from the buffer)
+        self._next_overdue_check = 0.0
         self._client = mqtt.Client(
             CallbackAPIVersion.VERSION2, client_id=config.client_id, protocol=config.protocol
         )
@@ -89,6 +113,7 @@ class Publisher:
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_publish = self._on_publish
+        self._client.on_message = self._on_message
         self._client.on_socket_open = self._on_socket_open
         self._thread = threading.Thread(target=self._drain, name="publisher", daemon=True)
 
@@ -121,6 +146,7 @@ class Publisher:
             if not self._connected.wait(0.5) or not self._resume_unrouted():
                 time.sleep(0.05)
                 continue
+            self._resend_overdue()
             with self._lock:
                 room = self._cfg.in_flight - len(self._in_flight)
                 after = self._sent_after
@@ -133,10 +159,33 @@ class Publisher:
                 if info.rc != mqtt.MQTT_ERR_SUCCESS:
                     break  # disconnected: resume from the buffer after reconnect
                 with self._lock:
-                    self._in_flight[info.mid] = item.id
+                    self._in_flight[info.mid] = item
                     self._sent_after = item.id
                     if self._unrouted_from is not None:
                         break
+
+    def _resend_overdue(self) -> None:
+        """Publish again what the broker took but ingest has not acknowledged in time."""
+        now = time.monotonic()
+        if not self._cfg.commit_acks or now < self._next_overdue_check:
+            return
+        self._next_overdue_check = now + OVERDUE_CHECK_S
+        with self._lock:
+            room = self._cfg.in_flight - len(self._in_flight)
+        if room <= 0:
+            return
+        overdue = self._buffer.overdue(time.time() - self._cfg.commit_timeout_s, limit=room)
+        if not overdue:
+            return
+        log.warning("%d batch(es) without a commit acknowledgement: sending again", len(overdue))
+        self._buffer.mark_sent([item.id for item in overdue])  # not picked again at once
+        for item in overdue:
+            info = self._client.publish(item.topic, item.payload, qos=1)
+            if info.rc != mqtt.MQTT_ERR_SUCCESS:
+                break
+            with self._lock:
+                self._in_flight[info.mid] = item
+            self.resent += 1
 
     def _resume_unrouted(self) -> bool:
         """False while waiting to send again what the broker had no subscriber for; then
@@ -154,20 +203,43 @@ class Publisher:
         self, _c: mqtt.Client, _u: object, mid: int, rc: ReasonCode, _p: object
     ) -> None:
         with self._lock:
-            row = self._in_flight.pop(mid, None)
-            if row is not None and rc.value == NO_MATCHING_SUBSCRIBERS:
+            item = self._in_flight.pop(mid, None)
+            if item is not None and rc.value == NO_MATCHING_SUBSCRIBERS:
                 # Acknowledged but delivered to nobody: ingest has not subscribed (yet, or again
                 # after a broker restart). Keep the batch and send it again shortly.
                 if self._unrouted_from is None:
                     log.warning("no subscriber (is ingest running?): keeping the batches")
                 first = self._unrouted_from
-                self._unrouted_from = row if first is None else min(first, row)
+                self._unrouted_from = item.id if first is None else min(first, item.id)
                 self._retry_unrouted_at = time.monotonic() + RETRY_UNROUTED_S
                 self.unrouted += 1
-                return
-        if row is not None:
-            self._buffer.delete(row)
-            self.published += 1
+                unrouted = True
+            else:
+                unrouted = False
+        if item is None:
+            return
+        if unrouted:
+            if item.awaits_commit and self._cfg.commit_acks:
+                self._buffer.mark_unsent([item.id])  # a resent batch: the drain takes it again
+            return
+        if item.awaits_commit and self._cfg.commit_acks:
+            self._buffer.mark_sent([item.id])  # deleted when ingest acknowledges its commit
+        else:
+            self._buffer.delete(item.id)
+        self.published += 1
+
+    def _on_message(self, _c: mqtt.Client, _u: object, msg: mqtt.MQTTMessage) -> None:
+        """A commit acknowledgement: delete the batches ingest settled."""
+        parts = msg.topic.split("/")
+        try:
+            ack = decode(bytes(msg.payload), CommitAck)
+        except WireError as exc:
+            log.warning("unreadable commit acknowledgement on %s: %s", msg.topic, exc)
+            return
+        if len(parts) < 2 or ack.device_id != parts[-2]:
+            log.warning("commit acknowledgement for %s on %s: ignored", ack.device_id, msg.topic)
+            return
+        self.committed += self._buffer.settle(ack.device_id, ack.seqs)
 
     def _on_connect(
         self, client: mqtt.Client, _u: object, _f: object, reason: ReasonCode, _p: object
@@ -175,10 +247,17 @@ class Publisher:
         if reason.is_failure:
             log.error("broker refused the agent: %s", reason)
             return
+        if self._cfg.commit_acks:
+            topics = sorted({ack_topic(self._cfg.tenant, d) for d in self._ack_devices()})
+            if topics:
+                client.subscribe([(t, 1) for t in topics])
         with self._lock:  # anything unacknowledged is sent again (ingest drops repeats)
             self._in_flight.clear()
             self._sent_after = 0
             self._unrouted_from = None
+            if self._cfg.commit_acks:
+                # What awaited commit may be lost with a broker that died: all of it again.
+                self.resent += self._buffer.mark_unsent()
         for device in self._devices:
             client.publish(self._status_topic(device), self._status(device, True), 1, True)
         self._connected.set()
@@ -192,6 +271,10 @@ class Publisher:
         self._connected.clear()
         if reason.is_failure:
             log.warning("lost the broker (%s); reconnecting with backoff", reason)
+
+    def _ack_devices(self) -> set[str]:
+        """The agent's devices and any the buffer holds batches of (an earlier run's)."""
+        return {*self._devices, *self._buffer.devices()}
 
     def _on_socket_open(self, _c: mqtt.Client, _u: object, sock: object) -> None:
         if isinstance(sock, socket.socket):

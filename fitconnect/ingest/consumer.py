@@ -1,5 +1,7 @@
 """The MQTT side of a worker: paho with manual acknowledgements and a bounded window.
 
+It also publishes, after each commit, the agents' commit acknowledgements (``commit_acks``).
+
 Messages are acknowledged only when the worker says so (after its commit), so a killed
 worker's unacknowledged messages are redelivered: the client id is stable per worker and the
 session persists. On MQTT v5 brokers the worker joins the shared subscription
@@ -127,6 +129,14 @@ class MqttConsumer:
 
     def ack(self, mid: int, qos: int) -> None:
         self._client.ack(mid, qos)
+
+    def publish(self, messages: list[tuple[str, bytes]]) -> None:
+        """Publish ``messages`` (the agents' commit acknowledgements) at QoS 1, not retained.
+
+        Fire and forget: a lost one costs the agent a resend, which ingest drops as a repeat.
+        """
+        for topic, payload in messages:
+            self._client.publish(topic, payload, qos=1, retain=False)
 
     def stop(self) -> None:
         """Disconnect, keeping the session and its subscriptions: the broker queues for this

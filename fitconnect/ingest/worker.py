@@ -1,5 +1,9 @@
 """One ingest worker: receive, batch by size and time, write, commit, then acknowledge.
 
+After each commit it also tells each device's agent which of its batches are settled
+(``commit_acks``): the agent keeps a batch on its disk until then, so a broker killed before
+delivering it loses nothing.
+
 Nothing is acknowledged before it is committed, so a killed worker loses nothing (the broker
 redelivers) and the primary key drops what was committed twice. When the database is down the
 worker keeps its batch, retries with capped exponential backoff, and takes no new messages
@@ -18,6 +22,7 @@ import psycopg
 from opentelemetry import trace
 
 from fitconnect.ingest.batch import Outcome, Pending, write_batch
+from fitconnect.ingest.commit_acks import ack_messages
 from fitconnect.ingest.consumer import Incoming, MqttConsumer
 from fitconnect.ingest.errors import MessageRejectedError
 from fitconnect.ingest.metrics import IngestMetrics
@@ -152,6 +157,7 @@ class IngestWorker:
                     return
                 time.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
+        self._consumer.publish(ack_messages(pending, int(time.time() * 1000)))
         for incoming, _ in held:
             self._consumer.ack(incoming.mid, incoming.qos)
 

@@ -5,7 +5,8 @@ files the gateway writes (one user per registered device, who writes only under 
 topics) and a pid file beside them, so the gateway's rewrite reloads the broker (SIGHUP).
 The processes ``up`` starts get users of their own, kept in ``passwd.static`` and
 ``acl.static`` (which every rewrite keeps): ``ingest`` reads every device's topics (the
-ingest workers, the gateway's live feed), ``simulator`` publishes for the simulated devices.
+ingest workers, the gateway's live feed) and writes the commit acknowledgements (``…/ack``),
+``simulator`` publishes for the simulated devices and reads their acknowledgements.
 Their passwords are random, made on the first start and kept in ``service-passwords.json``.
 """
 
@@ -24,9 +25,11 @@ from fitconnect.settings import Settings
 
 READER = "ingest"
 SIMULATOR = "simulator"
-SERVICE_ACL = (
-    f"user {READER}\ntopic read fc/v1/#\ntopic read $SYS/broker/uptime\n\n"  # + health checks
-    f"user {SIMULATOR}\ntopic write fc/v1/#\n\n"  # it speaks for every simulated device
+SERVICE_ACL = (  # ingest also writes the commit acknowledgements; the simulator reads them
+    f"user {READER}\ntopic read fc/v1/#\ntopic read $SYS/broker/uptime\n"  # + health checks
+    f"topic write {mosquitto_auth.ACK_TOPICS}\n\n"
+    f"user {SIMULATOR}\ntopic write fc/v1/#\n"  # it speaks for every simulated device
+    f"topic read {mosquitto_auth.ACK_TOPICS}\n\n"
 )
 
 

@@ -7,6 +7,7 @@ from fitconnect.schemas.errors import WireError
 from fitconnect.schemas.messages import (
     METRICS,
     SCHEMA_VERSION,
+    CommitAck,
     DeviceEvent,
     DeviceState,
     DeviceStatus,
@@ -16,14 +17,23 @@ from fitconnect.schemas.messages import (
     decode,
     encode,
     payload_format,
+    seq_ranges,
 )
-from fitconnect.schemas.topics import TOPIC_ROOT, Channel, DeviceTopic, filter_for, shared_filter
+from fitconnect.schemas.topics import (
+    TOPIC_ROOT,
+    Channel,
+    DeviceTopic,
+    ack_topic,
+    filter_for,
+    shared_filter,
+)
 
 __all__ = [
     "METRICS",
     "SCHEMA_VERSION",
     "TOPIC_ROOT",
     "Channel",
+    "CommitAck",
     "DeviceEvent",
     "DeviceState",
     "DeviceStatus",
@@ -32,9 +42,11 @@ __all__ = [
     "Metric",
     "TelemetryBatch",
     "WireError",
+    "ack_topic",
     "decode",
     "encode",
     "filter_for",
     "payload_format",
+    "seq_ranges",
     "shared_filter",
 ]

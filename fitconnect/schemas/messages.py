@@ -134,8 +134,31 @@ class DeviceEvent(msgspec.Struct, frozen=True, kw_only=True):
     historical: bool = False  # recorded earlier, uploaded now (see the module docstring)
 
 
-Message = TelemetryBatch | DeviceStatus | DeviceEvent
-M = TypeVar("M", bound=TelemetryBatch | DeviceStatus | DeviceEvent)
+class CommitAck(msgspec.Struct, frozen=True, kw_only=True):
+    """On ``…/ack`` (ingest to the agent, QoS 1, not retained): the device's batches one
+    commit settled, stored or dead-lettered, as inclusive ranges of sequence numbers
+    ``[[first, last], …]``. The agent deletes a batch from its disk buffer only once a
+    ``CommitAck`` names its ``seq``; until then it sends it again (ingest drops repeats)."""
+
+    v: int = SCHEMA_VERSION
+    device_id: str
+    seqs: list[tuple[int, int]]
+    ts_ms: int
+
+
+def seq_ranges(seqs: list[int]) -> list[tuple[int, int]]:
+    """Sequence numbers as sorted inclusive ranges of consecutive numbers."""
+    ranges: list[tuple[int, int]] = []
+    for seq in sorted(set(seqs)):
+        if ranges and ranges[-1][1] == seq - 1:
+            ranges[-1] = (ranges[-1][0], seq)
+        else:
+            ranges.append((seq, seq))
+    return ranges
+
+
+Message = TelemetryBatch | DeviceStatus | DeviceEvent | CommitAck
+M = TypeVar("M", bound=TelemetryBatch | DeviceStatus | DeviceEvent | CommitAck)
 
 _msgpack_encoder = msgspec.msgpack.Encoder()
 _json_encoder = msgspec.json.Encoder()

@@ -3,6 +3,10 @@
 ``fc/v1/{tenant}/{device_id}/telemetry``  sample batches, QoS 1
 ``fc/v1/{tenant}/{device_id}/status``     retained online/offline (also the agent's last will)
 ``fc/v1/{tenant}/{device_id}/events``     session start/stop, battery, device information
+``fc/v1/{tenant}/{device_id}/ack``        ingest to the agent: the batches committed, QoS 1
+
+The ``ack`` topic goes the other way (ingest publishes, the device's agent subscribes), so it
+is not a ``Channel`` ingest reads: ``ack_topic`` names it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,15 @@ class Channel(StrEnum):
     TELEMETRY = "telemetry"
     STATUS = "status"
     EVENTS = "events"
+
+
+ACK = "ack"
+
+
+def ack_topic(tenant: str, device_id: str) -> str:
+    """``fc/v1/{tenant}/{device_id}/ack``: where ingest says which of the device's batches it
+    committed (or dead-lettered); only that device (and ingest) may use it."""
+    return f"{device_prefix(tenant, device_id)}/{ACK}"
 
 
 def filter_for(channel: Channel) -> str:

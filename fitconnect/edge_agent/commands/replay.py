@@ -41,6 +41,13 @@ def replay(
     buffer_path: Annotated[Path, typer.Option(help="The agent's disk buffer.")] = Path(
         "edge-data/replay.sqlite"
     ),
+    commit_acks: Annotated[
+        bool,
+        typer.Option(
+            help="Keep batches until ingest acknowledges their commit (--no-commit-acks:"
+            " delete at the broker's PUBACK, for an ingest that sends no acknowledgements)."
+        ),
+    ] = True,
 ) -> None:
     """Publish the file's records (heart rate, power, cadence, speed, distance, altitude),
     its lap marks and its timer's pauses and resumes.
@@ -67,7 +74,12 @@ def replay(
     buffer = DiskBuffer(buffer_path)
     agent = EdgeAgent(tenant, buffer, historical=keep_time)
     publisher = Publisher(
-        BrokerConfig(url=broker, tenant=tenant, client_id=f"edge-replay-{uuid.uuid4().hex[:8]}"),
+        BrokerConfig(
+            url=broker,
+            tenant=tenant,
+            client_id=f"edge-replay-{uuid.uuid4().hex[:8]}",
+            commit_acks=commit_acks,
+        ),
         buffer,
         [device],
     )

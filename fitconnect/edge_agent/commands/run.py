@@ -42,7 +42,13 @@ def run(
     agent = EdgeAgent(cfg.tenant, buffer)
     ids = [d.id for d in cfg.devices]
     publisher = Publisher(
-        BrokerConfig(url=cfg.broker, tenant=cfg.tenant, client_id=f"edge-{uuid.uuid4().hex[:8]}"),
+        BrokerConfig(
+            url=cfg.broker,
+            tenant=cfg.tenant,
+            client_id=f"edge-{uuid.uuid4().hex[:8]}",
+            commit_acks=cfg.commit_acks,
+            commit_timeout_s=cfg.commit_timeout_s,
+        ),
         buffer,
         ids,
     )

@@ -44,6 +44,13 @@ def simulate(
     metrics_host: Annotated[
         str, typer.Option(help="Address /metrics binds (0.0.0.0 to be scraped from elsewhere).")
     ] = "127.0.0.1",
+    commit_acks: Annotated[
+        bool,
+        typer.Option(
+            help="Keep batches until ingest acknowledges their commit (--no-commit-acks:"
+            " delete at the broker's PUBACK, for an ingest that sends no acknowledgements)."
+        ),
+    ] = True,
 ) -> None:
     """Emit byte-exact notifications of a ride, run or row from a physiological model."""
     if profile not in PROFILES:
@@ -54,7 +61,12 @@ def simulate(
     buffer = DiskBuffer(buffer_path)
     agent = EdgeAgent(tenant, buffer)
     publisher = Publisher(
-        BrokerConfig(url=broker, tenant=tenant, client_id=f"edge-sim-{uuid.uuid4().hex[:8]}"),
+        BrokerConfig(
+            url=broker,
+            tenant=tenant,
+            client_id=f"edge-sim-{uuid.uuid4().hex[:8]}",
+            commit_acks=commit_acks,
+        ),
         buffer,
         ids,
     )

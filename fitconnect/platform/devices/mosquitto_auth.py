@@ -98,16 +98,22 @@ def _read(path: Path) -> str:
     return path.read_text() if path.exists() else ""
 
 
+# Ingest's commit acknowledgements, one topic per device: ingest writes them, each device
+# reads only its own.
+ACK_TOPICS = "fc/v1/+/+/ack"
+
+
 def acl_file(devices: dict[str, str], reader: str | None) -> str:
-    """Each device writes only under its own topics; ``reader`` (ingest) reads them all.
+    """Each device writes only under its own topics and reads only its own ``…/ack``;
+    ``reader`` (ingest) reads them all and writes the acknowledgements.
 
     ``devices`` maps an MQTT username to its topic prefix ``fc/v1/{tenant}/{device}``.
     """
     lines = []
     if reader:
-        lines += [f"user {reader}", "topic read fc/v1/#", ""]
+        lines += [f"user {reader}", "topic read fc/v1/#", f"topic write {ACK_TOPICS}", ""]
     for user, prefix in sorted(devices.items()):
-        lines += [f"user {user}", f"topic write {prefix}/#", ""]
+        lines += [f"user {user}", f"topic write {prefix}/#", f"topic read {prefix}/ack", ""]
     return "\n".join(lines)
 
 

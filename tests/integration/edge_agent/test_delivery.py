@@ -18,7 +18,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from fitconnect.runtime.embedded_broker import EmbeddedBroker
-from fitconnect.schemas import TelemetryBatch, decode, encode
+from fitconnect.schemas import CommitAck, TelemetryBatch, ack_topic, decode, encode
 from tests.mqtt_clients import close
 from tests.waiting import wait_until
 
@@ -26,9 +26,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 class Collector:
-    """A persistent-session subscriber recording every (device, seq) it receives."""
+    """A persistent-session subscriber recording every (device, seq) it receives; like ingest,
+    it acknowledges each batch on the device's ``…/ack`` topic (unless ``acks`` is false)."""
 
-    def __init__(self, port: int, tenant: str) -> None:
+    def __init__(self, port: int, tenant: str, *, acks: bool = True) -> None:
+        self._acks = acks
         self.seen: dict[str, list[int]] = defaultdict(list)
         self.samples: dict[tuple[str, int], int] = {}
         self._tenant = tenant
@@ -65,6 +67,9 @@ class Collector:
         with self._lock:
             self.seen[batch.device_id].append(batch.seq)
             self.samples[(batch.device_id, batch.seq)] = len(batch.ts_ms)
+        if self._acks:
+            ack = CommitAck(device_id=batch.device_id, seqs=[(batch.seq, batch.seq)], ts_ms=0)
+            self.client.publish(ack_topic(self._tenant, batch.device_id), encode(ack), qos=1)
 
     def distinct(self) -> dict[str, set[int]]:
         with self._lock:
@@ -167,9 +172,14 @@ def test_the_agent_publishes_to_an_mqtt_311_only_broker(tmp_path: Path) -> None:
     with EmbeddedBroker.start(tmp_path / "broker", kind="amqtt") as broker:
         received: list[int] = []
         sub = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=MQTTProtocolVersion.MQTTv311)
-        sub.on_message = lambda _c, _u, m: received.append(
-            decode(bytes(m.payload), TelemetryBatch).seq
-        )
+
+        def on_message(_c: object, _u: object, m: mqtt.MQTTMessage) -> None:
+            batch = decode(bytes(m.payload), TelemetryBatch)
+            received.append(batch.seq)
+            ack = CommitAck(device_id=batch.device_id, seqs=[(batch.seq, batch.seq)], ts_ms=0)
+            sub.publish(ack_topic(tenant, batch.device_id), encode(ack), qos=1)
+
+        sub.on_message = on_message
         subscribed = threading.Event()
         sub.on_subscribe = lambda *_: subscribed.set()
         sub.connect("127.0.0.1", broker.port)
@@ -178,6 +188,7 @@ def test_the_agent_publishes_to_an_mqtt_311_only_broker(tmp_path: Path) -> None:
         assert subscribed.wait(10), "no SUBACK"
         agent = simulator(f"{broker.url}?protocol=3.1.1", tenant, tmp_path / "e.sqlite", devices, 3)
         output, _ = agent.communicate(timeout=60)
+        assert "0 still buffered" in output, output  # every batch acknowledged over 3.1.1 too
         wait_until(lambda: len(set(received)) >= batches_made(output), 15, "every batch")
         close(sub)
     assert sorted(set(received)) == list(range(batches_made(output)))

@@ -50,7 +50,7 @@ def secured_broker(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     auth.mkdir()
     (auth / "passwd.static").write_text(f"ingest:{mosquitto_auth.password_hash(INGEST_PASSWORD)}\n")
     (auth / "passwd").write_text((auth / "passwd.static").read_text())
-    (auth / "acl").write_text("user ingest\ntopic read fc/v1/#\n")
+    (auth / "acl").write_text("user ingest\ntopic read fc/v1/#\ntopic write fc/v1/+/+/ack\n")
     process, port = _start_broker(tmp_path, auth)
     yield port, auth
     process.terminate()
@@ -206,4 +206,29 @@ def test_the_ingest_user_made_as_the_readme_says_survives_device_registration(
     assert device_rc is not None
     assert not device_rc.is_failure
     for c in (reader, publisher):
+        close(c)
+
+
+def test_a_device_reads_only_its_own_commit_acknowledgements_which_only_ingest_writes(
+    database_url: str, secured_broker: tuple[int, Path]
+) -> None:
+    port, auth = secured_broker
+    (mine, other), _ = _register(database_url, auth, 2)
+    own, foreign = (f"{d.device.topic_prefix}/ack" for d in (mine, other))
+    device, _ = _accepted_once_reloaded(port, mine.mqtt_username, mine.mqtt_password)
+    received: list[tuple[str, bytes]] = []
+    device.on_message = lambda _c, _u, m: received.append((m.topic, m.payload))
+    _subscribed(device, own)
+    _subscribed(device, foreign)  # refused by the broker: nothing of it is delivered
+    _subscribed(device, "fc/v1/+/+/ack")  # nor through a wildcard
+    peer, _ = _accepted_once_reloaded(port, other.mqtt_username, other.mqtt_password)
+    peer.publish(own, b"forged", qos=1).wait_for_publish(5)  # another device may not write it
+    ingest, rc = _client(port, "ingest", INGEST_PASSWORD)
+    assert rc is not None
+    assert not rc.is_failure
+    ingest.publish(foreign, b"theirs", qos=1).wait_for_publish(5)
+    ingest.publish(own, b"mine", qos=1).wait_for_publish(5)
+    wait_until(lambda: (own, b"mine") in received, 10, "the device's own acknowledgement")
+    assert received == [(own, b"mine")]
+    for c in (device, peer, ingest):
         close(c)

@@ -1,3 +1,4 @@
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,54 @@ def test_a_trainer_paused_and_resumed_sends_pause_and_resume_events(tmp_path: Pa
         (EventKind.PAUSE, 1_003_000),
     ]
     assert all(not e.historical for e in events)
+
+
+def test_a_sent_batch_stays_on_disk_until_its_commit_is_acknowledged(tmp_path: Path) -> None:
+    path = tmp_path / "b.sqlite"
+    buffer = DiskBuffer(path)
+    ids = [buffer.put_sequenced("d1", lambda seq: ("t", str(seq).encode())) for _ in range(4)]
+    other = buffer.put_sequenced("d2", lambda _seq: ("t", b"d2"))
+    buffer.mark_sent([*ids, other], at=100.0)  # the broker's PUBACKs
+    assert buffer.pending() == []  # not sent again at once
+    assert (len(buffer), buffer.awaiting_commit()) == (5, 5)
+    assert buffer.settle("d1", [(0, 1), (3, 3)]) == 3  # ingest committed seq 0, 1 and 3
+    assert [(b.seq, b.payload) for b in buffer.overdue(sent_before=101.0)] == [
+        (2, b"2"),
+        (0, b"d2"),
+    ]
+    assert buffer.overdue(sent_before=99.0) == []  # not yet overdue
+    buffer.close()
+    again = DiskBuffer(path)  # the agent killed and restarted: what awaited commit is kept
+    assert again.awaiting_commit() == 2
+    assert again.mark_unsent() == 2  # on reconnect: everything awaiting commit goes again
+    assert [(b.seq, b.payload) for b in again.pending()] == [(2, b"2"), (0, b"d2")]
+    assert again.settle("d1", [(0, 10)]) == 1
+    assert again.settle("d2", [(0, 0)]) == 1
+    assert len(again) == 0
+
+
+def test_an_acknowledgement_names_only_its_own_devices_batches(tmp_path: Path) -> None:
+    buffer = DiskBuffer(tmp_path / "b.sqlite")
+    buffer.put_sequenced("d1", lambda _seq: ("t", b"x"))
+    event = buffer.put("t/events", b"e")  # no sequence number: leaves at its PUBACK
+    assert buffer.settle("d2", [(0, 5)]) == 0
+    assert [b.awaits_commit for b in buffer.pending()] == [True, False]
+    assert buffer.pending()[1].id == event
+    assert buffer.devices() == ["d1"]
+
+
+def test_a_buffer_written_before_commit_acknowledgements_opens_and_drains(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:  # the schema of the agents before this version
+        db.executescript(
+            "CREATE TABLE batches (id INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL,"
+            " payload BLOB NOT NULL, created_at REAL NOT NULL);"
+            "INSERT INTO batches (topic, payload, created_at) VALUES ('t', x'01', 0);"
+        )
+    buffer = DiskBuffer(path)
+    (old,) = buffer.pending()
+    assert (old.payload, old.awaits_commit) == (b"\x01", False)
+    buffer.put_sequenced("d1", lambda _seq: ("t", b"new"))
+    assert [b.seq for b in buffer.pending()] == [None, 0]
