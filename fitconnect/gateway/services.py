@@ -80,7 +80,7 @@ class Services:
         store = open_object_store(settings.objects, settings.data_dir)
         avatars = AvatarService(pool, store, AVATARS_URL)
         social = SocialService(pool)
-        tenancy = TenancyService(pool)
+        tenancy = TenancyService(pool, auth.active_cache)
         return cls(
             pool,
             auth,

@@ -13,6 +13,7 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth import repository as repo
+from fitconnect.platform.auth.active_cache import ActiveCache
 from fitconnect.platform.auth.errors import (
     EmailTakenError,
     InvalidCredentialsError,
@@ -47,11 +48,15 @@ class TokenPolicy:
 class AuthService:
     """Accounts and tokens over the pool; one instance per gateway process."""
 
-    def __init__(self, pool: AsyncConnectionPool, policy: TokenPolicy) -> None:
+    def __init__(
+        self, pool: AsyncConnectionPool, policy: TokenPolicy, cache: ActiveCache | None = None
+    ) -> None:
         self._pool = pool
         self._policy = policy
         self._limiter = LoginLimiter(pool)
         self._tokens = VerifiedTokens(policy.secret)
+        self.active_cache = cache or ActiveCache()
+        """Shared with whoever deletes accounts in this process (the tenancy service)."""
 
     async def register(  # noqa: PLR0917 - the registration's fields
         self,
@@ -178,12 +183,17 @@ class AuthService:
 
     async def active(self, access_token: str) -> Principal:
         """The token's principal as the account is now (its tenant and role): one indexed
-        read per request, so a deleted account or tenant loses access at once."""
+        read, remembered for ``ACTIVE_CACHE_S``, so a deleted account or tenant loses access
+        within that bound (at once in this process); the token's expiry is checked each time."""
         claimed = self.authenticate(access_token)
+        cached = self.active_cache.get(access_token)
+        if cached is not None:
+            return cached
         async with self._pool.connection() as conn:
             found = await repo.active_principal(conn, claimed.account_id)
         if found is None:
             raise InvalidTokenError("the account is deleted")
+        self.active_cache.put(access_token, found)
         return found
 
     async def still_active(self, principal: Principal) -> None:
@@ -209,6 +219,7 @@ class AuthService:
                 await repo.delete_tenant(conn, tenant.id)
             await repo.delete_account(conn, principal.account_id)
             await repo.revoke_all(conn, principal.account_id)
+        self.active_cache.forget([principal.account_id])
 
     async def account(self, principal: Principal) -> Account:
         async with self._pool.connection() as conn:

@@ -15,6 +15,7 @@ import uuid
 from psycopg_pool import AsyncConnectionPool
 
 from fitconnect.platform.auth import repository as repo
+from fitconnect.platform.auth.active_cache import ActiveCache
 from fitconnect.platform.auth.errors import (
     InvalidCredentialsError,
     InvalidInvitationError,
@@ -103,8 +104,9 @@ async def join_or_found(
 
 
 class TenancyService:
-    def __init__(self, pool: AsyncConnectionPool) -> None:
+    def __init__(self, pool: AsyncConnectionPool, active_cache: ActiveCache | None = None) -> None:
         self._pool = pool
+        self._active_cache = active_cache
 
     async def tenant(self, principal: Principal) -> Tenant:
         async with self._pool.connection() as conn:
@@ -165,6 +167,8 @@ class TenancyService:
             deleted = await repo.delete_tenant(conn, tenant.id)
             for account_id in deleted:
                 await repo.revoke_all(conn, account_id)
+        if self._active_cache is not None:
+            self._active_cache.forget(deleted)
         return deleted
 
     async def _require_admin(self, principal: Principal) -> Tenant:
